@@ -1,0 +1,374 @@
+"""The command line: a thin layer over perucases.query and perucases.index.
+
+Exit codes (like grep): 0 results, 1 none, 2 a usage or input error (one line on stderr, no
+traceback; --debug shows the details of an unexpected error), 130 interrupted.
+Data goes to stdout, messages to stderr. Heavy modules (Whoosh, rich) load inside commands only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from perucases import __version__
+from perucases.errors import PerucasesError
+from perucases.render import Column, emit, message, output_options, records, resolve_format
+
+DOC_COLUMNS = [
+    Column("id", no_wrap=True),
+    Column("title", max_width=50),
+    Column("publisher", max_width=24),
+    Column("date", no_wrap=True),
+    Column("date_source", "from", no_wrap=True),
+    Column("language", "lang"),
+    Column("url", table=False),
+    Column("path", table=False),
+    Column("words", justify="right"),
+    Column("paragraphs", "paras", justify="right"),
+]
+SEARCH_COLUMNS = [
+    Column("rank", "#", justify="right"),
+    Column("id", no_wrap=True),
+    Column("title", max_width=30),
+    Column("publisher", max_width=20),
+    Column("date", no_wrap=True),
+    Column("score", justify="right"),
+    Column("paragraph", "¶", justify="right"),
+    Column("snippet", max_width=70),
+]
+PARAGRAPH_COLUMNS = [
+    Column("id", no_wrap=True),
+    Column("paragraph", "¶", justify="right"),
+    Column("start", justify="right"),
+    Column("end", justify="right"),
+    Column("text"),
+]
+
+
+class _ClosedPipe(Exception):
+    """stdout was closed by the reader (`| head`); carried past click, which would exit 1."""
+
+
+class PerucasesGroup(click.Group):
+    """Turns every error into one line on stderr and an exit code; `| head` ends quietly."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _ClosedPipe() from None
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv or bool(os.environ.get("PERUCASES_DEBUG"))
+        try:
+            rv = super().main(argv, prog_name or "perucases", complete_var, standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help())
+            code = 0
+        except click.UsageError as exc:
+            where = f" (see: {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
+            message(f"error: {exc.format_message()}{where}")
+            code = 2
+        except click.ClickException as exc:
+            message(f"error: {exc.format_message()}")
+            code = exc.exit_code
+        except PerucasesError as exc:
+            message(f"error: {exc}")
+            code = exc.exit_code
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            message("interrupted")
+            code = 130
+        except (BrokenPipeError, _ClosedPipe):
+            _silence_stdout()
+            code = 0
+        except OSError as exc:
+            if debug:
+                raise
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            message(f"error: {where}{exc.strerror or exc}")
+            code = 2
+        except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a line
+            if debug:
+                raise
+            message(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+            code = 2
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def index_option(f):
+    return click.option(
+        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        envvar="PERUCASES_INDEX", show_envvar=True,
+        help="Index folder (default: index/ of the checkout you are in, else your data folder).",
+    )(f)
+
+
+def filter_options(f):
+    f = click.option("--lang", default=None, metavar="en|es", help="Only documents in this language.")(f)
+    f = click.option("--publisher", default=None, help="Only documents whose publisher has these words.")(f)
+    f = click.option("--to", "date_to", default=None, metavar="DATE",
+                     help="Published on or before (1997, 1997-04, 1997-04-22, 'April 1997').")(f)
+    f = click.option("--from", "date_from", default=None, metavar="DATE",
+                     help="Published on or after (1997, 1997-04, 1997-04-22, 'April 1997').")(f)
+    return f
+
+
+@contextmanager
+def progress_bar():
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+    from perucases.render import is_tty
+
+    if not is_tty(sys.stderr):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from perucases.render import console
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console(stderr=True), transient=True) as p:
+        yield p
+
+
+def _warn(text: str) -> None:
+    message(text)
+
+
+@contextmanager
+def library(index_dir: Path | None, corpus: list[Path] | None = None):
+    from perucases.query import Library
+
+    with progress_bar() as progress:
+        lib = Library(index_dir, corpus, warn=_warn, progress=progress)
+        lib.ensure()
+    yield lib
+
+
+@click.group(cls=PerucasesGroup, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="perucases")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+def cli(debug: bool) -> None:
+    """Search, read and cite a folder of human-rights case documents.
+
+    With no corpus given, perucases indexes the bundled seeds: five documents on Peru under
+    Fujimori and Montesinos (1990-2000). Point it at your own folder with `perucases index DIR`.
+
+    \b
+    Examples:
+      perucases search "Montesinos asylum"
+      perucases search 'Fujimori AND extradition' --format jsonl
+      perucases docs
+      perucases show 003 --paragraphs 2-4
+      perucases search torture --format ids | perucases show -
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option("--wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds to wait for another perucases process that is updating the index.")
+@index_option
+def index(paths: tuple[Path, ...], rebuild: bool, wait: float, index_dir: Path | None) -> int:
+    """Build or update the index of PATHS (folders or files; .txt and .md).
+
+    Without PATHS, updates the corpus the index was built from (the bundled seeds at first).
+    Only files whose size or modification time changed are read again, and only those whose
+    content changed are re-indexed; deleted files are removed.
+    """
+    from perucases.index.build import update
+    from perucases.index.location import bundled_seeds, default_index_dir
+    from perucases.index.manifest import Manifest
+
+    target = index_dir or default_index_dir()
+    roots = list(paths) or None
+    if roots is None and Manifest.load(target) is None:
+        roots = [bundled_seeds()]
+    for p in roots or []:
+        if not p.exists():
+            raise PerucasesError(f"{p}: no such file or folder")
+    with progress_bar() as progress:
+        report = update(target, roots, rebuild=rebuild, wait=wait, warn=lambda m: message(m, warning="skipped" in m),
+                        progress=progress)
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    message(f"{report.documents} document(s) in {target}: {report.added} added, {report.changed} changed, "
+            f"{report.removed} removed, {report.unchanged} unchanged{skipped} ({report.seconds:.2f} s)")
+    return 0 if report.documents else 1
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@filter_options
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Most documents to show.")
+@click.option("--explain", is_flag=True, help="Show on stderr how the query was parsed and analysed.")
+@output_options
+@index_option
+def search(query, date_from, date_to, publisher, lang, limit, explain, fmt, index_dir) -> int:
+    """Search the documents; each hit names its best paragraph.
+
+    QUERY uses Whoosh's language: words (all must match), AND, OR, NOT, "a phrase", wildcards
+    (tortur*), fuzzy words (Vivanko~), and fields: title:, body:, publisher:, lang:, id:.
+    Accents never matter: Jose finds José.
+    """
+    from perucases.query import Filters
+
+    text = " ".join(query)
+    filters = Filters.parse(date_from, date_to, publisher, lang)
+    with library(index_dir) as lib:
+        result = lib.search(text, filters, limit=limit, explain=explain)
+    for line in result.explain:
+        click.echo(line, err=True)
+    if not result.hits:
+        hint = f"; did you mean: {' | '.join(result.suggestions)}" if result.suggestions else ""
+        message(f"no documents match {text!r}{hint}")
+        return 1
+    emit(records(result.hits), SEARCH_COLUMNS, resolve_format(fmt))
+    return 0
+
+
+@cli.command()
+@filter_options
+@output_options
+@index_option
+def docs(date_from, date_to, publisher, lang, fmt, index_dir) -> int:
+    """List the documents with their metadata."""
+    from perucases.query import Filters
+
+    filters = Filters.parse(date_from, date_to, publisher, lang)
+    with library(index_dir) as lib:
+        rows = lib.docs(filters)
+    if not rows:
+        message("no documents")
+        return 1
+    emit(records(rows), DOC_COLUMNS, resolve_format(fmt))
+    return 0
+
+
+def parse_paragraphs(spec: str) -> list[tuple[int, int | None]]:
+    """'3', '3-5', '2,4-6', '5-' -> ranges (inclusive; None = to the end)."""
+    out = []
+    for part in spec.split(","):
+        part = part.strip()
+        try:
+            if "-" in part:
+                a, b = part.split("-", 1)
+                lo, hi = int(a), (int(b) if b.strip() else None)
+            else:
+                lo = hi = int(part)
+        except ValueError:
+            raise PerucasesError(f"--paragraphs {spec!r}: use N, N-M, N- or a comma list") from None
+        if lo < 1 or (hi is not None and hi < lo):
+            raise PerucasesError(f"--paragraphs {spec!r}: paragraphs count from 1, N-M needs N <= M")
+        out.append((lo, hi))
+    return out
+
+
+def _read_ids(ids: tuple[str, ...]) -> list[str]:
+    out = []
+    for i in ids:
+        if i == "-":
+            out += [line.strip() for line in click.get_text_stream("stdin") if line.strip()]
+        else:
+            out.append(i)
+    return out
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--paragraphs", "-p", "spec", default=None, metavar="N|N-M",
+              help="Only these paragraphs: 3, 3-5, 2,4-6 or 5-.")
+@click.option("--raw", is_flag=True, help="Print the original file's bytes instead.")
+@click.option("--format", "fmt", type=click.Choice(("text", "table", "json", "jsonl", "csv", "tsv")),
+              default="text", show_default=True, help="text: header and numbered paragraphs; others: a row per paragraph.")
+@index_option
+def show(ids, spec, raw, fmt, index_dir) -> int:
+    """Print documents cleaned, with a metadata header and numbered paragraphs.
+
+    IDS are document ids or unique prefixes of them (003); - reads ids from stdin, one a line.
+    """
+    wanted = _read_ids(ids)
+    if not wanted:
+        message("no document ids given")
+        return 1
+    ranges = parse_paragraphs(spec) if spec else None
+    with library(index_dir) as lib:
+        docs_ = [lib.document(i) for i in wanted]
+        if raw:
+            out = click.get_binary_stream("stdout")
+            for d in docs_:
+                out.write(lib.raw(d.info.id))
+            out.flush()
+            return 0
+    selected = []
+    for d in docs_:
+        paras = d.paragraphs
+        if ranges:
+            last = len(paras)
+            for lo, hi in ranges:
+                if lo > last:
+                    raise PerucasesError(f"{d.info.id} has {last} paragraph(s); --paragraphs {spec} is out of range")
+            paras = [p for p in paras if any(lo <= p.n <= (hi or last) for lo, hi in ranges)]
+        selected.append((d, paras))
+    if fmt == "text":
+        _print_documents(selected)
+    elif fmt == "json":
+        import json
+
+        data = []
+        for d, paras in selected:
+            item = records([d.info])[0]
+            item["paragraphs_shown"] = [{"paragraph": p.n, "start": p.start, "end": p.end, "text": p.text} for p in paras]
+            data.append(item)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        rows = [{"id": d.info.id, "paragraph": p.n, "start": p.start, "end": p.end, "text": p.text}
+                for d, paras in selected for p in paras]
+        emit(rows, PARAGRAPH_COLUMNS, fmt)
+    return 0
+
+
+def _print_documents(selected) -> None:
+    from perucases.render import safe_text
+
+    out = click.get_text_stream("stdout")
+    for k, (d, paras) in enumerate(selected):
+        i = d.info
+        if k:
+            out.write("\n")
+        date = f"{i.date} ({i.date_source})" if i.date else "unknown"
+        out.write(f"id:        {i.id}\n")
+        out.write(f"title:     {safe_text(i.title or 'unknown')}\n")
+        out.write(f"publisher: {safe_text(i.publisher or 'unknown')}\n")
+        out.write(f"date:      {date}\n")
+        out.write(f"language:  {i.language or 'unknown'}\n")
+        out.write(f"url:       {safe_text(i.url or 'unknown')}\n")
+        out.write(f"path:      {safe_text(i.path)}\n")
+        out.write(f"size:      {i.words} words, {i.paragraphs} paragraphs\n")
+        for p in paras:
+            out.write(f"\n[{p.n}] {safe_text(p.text)}\n")
+    out.flush()
+
+
+def main() -> None:
+    cli.main(prog_name="perucases")
+
+
+if __name__ == "__main__":
+    main()

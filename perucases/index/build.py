@@ -1,0 +1,305 @@
+"""Building and updating the index: incremental, crash-safe, one writer at a time.
+
+- A full build writes a new Whoosh index under a new name beside the old one; the manifest,
+  replaced atomically, switches to it only once it is committed. A crash or Ctrl-C before then
+  leaves the previous index answering, and the next build removes the leftovers.
+- An incremental update deletes and re-adds the records of changed files in one Whoosh commit
+  (all or nothing), then records the commit in the manifest.
+- A lock file (`.lock`) admits one writer; a second one waits up to `wait` seconds, then stops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from perucases.errors import IndexBusy, PerucasesError
+from perucases.index.manifest import (
+    Manifest,
+    FileRecord,
+    Plan,
+    current_generation,
+    entry_hash,
+    make_plan,
+    pipeline_fingerprint,
+)
+from perucases.ingest import Document, SkipFile, ingest_file, load_catalog
+
+LOCK = ".lock"
+Warn = Callable[[str], None]
+
+
+@dataclass
+class Report:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    rebuilt: bool = False
+    documents: int = 0
+    seconds: float = 0.0
+
+    @property
+    def wrote(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.rebuilt)
+
+
+def _lock(index_dir: Path, wait: float, warn: Warn):
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(index_dir / LOCK))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if wait <= 0:
+            raise IndexBusy(f"the index at {index_dir} is being updated by another perucases process") from None
+        warn(f"waiting up to {wait:g} s for another perucases process that is updating {index_dir}")
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise IndexBusy(
+                f"the index at {index_dir} is still being updated by another perucases process; try again later"
+            ) from None
+    return lock
+
+
+def try_lock(index_dir: Path):
+    """The write lock if it is free right now, else None."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(index_dir / LOCK))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return None
+    return lock
+
+
+def _records(doc: Document) -> list[dict]:
+    """The Whoosh records of one document: doc, src, and one per paragraph."""
+    from perucases.index.schema import field_for
+
+    md = doc.meta
+    lang = md.language if md.language in ("en", "es") else "en"
+    meta = {
+        "title": md.title,
+        "publisher": md.publisher,
+        "date": md.date.iso if md.date else None,
+        "date_source": md.date_source,
+        "language": md.language,
+        "url": md.url,
+        "doctype": md.doctype,
+        "path": doc.path,
+        "words": doc.words,
+        "paragraphs": len(doc.paragraphs),
+        "size": doc.size,
+        "mtime_ns": doc.mtime_ns,
+        "sha256": doc.sha256,
+        "encoding": doc.encoding,
+    }
+    rec: dict = dict(kind="doc", key=doc.id, id=doc.id, lang=md.language or "", meta=meta)
+    rec[field_for("text", lang)] = "\n".join(p.text for p in doc.paragraphs)
+    if md.title:
+        rec[field_for("title", lang)] = md.title
+    if md.publisher:
+        rec["publisher"] = md.publisher
+    if md.date:
+        rec["date_start"] = dt.datetime.combine(md.date.start, dt.time())
+        rec["date_end"] = dt.datetime.combine(md.date.end, dt.time())
+    out = [rec]
+    src = {
+        "original": doc.original,
+        "paragraphs": [[p.start, p.end, p.offsets.pairs()] for p in doc.paragraphs],
+    }
+    out.append(dict(kind="src", key=f"{doc.id}\x00src", id=doc.id, src=src))
+    body = field_for("body", lang)
+    for p in doc.paragraphs:
+        out.append({"kind": "para", "key": f"{doc.id}\x00{p.n}", "id": doc.id, "para": p.n, body: p.text})
+    return out
+
+
+def _file_table_from_index(ix) -> dict[str, FileRecord]:
+    """The truth about what is indexed, from the doc records themselves."""
+    files = {}
+    with ix.searcher() as s:
+        for docnum in s.document_numbers(kind="doc"):
+            stored = s.stored_fields(docnum)
+            m = stored["meta"]
+            files[m["path"]] = FileRecord(stored["id"], m["size"], m["mtime_ns"], m["sha256"], m.get("catalog", ""))
+    return files
+
+
+def _leftovers(index_dir: Path, keep: str) -> list[Path]:
+    """Files of Whoosh indexes other than KEEP (an interrupted build, a replaced index)."""
+    rx = re.compile(r"^_?(I\d+)_")
+    out = []
+    for name in os.listdir(index_dir):
+        m = rx.match(name)
+        if m and m.group(1) != keep:
+            out.append(index_dir / name)
+        elif name.startswith(".tmp-") or name.endswith(".tmp"):
+            out.append(index_dir / name)
+    return out
+
+
+def _remove(paths: list[Path]) -> None:
+    import shutil
+
+    for p in paths:
+        try:
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink()
+        except OSError:
+            pass
+
+
+def _next_name(index_dir: Path) -> str:
+    numbers = [0]
+    for name in os.listdir(index_dir):
+        m = re.match(r"^_?I(\d+)_", name)
+        if m:
+            numbers.append(int(m.group(1)))
+    return f"I{max(numbers) + 1}"
+
+
+def needs_rebuild(manifest: Manifest | None, index_dir: Path) -> str | None:
+    """Why the index must be built from scratch, or None."""
+    if manifest is None:
+        return "no index yet" if not (index_dir / "manifest.json").exists() else "the manifest is unreadable"
+    if manifest.pipeline != pipeline_fingerprint():
+        return "the index was built by another version of perucases"
+    if current_generation(index_dir, manifest.indexname) is None:
+        return "the index files are missing"
+    return None
+
+
+def update(
+    index_dir: Path,
+    roots: list[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    wait: float = 60.0,
+    warn: Warn = lambda m: None,
+    progress=None,
+    procs: int = 1,
+) -> Report:
+    """Bring the index in line with the corpus (ROOTS, or the corpus the manifest records)."""
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = _lock(index_dir, wait, warn)
+    try:
+        report = _update_locked(index_dir, roots, rebuild, warn, progress, procs)
+    finally:
+        lock.release()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
+    from whoosh import index as windex
+
+    manifest = Manifest.load(index_dir)
+    if roots is None:
+        if manifest is None:
+            raise PerucasesError("no corpus given and no index to refresh")
+        roots = [Path(r) for r in manifest.corpus]
+    corpus = [str(Path(r).expanduser().resolve()) for r in roots]
+    why = "--rebuild" if rebuild else needs_rebuild(manifest, index_dir)
+    if why is None and manifest is not None and current_generation(index_dir, manifest.indexname) != manifest.generation:
+        # A crash between the Whoosh commit and the manifest: trust the index.
+        ix = windex.open_dir(str(index_dir), indexname=manifest.indexname)
+        manifest.files = _file_table_from_index(ix)
+        manifest.generation = ix.latest_generation()
+    full = why is not None
+    report = Report(rebuilt=full)
+    plan = make_plan(None if full else manifest, [Path(c) for c in corpus], load_catalog)
+    if full:
+        warn(f"building the index in {index_dir} ({why})")
+    for path, why_skip in plan.unsupported:
+        report.skipped.append((str(path), why_skip))
+    base = Manifest(corpus, manifest.indexname if manifest else "I0", manifest.generation if manifest else 0,
+                    pipeline_fingerprint(), dict(manifest.files) if (manifest and not full) else {},
+                    dict(manifest.skipped) if (manifest and not full) else {})
+    base.files.update(plan.touch)
+    todo = plan.add + plan.change
+    docs: list[Document] = []
+    task = progress.add_task("indexing", total=len(todo)) if progress is not None and todo else None
+    for cf in todo:
+        key = str(cf.path)
+        try:
+            doc = ingest_file(cf, plan.catalogs.get(str(cf.root)))
+        except SkipFile as exc:
+            report.skipped.append((key, str(exc)))
+            warn(f"{cf.path}: skipped: {exc}")
+            try:
+                st = cf.path.stat()
+                base.skipped[key] = f"{st.st_size}:{st.st_mtime_ns}:{exc}"
+            except OSError:
+                pass
+            if key in base.files:  # was indexed, now unreadable: remove it
+                plan.remove.append((key, base.files[key].id))
+        else:
+            for w in doc.warnings:
+                warn(f"{cf.path}: {w}")
+            catalog = plan.catalogs.get(str(cf.root), {})
+            doc_catalog = entry_hash(catalog.get(cf.id) or catalog.get(cf.path.name))
+            docs.append((doc, doc_catalog))
+            base.skipped.pop(key, None)
+        if task is not None:
+            progress.advance(task)
+    changed_keys = {str(cf.path) for cf in plan.change}
+    if full:
+        name = _next_name(index_dir)
+        from perucases.index.schema import make_schema
+
+        _remove(_leftovers(index_dir, keep=manifest.indexname if manifest else ""))
+        ix = windex.create_in(str(index_dir), make_schema(), indexname=name)
+        _write(ix, docs, removes=[], procs=procs, fresh=True)
+        base.indexname, base.files = name, {}
+    elif plan.needs_writer or docs:
+        ix = windex.open_dir(str(index_dir), indexname=base.indexname)
+        removes = [doc_id for _, doc_id in plan.remove]
+        removes += [base.files[k].id for k in changed_keys if k in base.files]
+        _write(ix, docs, removes=removes, procs=1, fresh=False)
+    else:
+        ix = None
+    for key, _ in plan.remove:
+        base.files.pop(key, None)
+        base.skipped.pop(key, None)
+    for doc, chash in docs:
+        base.files[doc.path] = FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, chash)
+    if ix is not None:
+        base.generation = ix.latest_generation()
+    report.added = sum(1 for d, _ in docs if str(d.path) not in changed_keys)
+    report.changed = sum(1 for d, _ in docs if str(d.path) in changed_keys)
+    report.removed = len({doc_id for _, doc_id in plan.remove})
+    report.documents = len(base.files)
+    report.unchanged = report.documents - report.added - report.changed
+    if ix is not None or plan.touch or full or base.corpus != (manifest.corpus if manifest else None) \
+            or base.skipped != (manifest.skipped if manifest else {}):
+        base.save(index_dir)
+    if full:
+        _remove(_leftovers(index_dir, keep=base.indexname))
+    return report
+
+
+def _write(ix, docs, removes: list[str], procs: int, fresh: bool) -> None:
+    kwargs = {}
+    if fresh and procs > 1 and len(docs) >= 500:
+        kwargs = {"procs": procs, "multisegment": True}
+    with ix.writer(**kwargs) as w:
+        for doc_id in removes:
+            w.delete_by_term("id", doc_id)
+        for doc, chash in docs:
+            for rec in _records(doc):
+                if rec["kind"] == "doc":
+                    rec["meta"]["catalog"] = chash
+                w.add_document(**rec)

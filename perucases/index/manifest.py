@@ -1,0 +1,189 @@
+"""The manifest: schema version, corpus, and each indexed file's size, mtime and hash.
+
+It lets `perucases` tell whether the index is stale with a few `stat` calls and without
+importing Whoosh. It is written atomically after each Whoosh commit and records that commit's
+generation; when the two disagree (a crash between them) the writer rebuilds the file table from
+the index itself, which is the truth.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from perucases import __version__
+from perucases.ingest.corpus import CorpusFile, discover
+from perucases.resources import data_fingerprint
+
+# Bump when the fields or analysers change: an older index is then rebuilt.
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+def pipeline_fingerprint() -> str:
+    """Schema version, package version and data files: a change in any means a full rebuild."""
+    return f"{SCHEMA_VERSION}:{__version__}:{data_fingerprint()}"
+
+
+@dataclass
+class FileRecord:
+    id: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    catalog: str  # hash of the file's catalog entry ("" when none)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "size": self.size, "mtime_ns": self.mtime_ns, "sha256": self.sha256, "catalog": self.catalog}
+
+
+@dataclass
+class Manifest:
+    corpus: list[str]
+    indexname: str
+    generation: int
+    pipeline: str
+    files: dict[str, FileRecord] = field(default_factory=dict)  # absolute path -> record
+    skipped: dict[str, str] = field(default_factory=dict)  # path -> why (kept so we do not re-warn)
+
+    @classmethod
+    def load(cls, index_dir: Path) -> Manifest | None:
+        try:
+            raw = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+            return cls(
+                corpus=list(raw["corpus"]),
+                indexname=raw["indexname"],
+                generation=int(raw["generation"]),
+                pipeline=raw["pipeline"],
+                files={p: FileRecord(**r) for p, r in raw["files"].items()},
+                skipped=dict(raw.get("skipped", {})),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, index_dir: Path) -> None:
+        data = {
+            "format": 1,
+            "schema_version": SCHEMA_VERSION,
+            "perucases": __version__,
+            "pipeline": self.pipeline,
+            "corpus": self.corpus,
+            "indexname": self.indexname,
+            "generation": self.generation,
+            "files": {p: r.to_json() for p, r in sorted(self.files.items())},
+            "skipped": dict(sorted(self.skipped.items())),
+        }
+        write_atomic(index_dir / MANIFEST, json.dumps(data, indent=1, ensure_ascii=False))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def current_generation(index_dir: Path, indexname: str) -> int | None:
+    """The newest committed Whoosh generation, read from the TOC file names."""
+    rx = re.compile(rf"_{re.escape(indexname)}_(\d+)\.toc$")
+    gens = []
+    try:
+        for name in os.listdir(index_dir):
+            m = rx.match(name)
+            if m:
+                gens.append(int(m.group(1)))
+    except OSError:
+        return None
+    return max(gens) if gens else None
+
+
+def entry_hash(entry: dict | None) -> str:
+    if not entry:
+        return ""
+    return hashlib.sha256(json.dumps(entry, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class Plan:
+    """What an update has to do to bring the index in line with the corpus."""
+
+    files: list[CorpusFile]
+    add: list[CorpusFile] = field(default_factory=list)
+    change: list[CorpusFile] = field(default_factory=list)
+    remove: list[tuple[str, str]] = field(default_factory=list)  # (path, id)
+    touch: dict[str, FileRecord] = field(default_factory=dict)  # same content, new mtime
+    unsupported: list[tuple[Path, str]] = field(default_factory=list)
+    catalogs: dict[str, dict] = field(default_factory=dict)  # root -> catalog
+
+    @property
+    def needs_writer(self) -> bool:
+        return bool(self.add or self.change or self.remove)
+
+    @property
+    def stale(self) -> bool:
+        return self.needs_writer or bool(self.touch)
+
+
+def make_plan(manifest: Manifest | None, roots: list[Path], catalogs_loader) -> Plan:
+    files, unsupported = discover(roots)
+    plan = Plan(files, unsupported=unsupported)
+    roots_seen = {str(cf.root) for cf in files}
+    for root in sorted(roots_seen):
+        plan.catalogs[root] = catalogs_loader(Path(root))
+    known = manifest.files if manifest else {}
+    skipped = manifest.skipped if manifest else {}
+    present = set()
+    for cf in files:
+        key = str(cf.path)
+        present.add(key)
+        rec = known.get(key)
+        catalog = plan.catalogs.get(str(cf.root), {})
+        chash = entry_hash(catalog.get(cf.id) or catalog.get(cf.path.name))
+        try:
+            st = cf.path.stat()
+        except OSError:
+            continue  # vanished since the walk: treated as removed below if it was indexed
+        if rec is None:
+            old = skipped.get(key)
+            if old and old.startswith(f"{st.st_size}:{st.st_mtime_ns}:"):
+                continue  # skipped before, unchanged since: do not warn again
+            plan.add.append(cf)
+            continue
+        if rec.id != cf.id or rec.catalog != chash:
+            plan.change.append(cf)
+        elif rec.size != st.st_size or rec.mtime_ns != st.st_mtime_ns:
+            try:
+                digest = sha256_file(cf.path)
+            except OSError:
+                plan.change.append(cf)
+                continue
+            if digest == rec.sha256:
+                plan.touch[key] = FileRecord(rec.id, st.st_size, st.st_mtime_ns, rec.sha256, rec.catalog)
+            else:
+                plan.change.append(cf)
+    for key, rec in known.items():
+        if key not in present:
+            plan.remove.append((key, rec.id))
+    return plan

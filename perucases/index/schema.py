@@ -1,0 +1,76 @@
+"""Whoosh analysers and fields.
+
+Three kinds of record share one index:
+  doc   one per document: metadata, title and full text (for document-level matching and filters)
+  para  one per paragraph: its text, stored, so every hit points to a paragraph and a snippet
+  src   one per document: the original text and the offset maps (for show --raw and quotes)
+
+English text is analysed with accent folding then the English stemmer; Spanish documents go to
+`*_es` fields, folded then stemmed in Spanish. Folding includes ñ -> n (see the README): a
+researcher typing "Pena" or "Nunez" on an English keyboard must find Peña and Núñez, at the cost
+of "año" also matching "ano".
+"""
+
+from __future__ import annotations
+
+import functools
+
+from whoosh import fields
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang import stopwords as whoosh_stopwords
+from whoosh.support.charset import accent_map
+
+from perucases.resources import data_lines
+
+TOKEN = r"\w+(\.?\w+)*"
+LANGS = ("en", "es")
+
+
+def _fold(word: str) -> str:
+    return word.translate(accent_map)
+
+
+@functools.lru_cache(maxsize=None)
+def analyzer(lang: str):
+    if lang == "en":
+        stops = frozenset(_fold(w.strip().lower()) for w in data_lines("stopwords_index_en.txt"))
+    else:
+        stops = frozenset(_fold(w) for w in whoosh_stopwords.stoplists["es"])
+    return (
+        RegexTokenizer(TOKEN)
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=stops, minsize=2)
+        | StemFilter(lang=lang, cachesize=50000)
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def folding_analyzer():
+    return RegexTokenizer(TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def field_for(base: str, lang: str) -> str:
+    """title/text/body for English, title_es/text_es/body_es for Spanish."""
+    return base if lang == "en" else f"{base}_{lang}"
+
+
+def make_schema() -> fields.Schema:
+    f: dict = dict(
+        kind=fields.ID(),
+        key=fields.ID(unique=True, stored=True),
+        id=fields.ID(stored=True),
+        para=fields.NUMERIC(int, stored=True),
+        publisher=fields.TEXT(analyzer=folding_analyzer()),
+        lang=fields.ID(),
+        date_start=fields.DATETIME(),
+        date_end=fields.DATETIME(),
+        meta=fields.STORED(),
+        src=fields.STORED(),
+    )
+    for lang in LANGS:
+        a = analyzer(lang)
+        f[field_for("title", lang)] = fields.TEXT(analyzer=a)
+        f[field_for("text", lang)] = fields.TEXT(analyzer=a, spelling=True)
+        f[field_for("body", lang)] = fields.TEXT(analyzer=a, stored=True)
+    return fields.Schema(**f)

@@ -1,0 +1,412 @@
+"""Cleaning: from a file's text to the document's own paragraphs, without the page chrome.
+
+Built like Whoosh's analysis chain, as small stages that each take and return a list:
+
+    lines -> blocks (hard wraps joined) -> segments (run-together words split)
+          -> classified (chrome / title / dateline / prose) -> paragraphs (normalised, mapped)
+
+Every piece of text keeps its offsets into the original, so each paragraph carries an
+`OffsetMap` from its cleaned characters back to the file's characters.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from perucases.dates import PartialDate, parse_dateline
+from perucases.ingest.normalize import Builder, OffsetMap, normalize_text
+from perucases.resources import data_lines, data_toml, stopwords
+
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class Block:
+    """Consecutive original spans that form one unit (a line, or wrapped lines joined)."""
+
+    spans: list[Span]
+    joins: list[str] = field(default_factory=list)  # separator before spans[i+1]: " " or ""
+
+
+@dataclass
+class Segment:
+    block: int  # index of the block it came from
+    spans: list[Span]
+    joins: list[str]
+    boundary: str  # how it is separated from the previous segment of its block: "", "sentence", "word"
+    text: str = ""  # normalised text, for classification
+    kind: str = "text"  # chrome | tail | title | dateline | prose | text
+
+
+@dataclass
+class Paragraph:
+    n: int
+    text: str
+    start: int
+    end: int
+    offsets: OffsetMap
+
+    @property
+    def words(self) -> int:
+        return len(WORD.findall(self.text))
+
+
+@dataclass
+class Cleaned:
+    paragraphs: list[Paragraph]
+    title: str | None = None
+    dateline: PartialDate | None = None
+    chrome: list[str] = field(default_factory=list)  # chrome segments, for publisher hints
+    site_title_suffix: str | None = None  # "Human Rights Watch" in "Title | Human Rights Watch"
+
+
+# ---------------------------------------------------------------------------- stage 1: lines
+
+
+@dataclass
+class Line:
+    start: int
+    end: int  # without the line break
+    blank: bool  # nothing but whitespace
+    hard: bool  # whitespace-only but not empty: a paragraph break in double-spaced text
+
+
+def split_lines(text: str) -> list[Line]:
+    lines = []
+    for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", text):
+        if m.start() == len(text) and not m.group():
+            break
+        body = m.group().rstrip("\r\n")
+        end = m.start() + len(body)
+        lines.append(Line(m.start(), end, not body.strip(), bool(body) and not body.strip()))
+    return lines
+
+
+# ---------------------------------------------------------------------------- stage 2: blocks
+
+_TERMINAL = re.compile(r"""[.!?:]["'”’)\]]*$""")
+_MD_BREAK = re.compile(r"^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|```|---+\s*$|\|)")
+
+
+def _layout(text: str, lines: list[Line]) -> str:
+    """'double' (one blank line between wrapped lines), 'wrapped' (single-spaced) or 'lines'."""
+    body = [ln for ln in lines if not ln.blank]
+    if len(body) < 4:
+        return "lines"
+    lengths = [len(text[ln.start : ln.end].rstrip()) for ln in body]
+    wrapped = sum(1 for n in lengths if 30 <= n <= 110) / len(body)
+    if max(lengths) > 160 or wrapped < 0.7:
+        return "lines"
+    gaps, run, seen = [], 0, False
+    for ln in lines:
+        if ln.blank:
+            run += 1
+        else:
+            if seen:
+                gaps.append(run)
+            run, seen = 0, True
+    single = sum(1 for g in gaps if g == 1) / max(1, len(gaps))
+    return "double" if single >= 0.6 else "wrapped"
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """Does `nxt` carry on the sentence that a hard line break cut in `prev`?"""
+    prev, nxt = prev.rstrip(), nxt.lstrip()
+    if not prev or not nxt or _TERMINAL.search(prev):
+        return False
+    first = next((c for c in nxt if c.isalpha()), "")
+    return bool(first) and first.islower() or prev.endswith((",", ";", "-"))
+
+
+def make_blocks(text: str, lines: list[Line], markdown: bool = False) -> list[Block]:
+    layout = "wrapped" if markdown else _layout(text, lines)
+    blocks: list[Block] = []
+    prev: Line | None = None
+    gap: list[Line] = []
+    for ln in lines:
+        if ln.blank:
+            gap.append(ln)
+            continue
+        raw = text[ln.start : ln.end]
+        lead = len(raw) - len(raw.lstrip())
+        span = Span(ln.start + lead, ln.start + len(raw.rstrip()))
+        join = False
+        if prev is not None and blocks:
+            prev_text = text[prev.start : prev.end]
+            hard = any(g.hard for g in gap)
+            if markdown:
+                join = not gap and not _MD_BREAK.match(raw) and not _MD_BREAK.match(prev_text)
+            elif layout == "double":
+                join = len(gap) == 1 and not hard and not _TERMINAL.search(prev_text.rstrip())
+                join = join or (len(gap) <= 1 and not hard and _continues(prev_text, raw))
+            elif layout == "wrapped":
+                join = not gap or (len(gap) == 1 and not hard and _continues(prev_text, raw))
+            else:
+                join = len(gap) <= 1 and not hard and len(prev_text.strip()) >= 40 and _continues(prev_text, raw)
+        if join:
+            b = blocks[-1]
+            b.joins.append("" if text[b.spans[-1].start : b.spans[-1].end].endswith("-") else " ")
+            b.spans.append(span)
+        else:
+            blocks.append(Block([span]))
+        prev, gap = ln, []
+    return blocks
+
+
+# ---------------------------------------------------------------------------- stage 3: segments
+
+# Where scraping ran two texts together: "Torture.To claim", 'strongmen."Your', "WatchSkip",
+# "EDTAvailable", "1997Report", "Printer(New York)", and a change of script ("Watchالعربية").
+_SENTENCE_RUN = re.compile(r"""(?<=[a-z\d][.!?])(?=[A-Z“"])|(?<=[a-z][.!?]["”’])(?=[A-Z])""")
+_WORD_RUN = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2})|(?<=\d{4})(?=[A-Z][a-z])|(?<=[a-z]{2})(?=\()")
+
+
+@functools.lru_cache(maxsize=None)
+def _camel_exceptions() -> tuple[frozenset[str], tuple[str, ...]]:
+    words, prefixes = set(), []
+    for line in data_lines("camelcase.txt"):
+        item = line.strip()
+        if item.endswith("*"):
+            prefixes.append(item[:-1])
+        else:
+            words.add(item)
+    return frozenset(words), tuple(prefixes)
+
+
+def _is_latin(c: str) -> bool:
+    return c < "\u0250" or "\u1e00" <= c <= "\u1eff"
+
+
+def _split_points(s: str) -> list[tuple[int, str]]:
+    """Offsets in `s` where a new segment starts, with the kind of boundary."""
+    points: dict[int, str] = {}
+    for m in _SENTENCE_RUN.finditer(s):
+        points[m.start()] = "sentence"
+    words, prefixes = _camel_exceptions()
+    protected = set()
+    for x in words:
+        for m in re.finditer(re.escape(x), s):
+            protected.update(range(m.start() + 1, m.end()))
+    for m in _WORD_RUN.finditer(s):
+        i = m.start()
+        if i in points or i in protected:
+            continue
+        if any(s.startswith(p, i - len(p)) and (i == len(p) or not s[i - len(p) - 1].isalpha()) for p in prefixes):
+            continue  # McCaffrey, MacArthur
+        points[i] = "word"
+    prev_latin = None
+    for i, c in enumerate(s):
+        if not c.isalpha():
+            continue
+        latin = _is_latin(c)
+        if prev_latin is not None and latin != prev_latin and i not in points:
+            points[i] = "word"
+        prev_latin = latin
+    return sorted(points.items())
+
+
+def make_segments(text: str, blocks: list[Block]) -> list[Segment]:
+    segments: list[Segment] = []
+    for bi, block in enumerate(blocks):
+        cur_spans: list[Span] = []
+        cur_joins: list[str] = []
+        boundary = ""
+        for si, span in enumerate(block.spans):
+            if si:
+                cur_joins.append(block.joins[si - 1])
+            s = text[span.start : span.end]
+            last = 0
+            for off, kind in _split_points(s):
+                if off <= last:
+                    continue
+                cur_spans.append(Span(span.start + last, span.start + off))
+                segments.append(Segment(bi, cur_spans, cur_joins, boundary))
+                cur_spans, cur_joins, boundary = [], [], kind
+                last = off
+            cur_spans.append(Span(span.start + last, span.end))
+        segments.append(Segment(bi, cur_spans, cur_joins, boundary))
+    for seg in segments:
+        seg.text = _segment_text(text, seg)
+    return [s for s in segments if s.text]
+
+
+def _segment_text(text: str, seg: Segment) -> str:
+    parts = []
+    for i, sp in enumerate(seg.spans):
+        parts.append(text[sp.start : sp.end])
+        if i < len(seg.joins):
+            parts.append(seg.joins[i])
+    t = normalize_text("".join(parts))
+    return re.sub(r"^[•·▪►◦*\-–—]+\s*", "", t)
+
+
+# ---------------------------------------------------------------------------- stage 4: classify
+
+
+@functools.lru_cache(maxsize=None)
+def chrome_rules() -> list[tuple[str, re.Pattern]]:
+    rules = []
+    for line in data_lines("chrome.txt"):
+        kind, _, pattern = line.partition("\t")
+        if kind.strip() not in ("drop", "short", "tail") or not pattern:
+            raise ValueError(f"chrome.txt: bad rule {line!r}")
+        rules.append((kind.strip(), re.compile(pattern.strip(), re.IGNORECASE)))
+    return rules
+
+
+@functools.lru_cache(maxsize=None)
+def publisher_names() -> dict[str, str]:
+    """Every name a publisher uses for itself, case-folded -> canonical name."""
+    out = {}
+    for pub in data_toml("publishers.toml").get("publisher", []):
+        for n in [pub["name"], *pub.get("names", [])]:
+            out[n.casefold()] = pub["name"]
+    return out
+
+
+def chrome_kind(s: str) -> str | None:
+    """'drop' or 'tail' if a segment of normalised text is page chrome, else None."""
+    s = s.strip()
+    words = WORD.findall(s)
+    if not words:
+        return "drop"  # punctuation, prices, symbols
+    if not any(_is_latin(c) for c in s if c.isalpha()):
+        return "drop"  # other scripts in a language menu
+    for kind, rx in chrome_rules():
+        if kind == "short":
+            if len(words) <= 30 and rx.search(s):
+                return "drop"
+        elif rx.fullmatch(s):
+            return kind
+    if s.casefold() in publisher_names():
+        return "drop"  # a site banner: "Amnesty International UK", "Human Rights Watch"
+    return None
+
+
+def is_prose(s: str) -> bool:
+    words = [w.lower() for w in WORD.findall(s)]
+    stops = sum(1 for w in words if w in stopwords("en") or w in stopwords("es"))
+    if len(words) >= 8 and stops >= 2:
+        return True
+    return len(words) >= 5 and stops >= 1 and bool(_TERMINAL.search(s)) and not s.endswith(":")
+
+
+def _looks_like_title(s: str) -> bool:
+    words = WORD.findall(s)
+    return 1 <= len(words) <= 30 and not re.search(r"[.;,]$", s.strip())
+
+
+def classify(segments: list[Segment]) -> Cleaned:
+    """Mark every segment; find the title, the dateline and the document's own text."""
+    result = Cleaned([])
+    for seg in segments:
+        kind = chrome_kind(seg.text)
+        if kind:
+            seg.kind = "chrome" if kind == "drop" else "tail"
+        elif is_prose(seg.text):
+            seg.kind = "prose"
+    # Title: the first segment that is not chrome, when it is short and not a sentence.
+    t = next((i for i, s in enumerate(segments) if s.kind not in ("chrome", "tail")), None)
+    if t is not None:
+        title = segments[t].text
+        suffix = None
+        if " | " in title:  # "Peru: Montesinos Asylum Claim | Human Rights Watch"
+            title, _, suffix = title.rpartition(" | ")
+        if _looks_like_title(title):
+            segments[t].kind = "title"
+            result.title = title.strip()
+            result.site_title_suffix = suffix.strip() if suffix else None
+    # The head: everything before the first prose, menus and decks and datelines.
+    first_prose = next((i for i, s in enumerate(segments) if s.kind == "prose"), None)
+    head_end = first_prose if first_prose is not None else 0
+    for seg in segments[:head_end]:
+        if seg.kind == "text":
+            d = parse_dateline(seg.text)
+            if d and result.dateline is None:
+                seg.kind = "dateline"
+                result.dateline = d
+            else:
+                seg.kind = "chrome"
+    # A dateline may also stand just after the title, before the text: "31 January 2006".
+    in_tail = False
+    for i, seg in enumerate(segments):
+        if seg.kind == "tail" and i >= head_end:
+            in_tail = True
+        if in_tail:
+            seg.kind = "tail"
+        if seg.kind in ("chrome", "tail"):
+            result.chrome.append(seg.text)
+    return result
+
+
+def _same(a: str, b: str | None) -> bool:
+    return b is not None and a.casefold().strip() == b.casefold().strip()
+
+
+# ---------------------------------------------------------------------------- stage 5: paragraphs
+
+
+def make_paragraphs(text: str, segments: list[Segment]) -> list[Paragraph]:
+    groups: list[list[Segment]] = []
+    prev: Segment | None = None
+    for seg in segments:
+        if seg.kind not in ("prose", "text"):
+            prev = None
+            continue
+        if prev is not None and prev.block == seg.block and seg.boundary == "word":
+            groups[-1].append(seg)
+        else:
+            groups.append([seg])
+        prev = seg
+    paragraphs = []
+    for group in groups:
+        b = Builder()
+        for gi, seg in enumerate(group):
+            if gi:
+                b.space(seg.spans[0].start)
+            for si, sp in enumerate(seg.spans):
+                if si and seg.joins[si - 1]:
+                    b.space(sp.start)
+                b.add(text, sp.start, sp.end)
+        clean, offsets = b.build()
+        stripped = re.sub(r"^[•·▪►◦*]+\s*", "", clean)
+        if stripped != clean:
+            cut = len(clean) - len(stripped)
+            clean = stripped
+            offsets = _shift(offsets, cut)
+        if not clean.strip():
+            continue
+        start, end = offsets.span(0, len(clean))
+        paragraphs.append(Paragraph(len(paragraphs) + 1, clean, start, end, offsets))
+    return paragraphs
+
+
+def _shift(offsets: OffsetMap, cut: int) -> OffsetMap:
+    """Drop the first `cut` cleaned characters from a map."""
+    first = offsets.to_original(cut)
+    clean, orig = [0], [first]
+    for c, o in zip(offsets.clean, offsets.orig):
+        if c > cut:
+            clean.append(c - cut)
+            orig.append(o)
+    return OffsetMap(clean, orig)
+
+
+# ---------------------------------------------------------------------------- the chain
+
+
+def clean(text: str, markdown: bool = False) -> Cleaned:
+    lines = split_lines(text)
+    blocks = make_blocks(text, lines, markdown=markdown)
+    segments = make_segments(text, blocks)
+    result = classify(segments)
+    result.paragraphs = make_paragraphs(text, segments)
+    return result

@@ -1,0 +1,67 @@
+"""Which files make a corpus, and what each document's id is.
+
+A corpus is one or more folders or files. A document's id is its path relative to its corpus
+folder, without the extension (`003_ed39d894751b7a98`, `informes/cvr-tomo-7`); with several
+folders the id starts with the folder's name. Hidden files and folders are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from perucases.errors import PerucasesError
+from perucases.ingest.readers import reader_for
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    path: Path  # absolute
+    root: Path  # the corpus folder it belongs to (for a file given alone, its folder)
+    id: str
+
+
+def _walk(root: Path):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def discover(roots: list[Path]) -> tuple[list[CorpusFile], list[tuple[Path, str]]]:
+    """Supported files under the roots, with ids; and the files passed over, with why."""
+    roots = [Path(r).expanduser().resolve() for r in roots]
+    for r in roots:
+        if not r.exists():
+            raise PerucasesError(f"{r}: no such file or folder")
+    found: list[tuple[Path, Path, str]] = []
+    skipped: list[tuple[Path, str]] = []
+    prefix_roots = len([r for r in roots if r.is_dir()]) > 1
+    for root in roots:
+        if root.is_file():
+            files, base = [root], root.parent
+        else:
+            files, base = list(_walk(root)), root
+        for f in files:
+            if reader_for(f) is None:
+                if root.is_file():
+                    skipped.append((f, f"unsupported file type {f.suffix or '(none)'}"))
+                continue
+            rel = f.relative_to(base).with_suffix("").as_posix()
+            if prefix_roots and root.is_dir():
+                rel = f"{root.name}/{rel}"
+            found.append((f, base, rel))
+    # Two files with one id (a.txt and a.md): both keep their extension.
+    counts: dict[str, int] = {}
+    for _, _, rel in found:
+        counts[rel] = counts.get(rel, 0) + 1
+    out, seen = [], set()
+    for f, base, rel in found:
+        doc_id = rel + f.suffix if counts[rel] > 1 else rel
+        if f in seen:
+            continue
+        seen.add(f)
+        out.append(CorpusFile(f, base, doc_id))
+    return out, skipped

@@ -1,0 +1,116 @@
+"""Document metadata: what the text states about itself, completed by a catalog file.
+
+Inference reads only the page's own header and chrome (its title line, title suffix, site banner,
+dateline), never the body: "Amnesty International said" in a Peru Support Group page does not make
+Amnesty the publisher. Anything unknown stays empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from perucases.dates import PartialDate, parse_partial_date
+from perucases.errors import PerucasesError
+from perucases.ingest.clean import WORD, Cleaned, publisher_names
+from perucases.resources import TOMLDecodeError, data_toml, load_toml_file, stopwords
+
+CATALOG_NAME = "catalog.toml"
+DATE_SOURCES = ("text", "catalog", "inferred")
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    publisher: str | None = None
+    date: PartialDate | None = None
+    date_source: str | None = None
+    language: str | None = None
+    url: str | None = None
+    doctype: str | None = None
+    note: str | None = None
+
+
+def detect_language(paragraphs: list[str]) -> str | None:
+    """'en' or 'es' by function words; None when the text is too short to tell."""
+    en = es = 0
+    for p in paragraphs:
+        for w in WORD.findall(p.lower()):
+            en += w in stopwords("en")
+            es += w in stopwords("es")
+    if en + es < 5:
+        return None
+    return "es" if es > en else "en"
+
+
+def _publisher_from_chrome(cleaned: Cleaned) -> str | None:
+    names = publisher_names()
+    if cleaned.site_title_suffix:
+        return names.get(cleaned.site_title_suffix.casefold(), cleaned.site_title_suffix)
+    for seg in cleaned.chrome:
+        if seg.casefold() in names:
+            return names[seg.casefold()]
+    for pub in data_toml("publishers.toml").get("publisher", []):
+        for pattern in pub.get("patterns", []):
+            if any(re.search(pattern, seg) for seg in cleaned.chrome):
+                return pub["name"]
+    return None
+
+
+def infer(cleaned: Cleaned) -> Metadata:
+    md = Metadata(title=cleaned.title, publisher=_publisher_from_chrome(cleaned))
+    if cleaned.dateline:
+        md.date, md.date_source = cleaned.dateline, "text"
+    md.language = detect_language([p.text for p in cleaned.paragraphs])
+    return md
+
+
+# ---------------------------------------------------------------------------- catalog
+
+
+class CatalogError(PerucasesError):
+    pass
+
+
+def load_catalog(folder: Path) -> dict[str, dict]:
+    """The `[documents."ID"]` tables of FOLDER/catalog.toml, or {} when there is none."""
+    path = folder / CATALOG_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = load_toml_file(path)
+    except (TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror}") from None
+    docs = data.get("documents", {})
+    if not isinstance(docs, dict):
+        raise CatalogError(f"{path}: [documents] must be a table of documents")
+    out = {}
+    for key, entry in docs.items():
+        if not isinstance(entry, dict):
+            raise CatalogError(f"{path}: documents.{key} must be a table")
+        if "date" in entry and entry["date"] not in ("", None):
+            if parse_partial_date(str(entry["date"])) is None:
+                raise CatalogError(f"{path}: documents.{key}.date {entry['date']!r} is not a date (YYYY[-MM[-DD]])")
+        if entry.get("date_source", "catalog") not in DATE_SOURCES:
+            raise CatalogError(f"{path}: documents.{key}.date_source must be one of {', '.join(DATE_SOURCES)}")
+        out[str(key)] = entry
+    return out
+
+
+def apply_catalog(md: Metadata, entry: dict | None) -> Metadata:
+    """The catalog completes and overrides inference; an empty string there means 'unknown'."""
+    if not entry:
+        return md
+    for field in ("title", "publisher", "url", "doctype", "note"):
+        if field in entry:
+            setattr(md, field, str(entry[field]).strip() or None)
+    if "language" in entry:
+        md.language = str(entry["language"]).strip() or None
+    if "date" in entry:
+        value = str(entry["date"]).strip()
+        md.date = parse_partial_date(value) if value else None
+        md.date_source = entry.get("date_source", "catalog") if md.date else None
+    return md

@@ -1,0 +1,517 @@
+"""The Python API: search, list and show documents. Every function returns plain dataclasses.
+
+    from perucases.query import Library
+    lib = Library()                      # the default index, built or refreshed as needed
+    for hit in lib.search("Montesinos asylum").hits:
+        print(hit.id, hit.paragraph, hit.snippet)
+
+The command line (perucases.cli) is a thin layer over this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from perucases.dates import PartialDate, parse_partial_date
+from perucases.errors import PerucasesError
+from perucases.index.location import bundled_seeds, default_index_dir
+from perucases.index.manifest import Manifest, make_plan
+
+# Field names a query may use, and what each means.
+QUERY_FIELDS = {
+    "title": "the document's title",
+    "body": "the document's text",
+    "publisher": "the publisher (Amnesty, \"Human Rights Watch\")",
+    "lang": "the language code (en, es)",
+    "id": "the document id (exact, or with a wildcard: id:003*)",
+}
+HL_START, HL_END = "\ue000", "\ue001"  # around matched words in snippets (never in cleaned text)
+
+
+@dataclass
+class DocInfo:
+    id: str
+    title: str | None
+    publisher: str | None
+    date: str | None
+    date_source: str | None
+    language: str | None
+    url: str | None
+    path: str
+    words: int
+    paragraphs: int
+
+
+@dataclass
+class SearchHit:
+    rank: int
+    id: str
+    title: str | None
+    publisher: str | None
+    date: str | None
+    score: float
+    paragraph: int
+    snippet: str  # matched words between HL_START and HL_END; see plain_snippet()
+
+    @property
+    def plain_snippet(self) -> str:
+        return self.snippet.replace(HL_START, "").replace(HL_END, "")
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    total: int  # matching documents (may exceed len(hits))
+    suggestions: list[str] = field(default_factory=list)  # "did you mean", when nothing matched
+    explain: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParagraphText:
+    n: int
+    text: str  # cleaned, normalised
+    start: int  # character offsets of the paragraph in the original text
+    end: int
+    original: str  # the original characters, hard line breaks folded to spaces
+
+
+@dataclass
+class DocText:
+    info: DocInfo
+    paragraphs: list[ParagraphText]
+
+
+# ---------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: PartialDate | None = None
+    date_to: PartialDate | None = None
+    publisher: str | None = None
+    lang: str | None = None
+
+    @classmethod
+    def parse(cls, date_from: str | None = None, date_to: str | None = None,
+              publisher: str | None = None, lang: str | None = None) -> Filters:
+        f = parse_date_option(date_from, "--from")
+        t = parse_date_option(date_to, "--to")
+        if f and t and f.start > t.end:
+            raise PerucasesError(f"--from {f} is after --to {t}")
+        if lang is not None and lang.lower() not in ("en", "es"):
+            raise PerucasesError(f"--lang must be en or es, not {lang!r}")
+        if publisher is not None and not publisher.strip():
+            raise PerucasesError("--publisher needs a name")
+        return cls(f, t, publisher, lang.lower() if lang else None)
+
+    def queries(self) -> list:
+        from whoosh import query as Q
+
+        from perucases.index.schema import folding_analyzer
+
+        out = []
+        if self.date_from or self.date_to:
+            lo = dt.datetime.combine(self.date_from.start, dt.time()) if self.date_from else None
+            hi = dt.datetime.combine(self.date_to.end, dt.time()) if self.date_to else None
+            # A document's date is an interval (2003 = 2003-01-01..2003-12-31): it must overlap.
+            if hi is not None:
+                out.append(Q.DateRange("date_start", None, hi))
+            if lo is not None:
+                out.append(Q.DateRange("date_end", lo, None))
+        if self.publisher:
+            words = [t.text for t in folding_analyzer()(self.publisher)]
+            if not words:
+                raise PerucasesError(f"--publisher {self.publisher!r} has no words to match")
+            out.append(Q.And([Q.Term("publisher", w) for w in words]))
+        if self.lang:
+            out.append(Q.Term("lang", self.lang))
+        return out
+
+    def describe(self) -> list[str]:
+        out = []
+        if self.date_from:
+            out.append(f"date overlaps from {self.date_from.start}")
+        if self.date_to:
+            out.append(f"date overlaps until {self.date_to.end}")
+        if self.publisher:
+            out.append(f"publisher has the words of {self.publisher!r}")
+        if self.lang:
+            out.append(f"language is {self.lang}")
+        return out
+
+
+def parse_date_option(value: str | None, name: str) -> PartialDate | None:
+    if value is None:
+        return None
+    d = parse_partial_date(value)
+    if d is None:
+        raise PerucasesError(f"{name}: {value!r} is not a date (try 1997, 1997-04, 1997-04-22 or 'April 1997')")
+    return d
+
+
+# ---------------------------------------------------------------------------- query checks
+
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+def check_query(text: str) -> None:
+    """Refuse what Whoosh would silently misread: unknown fields, unbalanced quotes, lone operators."""
+    if not text.strip():
+        raise PerucasesError("empty query")
+    if text.count('"') % 2:
+        raise PerucasesError('query syntax: unbalanced " (a phrase needs a closing quote)')
+    outside = re.sub(r'"[^"]*"', " PHRASE ", text)
+    depth = 0
+    for c in outside:
+        depth += c == "("
+        depth -= c == ")"
+        if depth < 0:
+            raise PerucasesError("query syntax: ')' without '('")
+    if depth:
+        raise PerucasesError("query syntax: '(' without ')'")
+    for m in re.finditer(r"(?<![\w:])([A-Za-z_]\w*):(\S?)", outside):
+        name, after = m.group(1), m.group(2)
+        if name not in QUERY_FIELDS:
+            raise PerucasesError(f"query syntax: unknown field {name!r} (fields: {', '.join(QUERY_FIELDS)})")
+        if not after or after in ")":
+            raise PerucasesError(f"query syntax: {name}: needs a value")
+    tokens = re.findall(r"[()]|[^\s()]+", outside)
+    words = [t for t in tokens if t not in "()"]
+    if not words:
+        raise PerucasesError("empty query")
+    prev = None
+    for i, t in enumerate(tokens):
+        if t in _OPERATORS:
+            before = tokens[i - 1] if i else None
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            binary = t != "NOT"
+            if after is None or after == ")" or after in _OPERATORS and after != "NOT":
+                raise PerucasesError(f"query syntax: {t} needs a term after it")
+            if binary and (before is None or before == "(" or before in _OPERATORS):
+                raise PerucasesError(f"query syntax: {t} needs a term before it")
+        prev = t
+    del prev
+
+
+# ---------------------------------------------------------------------------- the library
+
+
+class Library:
+    """An index and its corpus. Query methods refresh the index first when it is stale."""
+
+    def __init__(self, index_dir: Path | str | None = None, corpus: list[Path] | None = None, *,
+                 refresh: bool = True, warn: Callable[[str], None] | None = None, progress=None):
+        self.index_dir = Path(index_dir) if index_dir else default_index_dir()
+        self.corpus = [Path(c) for c in corpus] if corpus else None
+        self.refresh = refresh
+        self.warn = warn or (lambda m: None)
+        self.progress = progress
+        self._ix = None
+
+    # -- keeping the index fresh
+
+    def ensure(self) -> None:
+        """Build the index if it is missing, bring it up to date if the corpus changed."""
+        if self._ix is not None:
+            return
+        from perucases.index.build import needs_rebuild, try_lock, update
+
+        manifest = Manifest.load(self.index_dir)
+        roots = self.corpus or ([Path(c) for c in manifest.corpus] if manifest else [bundled_seeds()])
+        wanted = [str(Path(r).expanduser().resolve()) for r in roots]
+        rebuild = needs_rebuild(manifest, self.index_dir) if self.refresh or manifest is None else None
+        why = None
+        if rebuild is None and self.refresh:
+            if manifest.corpus != wanted:
+                why = "the corpus changed"
+            else:
+                from perucases.ingest.metadata import load_catalog
+
+                plan = make_plan(manifest, [Path(r) for r in wanted], load_catalog)
+                if plan.needs_writer:
+                    why = (f"{len(plan.add)} new, {len(plan.change)} changed, "
+                           f"{len(plan.remove)} removed file(s)")
+                elif plan.touch:
+                    why = ""  # same content, new mtimes: a quiet manifest update
+        if why is not None or rebuild is not None:
+            lock = try_lock(self.index_dir) if self.index_dir.exists() else None
+            usable = manifest is not None and needs_rebuild(manifest, self.index_dir) is None
+            if lock is None and usable and self.index_dir.exists():
+                self.warn("the index is being updated by another perucases process; answering from its last state")
+            else:
+                if lock is not None:
+                    lock.release()
+                if why:
+                    self.warn(f"updating the index at {self.index_dir}: {why}")
+                report = update(self.index_dir, [Path(w) for w in wanted], warn=self.warn,
+                                progress=self.progress)
+                if report.wrote:
+                    self.warn(f"indexed {report.documents} document(s) in {report.seconds:.1f} s")
+                manifest = Manifest.load(self.index_dir)
+        if manifest is None:
+            raise PerucasesError(f"no index at {self.index_dir}")
+        from whoosh import index as windex
+
+        try:
+            self._ix = windex.open_dir(str(self.index_dir), indexname=manifest.indexname)
+        except Exception as exc:  # a damaged index: say so in one line
+            raise PerucasesError(f"cannot open the index at {self.index_dir}: {exc}; run: perucases index --rebuild") from None
+
+    @property
+    def ix(self):
+        self.ensure()
+        return self._ix
+
+    # -- documents
+
+    def _doc_records(self, searcher, query=None):
+        from whoosh import query as Q
+
+        q = Q.Term("kind", "doc") if query is None else Q.And([Q.Term("kind", "doc"), query])
+        for docnum in searcher.docs_for_query(q):
+            yield searcher.stored_fields(docnum)
+
+    @staticmethod
+    def _info(stored: dict) -> DocInfo:
+        m = stored["meta"]
+        return DocInfo(stored["id"], m.get("title"), m.get("publisher"), m.get("date"), m.get("date_source"),
+                       m.get("language"), m.get("url"), m["path"], m["words"], m["paragraphs"])
+
+    def docs(self, filters: Filters | None = None) -> list[DocInfo]:
+        from whoosh import query as Q
+
+        fq = (filters or Filters()).queries()
+        with self.ix.searcher() as s:
+            rows = [self._info(st) for st in self._doc_records(s, Q.And(fq) if fq else None)]
+        return sorted(rows, key=lambda d: d.id)
+
+    def ids(self) -> list[str]:
+        with self.ix.searcher() as s:
+            return sorted({t.decode("utf-8") for t in s.lexicon("id")})
+
+    def resolve(self, prefix: str) -> str:
+        """A full id from an id or a unique prefix of one (`003` -> `003_ed39d894751b7a98`)."""
+        prefix = prefix.strip()
+        if not prefix:
+            raise PerucasesError("empty document id")
+        ids = self.ids()
+        if prefix in ids:
+            return prefix
+        matches = [i for i in ids if i.startswith(prefix)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise PerucasesError(f"no document with id {prefix!r} (perucases docs lists them)")
+        shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+        raise PerucasesError(f"id {prefix!r} is ambiguous: {shown}")
+
+    def document(self, doc_id: str) -> DocText:
+        from whoosh import query as Q
+
+        doc_id = self.resolve(doc_id)
+        with self.ix.searcher() as s:
+            stored = s.document(key=doc_id)
+            src = s.document(key=f"{doc_id}\x00src")["src"]
+            texts = {}
+            for docnum in s.docs_for_query(Q.And([Q.Term("kind", "para"), Q.Term("id", doc_id)])):
+                st = s.stored_fields(docnum)
+                texts[st["para"]] = st.get("body") or st.get("body_es") or ""
+        original = src["original"]
+        paras = []
+        for n, (start, end, _pairs) in enumerate(src["paragraphs"], 1):
+            quote = " ".join(original[start:end].split())
+            paras.append(ParagraphText(n, texts.get(n, ""), start, end, quote))
+        return DocText(self._info(stored), paras)
+
+    def raw(self, doc_id: str) -> bytes:
+        info = self.document(doc_id).info
+        try:
+            return Path(info.path).read_bytes()
+        except OSError as exc:
+            raise PerucasesError(f"{info.path}: cannot read the original file: {exc.strerror or exc}") from None
+
+    # -- search
+
+    def _parsers(self, schema):
+        from whoosh import qparser
+
+        out = {}
+        for lang, sfx in (("en", ""), ("es", "_es")):
+            p = qparser.MultifieldParser([f"title{sfx}", f"text{sfx}"], schema, fieldboosts={f"title{sfx}": 2.0})
+            p.add_plugin(qparser.FuzzyTermPlugin())
+            aliases = {f"text{sfx}": ["body"]}
+            if sfx:
+                aliases[f"title{sfx}"] = ["title"]
+            p.add_plugin(qparser.FieldAliasPlugin(aliases))
+            out[lang] = p
+        return out
+
+    def search(self, text: str, filters: Filters | None = None, limit: int = 10,
+               explain: bool = False) -> SearchResults:
+        from whoosh import query as Q
+
+        check_query(text)
+        if limit < 1:
+            raise PerucasesError("--limit must be at least 1")
+        filters = filters or Filters()
+        schema = self.ix.schema
+        parsed = {lang: p.parse(text) for lang, p in self._parsers(schema).items()}
+        alive = [q for q in parsed.values() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))]
+        notes: list[str] = []
+        if explain:
+            notes += _explain(text, parsed, filters)
+        if not alive:
+            return SearchResults(text, [], 0, [], notes + ["the query has only stop words: nothing to match"])
+        q = alive[0] if len(alive) == 1 else Q.Or(alive)
+        full = Q.And([Q.Term("kind", "doc"), q, *filters.queries()])
+        with self.ix.searcher() as s:
+            results = s.search(full, limit=limit)
+            total = results.estimated_length()
+            scored = [(round(h.score, 4), h["id"], h.docnum) for h in results]
+            scored.sort(key=lambda t: (-t[0], t[1]))
+            hits = []
+            for rank, (score, doc_id, docnum) in enumerate(scored, 1):
+                meta = s.stored_fields(docnum)["meta"]
+                para, snippet = self._best_paragraph(s, q, doc_id)
+                hits.append(SearchHit(rank, doc_id, meta.get("title"), meta.get("publisher"), meta.get("date"),
+                                      round(score, 3), para, snippet))
+            suggestions = [] if hits else _suggest(s, text)
+        if explain:
+            notes.append(f"{total} matching document(s)")
+        return SearchResults(text, hits, total, suggestions, notes)
+
+    def _best_paragraph(self, s, q, doc_id: str) -> tuple[int, str]:
+        from whoosh import highlight
+        from whoosh import query as Q
+
+        leaves = []
+        for leaf in _positive_leaves(q):
+            fname = getattr(leaf, "fieldname", None)
+            if fname in ("text", "title", "text_es", "title_es"):
+                c = leaf.copy()
+                c.fieldname = "body_es" if fname.endswith("_es") else "body"
+                leaves.append(c)
+        base = [Q.Term("kind", "para"), Q.Term("id", doc_id)]
+        if leaves:
+            r = s.search(Q.And([*base, Q.Or(leaves)]), limit=1, terms=True)
+            r.fragmenter = highlight.ContextFragmenter(maxchars=260, surround=90)
+            r.formatter = _Marker()
+            for hit in r:
+                field = "body" if "body" in hit else "body_es"
+                snippet = hit.highlights(field, top=2)
+                if snippet:
+                    return hit["para"], snippet
+                return hit["para"], _shorten(hit[field])
+        # The match was in the title or metadata only: show the document's first paragraph.
+        first = min((s.stored_fields(n) for n in s.docs_for_query(Q.And(base))), key=lambda st: st["para"],
+                    default=None)
+        if first is None:
+            return 1, ""
+        return first["para"], _shorten(first.get("body") or first.get("body_es") or "")
+
+
+def _shorten(text: str, n: int = 260) -> str:
+    if len(text) <= n:
+        return text
+    cut = text.rfind(" ", 0, n)
+    return text[: cut if cut > 0 else n] + " …"
+
+
+def _positive_leaves(q):
+    from whoosh import query as Q
+
+    if isinstance(q, Q.Not):
+        return []
+    if isinstance(q, Q.AndNot):
+        return _positive_leaves(q.a)
+    if q.is_leaf():
+        return [q]
+    out = []
+    for child in q.children():
+        out += _positive_leaves(child)
+    return out
+
+
+def _marker_class():
+    from whoosh import highlight
+
+    class Marker(highlight.Formatter):
+        between = " … "
+
+        def format(self, fragments, replace=False):
+            parts = [self.format_fragment(f, replace).strip() for f in fragments]
+            out = self.between.join(p for p in parts if p)
+            if fragments and fragments[0].startchar > 0:
+                out = "… " + out
+            if fragments and fragments[-1].endchar < len(fragments[-1].text):
+                out += " …"
+            return out
+
+        def format_token(self, text, token, replace=False):
+            return HL_START + highlight.get_text(text, token, replace) + HL_END
+
+    return Marker
+
+
+def _Marker():
+    return _marker_class()()
+
+
+def _suggest(s, text: str) -> list[str]:
+    """'Did you mean': query words the index lacks, replaced by close words it has."""
+    from perucases.index.schema import analyzer, folding_analyzer
+
+    outside = re.sub(r'"[^"]*"', " ", text)
+    replaced = text
+    changed = False
+    for word in re.findall(r"(?<![\w:])[^\W\d_][\w'’]*", outside):
+        if word in _OPERATORS:
+            continue
+        folded = [t.text for t in folding_analyzer()(word)]
+        if len(folded) != 1:
+            continue
+        found = False
+        for lang, field in (("en", "text"), ("es", "text_es")):
+            stems = [t.text for t in analyzer(lang)(word)]
+            if not stems or s.doc_frequency(field, stems[0]) > 0:
+                found = True
+                break
+        if found:
+            continue
+        best = None
+        for field in ("text", "text_es"):
+            try:
+                words = s.corrector(field).suggest(folded[0], limit=1, maxdist=2, prefix=1)
+            except Exception:
+                words = []
+            if words:
+                best = words[0]
+                break
+        if best:
+            if word[:1].isupper():
+                best = best[:1].upper() + best[1:]
+            replaced = re.sub(rf"(?<![\w:]){re.escape(word)}(?!\w)", best, replaced, count=1)
+            changed = True
+    return [replaced] if changed and replaced != text else []
+
+
+def _explain(text: str, parsed: dict, filters: Filters) -> list[str]:
+    from perucases.index.schema import analyzer
+
+    lines = [f"query: {text}"]
+    for lang, q in parsed.items():
+        lines.append(f"parsed for {lang} documents: {q}")
+    words = re.findall(r"[^\W_][\w'’.]*", re.sub(r"\b(AND|OR|NOT)\b|\w+:", " ", text))
+    for w in dict.fromkeys(words):
+        en = " ".join(t.text for t in analyzer("en")(w)) or "(stop word)"
+        es = " ".join(t.text for t in analyzer("es")(w)) or "(stop word)"
+        lines.append(f"  {w!r} -> en: {en}; es: {es}")
+    lines += [f"filter: {d}" for d in filters.describe()]
+    lines.append("fields searched: title (boost 2) and text; phrases need the words in order; "
+                 "accents are folded (José = Jose, Peña = Pena)")
+    return lines

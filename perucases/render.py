@@ -1,0 +1,176 @@
+"""Output: one mechanism for every listing command (sqlite-utils style).
+
+    @output_options            # adds --format table|json|jsonl|csv|tsv|ids
+    def docs(fmt): ...
+        emit(rows, COLUMNS, fmt)
+
+The default is `table` on a terminal and `tsv` (with a header) in a pipe; `--format` always wins.
+TSV escapes backslash, tab and newlines; lists are joined with "; " in csv and tsv; CSV cells
+that a spreadsheet would run as a formula get a leading apostrophe; terminal output never
+carries control characters from documents.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+import click
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
+HL_START, HL_END = "\ue000", "\ue001"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the JSON field name
+    header: str | None = None  # table header (default: name)
+    justify: str = "left"
+    max_width: int | None = None
+    table: bool = True  # shown in the table view
+    no_wrap: bool = False
+
+
+def output_options(f: Callable) -> Callable:
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default=None,
+        help="Output format (default: table on a terminal, tsv in a pipe).",
+    )(f)
+
+
+def is_tty(stream=None) -> bool:
+    stream = stream or sys.stdout
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def resolve_format(fmt: str | None) -> str:
+    return fmt or ("table" if is_tty() else "tsv")
+
+
+def use_color(stream=None) -> bool:
+    return is_tty(stream) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def plain(value: Any) -> Any:
+    """Strip highlight markers from a value."""
+    if isinstance(value, str):
+        return value.replace(HL_START, "").replace(HL_END, "")
+    return value
+
+
+def safe_text(s: str) -> str:
+    """Document text for a terminal: no control or bidi-override characters."""
+    return _CONTROL.sub("", s)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(plain(value))
+
+
+def tsv_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def csv_safe(s: str) -> str:
+    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+
+
+def emit(rows: list[dict], columns: list[Column], fmt: str, out=None, id_field: str = "id") -> None:
+    out = out or click.get_text_stream("stdout")
+    names = [c.name for c in columns]
+    if fmt == "json":
+        data = [{n: plain(r.get(n)) for n in names} for r in rows]
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for r in rows:
+            out.write(json.dumps({n: plain(r.get(n)) for n in names}, ensure_ascii=False) + "\n")
+    elif fmt == "tsv":
+        out.write("\t".join(names) + "\n")
+        for r in rows:
+            out.write("\t".join(tsv_escape(_cell(r.get(n))) for n in names) + "\n")
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(names)
+        for r in rows:
+            w.writerow([csv_safe(_cell(r.get(n))) if isinstance(r.get(n), str) else _cell(r.get(n)) for n in names])
+        out.write(buf.getvalue())
+    elif fmt == "ids":
+        seen = set()
+        for r in rows:
+            i = r.get(id_field)
+            if i is not None and i not in seen:
+                seen.add(i)
+                out.write(f"{i}\n")
+    else:
+        _table(rows, [c for c in columns if c.table], out)
+    out.flush()
+
+
+def console(out=None, stderr: bool = False):
+    from rich.console import Console
+
+    stream = out or (sys.stderr if stderr else sys.stdout)
+    color = use_color(stream)
+    width = None if is_tty(stream) else int(os.environ.get("COLUMNS", "120") or 120)
+    return Console(file=stream, highlight=False, no_color=not color, force_terminal=color or None,
+                   color_system="auto" if color else None, width=width, emoji=False, markup=False)
+
+
+def rich_text(value: Any):
+    """A cell as rich Text, with highlighted words in bold."""
+    from rich.text import Text
+
+    if value is None:
+        return Text("unknown", style="dim")
+    s = safe_text(_cell(value)) if not isinstance(value, str) else safe_text(value)
+    t = Text()
+    pos = 0
+    for m in re.finditer(re.escape(HL_START) + "(.*?)" + re.escape(HL_END), s, re.S):
+        t.append(s[pos : m.start()])
+        t.append(m.group(1), style="bold yellow")
+        pos = m.end()
+    t.append(s[pos:])
+    return t
+
+
+def _table(rows: list[dict], columns: list[Column], out) -> None:
+    from rich import box
+    from rich.table import Table
+
+    con = console(out)
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
+    for c in columns:
+        table.add_column(c.header or c.name, justify=c.justify, max_width=c.max_width, no_wrap=c.no_wrap,
+                         overflow="fold")
+    for r in rows:
+        table.add_row(*(rich_text(r.get(c.name)) for c in columns))
+    con.print(table)
+
+
+def message(text: str, *, warning: bool = False) -> None:
+    """A one-line message on stderr."""
+    prefix = "perucases: warning: " if warning else "perucases: "
+    click.echo(prefix + safe_text(text), err=True)
+
+
+def records(items: Iterable[Any]) -> list[dict]:
+    from dataclasses import asdict, is_dataclass
+
+    return [asdict(i) if is_dataclass(i) else dict(i) for i in items]

@@ -1,0 +1,61 @@
+"""Language data shipped with the package (perucases/data/), read once and cached.
+
+Month names, stop words, chrome rules and publishers live in data files, not in code, so that a
+user or a later issue can extend them without touching the pipeline.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from importlib import resources
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+def data_text(name: str) -> str:
+    return resources.files("perucases").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def data_lines(name: str) -> tuple[str, ...]:
+    """Non-empty, non-comment lines of a data file, stripped of trailing newlines."""
+    out = []
+    for line in data_text(name).splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            out.append(line.rstrip("\n"))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def data_toml(name: str) -> dict:
+    return tomllib.loads(data_text(name))
+
+
+@functools.lru_cache(maxsize=None)
+def stopwords(lang: str) -> frozenset[str]:
+    return frozenset(w.strip().lower() for w in data_lines(f"stopwords_{lang}.txt"))
+
+
+def load_toml_file(path) -> dict:
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+TOMLDecodeError = tomllib.TOMLDecodeError
+
+
+def data_fingerprint() -> str:
+    """A hash of every data file: a change to the cleaning rules means a rebuilt index."""
+    import hashlib
+
+    h = hashlib.sha256()
+    folder = resources.files("perucases").joinpath("data")
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.is_file():
+            h.update(entry.name.encode())
+            h.update(entry.read_bytes())
+    return h.hexdigest()[:16]
