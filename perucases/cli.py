@@ -284,7 +284,7 @@ def _read_ids(ids: tuple[str, ...]) -> list[str]:
     out = []
     for i in ids:
         if i == "-":
-            out += [line.strip() for line in click.get_text_stream("stdin") if line.strip()]
+            out += [line.strip() for line in sys.stdin if line.strip()]
         else:
             out.append(i)
     return out
@@ -311,7 +311,7 @@ def show(ids, spec, raw, fmt, index_dir) -> int:
     with library(index_dir) as lib:
         docs_ = [lib.document(i) for i in wanted]
         if raw:
-            out = click.get_binary_stream("stdout")
+            out = sys.stdout.buffer
             for d in docs_:
                 out.write(lib.raw(d.info.id))
             out.flush()
@@ -347,7 +347,7 @@ def show(ids, spec, raw, fmt, index_dir) -> int:
 def _print_documents(selected) -> None:
     from perucases.render import safe_text
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for k, (d, paras) in enumerate(selected):
         i = d.info
         if k:

@@ -92,7 +92,7 @@ def csv_safe(s: str) -> str:
 
 
 def emit(rows: list[dict], columns: list[Column], fmt: str, out=None, id_field: str = "id") -> None:
-    out = out or click.get_text_stream("stdout")
+    out = out or sys.stdout
     names = [c.name for c in columns]
     if fmt == "json":
         data = [{n: plain(r.get(n)) for n in names} for r in rows]

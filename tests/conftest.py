@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from perucases.index.location import bundled_seeds
+from perucases.query import Library
+
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch, tmp_path_factory):
+    """No test may touch the checkout's index/ or the user's data folder."""
+    monkeypatch.setenv("PERUCASES_INDEX", str(tmp_path_factory.mktemp("default-index")))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """An index of the bundled seeds, built once; tests must not write to it."""
+    d = tmp_path_factory.mktemp("seed-index")
+    Library(d, [bundled_seeds()]).ensure()
+    return d
+
+
+@pytest.fixture()
+def lib(seed_index) -> Library:
+    return Library(seed_index)
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    """A writable copy of the seeds, catalog included."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(bundled_seeds(), dst)
+    return dst
+
+
+@pytest.fixture()
+def run(seed_index):
+    """Run the CLI against the seed index: run("search", "Colina") -> click Result."""
+    runner = CliRunner()
+
+    def _run(*args, input=None, index=None):
+        return runner.invoke(
+            __import__("perucases.cli", fromlist=["cli"]).cli,
+            [*args, "--index", str(index or seed_index)],
+            input=input,
+            catch_exceptions=False,
+        )
+
+    return _run

@@ -1,0 +1,203 @@
+"""Building and updating the index: incremental, interrupted, bad files, one writer at a time."""
+
+import json
+import os
+import threading
+import time
+
+import pytest
+
+from perucases.errors import IndexBusy
+from perucases.index import build
+from perucases.index.build import update
+from perucases.index.manifest import Manifest
+from perucases.query import Library
+
+
+def search_ids(index_dir, q):
+    return [h.id for h in Library(index_dir, refresh=False).search(q).hits]
+
+
+def test_incremental_add_change_delete(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    first = update(ix, [corpus])
+    assert (first.added, first.documents, first.rebuilt) == (5, 5, True)
+
+    again = update(ix, [corpus])
+    assert (again.added, again.changed, again.removed, again.unchanged) == (0, 0, 0, 5)
+    assert not again.wrote
+
+    (corpus / "new.txt").write_text("The Grupo Colina killed fifteen people in Barrios Altos in November 1991.\n")
+    (corpus / "003_ed39d894751b7a98.txt").write_text("Replaced: the hostage crisis in Lima is over, said the quartermaster.\n")
+    (corpus / "004_866eeb82b2cb32e1.txt").unlink()
+    r = update(ix, [corpus])
+    assert (r.added, r.changed, r.removed, r.documents) == (1, 1, 1, 5)
+    assert search_ids(ix, "quartermaster") == ["003_ed39d894751b7a98"]
+    assert set(search_ids(ix, "Barrios Altos")) == {"002_43576777d5a8cf2f", "new"}
+    assert search_ids(ix, "choirboy") == []  # 004 is gone
+    assert search_ids(ix, "ambassador") == []  # 003's old text is gone
+    docs = {d.id for d in Library(ix, refresh=False).docs()}
+    assert docs == {"000_ca4e617775ace81b", "001_1c4d081f4f470003", "002_43576777d5a8cf2f",
+                    "003_ed39d894751b7a98", "new"}
+
+
+def test_touched_but_unchanged_file_is_not_reindexed(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    f = corpus / "000_ca4e617775ace81b.txt"
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 5_000_000_000))
+    gen = Manifest.load(ix).generation
+    r = update(ix, [corpus])
+    assert (r.changed, r.added, r.unchanged) == (0, 0, 5)
+    assert Manifest.load(ix).generation == gen  # no Whoosh commit
+    assert Manifest.load(ix).files[str(f)].mtime_ns == f.stat().st_mtime_ns
+
+
+def test_catalog_change_reindexes_that_document(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    cat = corpus / "catalog.toml"
+    cat.write_text(cat.read_text() + '\n[documents."000_ca4e617775ace81b".extra]\n', encoding="utf-8")
+    text = cat.read_text().replace('[documents."000_ca4e617775ace81b".extra]\n', "")
+    text = text.replace('[documents."000_ca4e617775ace81b"]\n', '[documents."000_ca4e617775ace81b"]\nurl = "https://example.org/hrw"\n')
+    cat.write_text(text, encoding="utf-8")
+    r = update(ix, [corpus])
+    assert r.changed == 1
+    info = next(d for d in Library(ix, refresh=False).docs() if d.id.startswith("000"))
+    assert info.url == "https://example.org/hrw"
+
+
+def test_query_commands_refresh_a_stale_index_and_say_so(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    (corpus / "late.md").write_text("# Late\n\nA note about the quartermaster of the SIN.\n", encoding="utf-8")
+    said = []
+    lib = Library(ix, warn=said.append)
+    assert [h.id for h in lib.search("quartermaster").hits] == ["late"]
+    assert any("1 new" in s for s in said)
+
+
+def test_schema_or_pipeline_change_means_full_rebuild(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    m = json.loads((ix / "manifest.json").read_text())
+    m["pipeline"] = "0:old"
+    (ix / "manifest.json").write_text(json.dumps(m))
+    said = []
+    r = update(ix, [corpus], warn=said.append)
+    assert r.rebuilt and r.added == 5
+    assert any("another version" in s for s in said)
+    old = m["indexname"]
+    assert not [n for n in os.listdir(ix) if n.startswith((f"_{old}_", f"{old}_"))]  # old files removed
+
+
+def test_interrupted_rebuild_leaves_the_old_index_answering(tmp_path, corpus, monkeypatch):
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    before = search_ids(ix, "Colina")
+    real = build._records
+    calls = {"n": 0}
+
+    def dying(doc):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(doc)
+
+    monkeypatch.setattr(build, "_records", dying)
+    with pytest.raises(KeyboardInterrupt):
+        update(ix, [corpus], rebuild=True)
+    monkeypatch.setattr(build, "_records", real)
+    assert search_ids(ix, "Colina") == before == ["000_ca4e617775ace81b"]
+    assert len(Library(ix, refresh=False).docs()) == 5
+    r = update(ix, [corpus], rebuild=True)  # and the next build cleans up after it
+    assert r.documents == 5
+    names = {n.split("_")[1] if n.startswith("_") else n.split("_")[0] for n in os.listdir(ix) if "I" in n[:3]}
+    assert names == {Manifest.load(ix).indexname}
+
+
+def test_interrupted_update_keeps_the_previous_state(tmp_path, corpus, monkeypatch):
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    (corpus / "003_ed39d894751b7a98.txt").write_text("Replaced text about a quartermaster.\n")
+    real = build._records
+
+    def dying(doc):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "_records", dying)
+    with pytest.raises(KeyboardInterrupt):
+        update(ix, [corpus])
+    monkeypatch.setattr(build, "_records", real)
+    lib = Library(ix, refresh=False)
+    assert [h.id for h in lib.search("ambassador").hits] == ["003_ed39d894751b7a98"]  # old text, whole
+    assert lib.search("quartermaster").hits == []
+    assert update(ix, [corpus]).changed == 1  # the change is still seen as pending
+    assert search_ids(ix, "quartermaster") == ["003_ed39d894751b7a98"]
+
+
+def test_crash_between_commit_and_manifest_is_reconciled(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    stale = (ix / "manifest.json").read_text()
+    (corpus / "004_866eeb82b2cb32e1.txt").unlink()
+    update(ix, [corpus])
+    (ix / "manifest.json").write_text(stale)  # as if we died before writing the manifest
+    r = update(ix, [corpus])
+    assert r.removed == 0 and r.documents == 4  # the index already had 004 removed
+    assert {d.id[:3] for d in Library(ix, refresh=False).docs()} == {"000", "001", "002", "003"}
+
+
+def test_bad_files_are_skipped_with_a_warning_naming_them(tmp_path, corpus):
+    (corpus / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" * 50)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "latin.txt").write_bytes("Declaración de la Comisión sobre Ayacucho y Huamanga.\n".encode("latin-1"))
+    said = []
+    r = update(tmp_path / "ix", [corpus], warn=said.append)
+    assert r.documents == 6  # the five seeds and the latin-1 file
+    assert any("binary.txt: skipped: binary file" in s for s in said)
+    assert any("empty.txt: skipped: empty file" in s for s in said)
+    assert any("latin.txt: not valid UTF-8" in s and "cp1252" in s for s in said)
+    lib = Library(tmp_path / "ix", refresh=False)
+    assert [h.id for h in lib.search("Declaracion Comision").hits] == ["latin"]
+    # skipped files are remembered: the next run is quiet and writes nothing
+    said.clear()
+    again = update(tmp_path / "ix", [corpus], warn=said.append)
+    assert not again.wrote and said == []
+
+
+def test_a_second_writer_waits_then_stops_with_a_clear_message(tmp_path, corpus):
+    from filelock import FileLock
+
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    holder = FileLock(str(ix / ".lock"))
+    holder.acquire()
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(IndexBusy, match="being updated by another perucases process"):
+            update(ix, [corpus], wait=0.3)
+        assert time.monotonic() - t0 >= 0.3
+        # a query answers from the last state meanwhile, and says so
+        said = []
+        (corpus / "late.txt").write_text("A late note about the quartermaster.\n")
+        lib = Library(ix, warn=said.append)
+        assert lib.search("quartermaster").hits == []
+        assert [h.id[:3] for h in lib.search("Colina").hits] == ["000"]
+        assert any("answering from its last state" in s for s in said)
+    finally:
+        holder.release()
+
+
+def test_waiting_writer_proceeds_when_the_lock_is_freed(tmp_path, corpus):
+    from filelock import FileLock
+
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    holder = FileLock(str(ix / ".lock"), thread_local=False)
+    holder.acquire()
+    threading.Timer(0.3, holder.release).start()
+    said = []
+    (corpus / "late.txt").write_text("A late note about the quartermaster.\n")
+    r = update(ix, [corpus], wait=10, warn=said.append)
+    assert r.added == 1 and any("waiting up to" in s for s in said)

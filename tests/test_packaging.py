@@ -1,0 +1,33 @@
+"""Distribution and packaging facts the rest relies on."""
+
+import importlib.metadata as md
+
+import pytest
+
+from perucases.index.location import bundled_seeds
+from helpers import REPO, SEED_IDS
+
+
+def test_whoosh_reloaded_pinned_and_old_whoosh_absent():
+    assert md.version("whoosh-reloaded") == "2.7.5"
+    with pytest.raises(md.PackageNotFoundError):
+        md.distribution("Whoosh")
+
+
+def test_bundled_seeds_are_the_repository_seeds_byte_for_byte():
+    seeds = bundled_seeds()
+    repo_files = sorted(p.name for p in (REPO / "seeds").iterdir())
+    assert sorted(p.name for p in seeds.iterdir()) == repo_files
+    assert [n[:-4] for n in repo_files if n.endswith(".txt")] == SEED_IDS
+    for name in repo_files:
+        assert (seeds / name).read_bytes() == (REPO / "seeds" / name).read_bytes()
+
+
+def test_python_m_perucases_runs(tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "perucases", "--version"], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=60)
+    assert r.returncode == 0
+    assert r.stdout.strip() == f"perucases, version {md.version('perucases')}"

@@ -1,0 +1,119 @@
+"""Search through the query API: relevance, accents, stemming, filters, snippets, errors."""
+
+import pytest
+
+from helpers import CHROME_WORDS
+from perucases.errors import PerucasesError
+from perucases.query import HL_END, HL_START, Filters
+
+
+def ids(result):
+    return [h.id[:3] for h in result.hits]
+
+
+def test_colina_ranks_000_first(lib):
+    r = lib.search("Colina")
+    assert ids(r)[0] == "000"
+    hit = r.hits[0]
+    para = lib.document(hit.id).paragraphs[hit.paragraph - 1]
+    assert "Colina group" in para.text
+    assert f"{HL_START}Colina{HL_END}" in hit.snippet
+
+
+@pytest.mark.parametrize("q", ["José Miguel Vivanco", "Jose Miguel Vivanco", "JOSE MIGUEL VIVANCO"])
+def test_accents_and_case_do_not_matter(lib, q):
+    r = lib.search(q)
+    assert ids(r) == ["000"]
+    assert f"{HL_START}José{HL_END}" in r.hits[0].snippet  # the original accent is what is marked
+
+
+def test_accented_query_finds_unaccented_text(lib):
+    assert ids(lib.search("Panamá")) == ids(lib.search("Panama")) != []
+
+
+def test_stemming_tortured_finds_torture(lib):
+    r = lib.search("tortured")
+    assert {"000", "002"} <= set(ids(r))
+    assert "tortured" not in " ".join(h.plain_snippet.lower() for h in r.hits)
+    assert any(f"{HL_START}tortur" in h.snippet.lower() or f"{HL_START}Tortur" in h.snippet for h in r.hits)
+
+
+@pytest.mark.parametrize("word", CHROME_WORDS)
+def test_chrome_words_find_nothing(lib, word):
+    assert lib.search(word).hits == []
+
+
+def test_every_hit_points_to_a_paragraph_that_contains_its_snippet(lib):
+    for q in ["Montesinos", "Fujimori AND extradition", '"La Cantuta"', "prisoners"]:
+        for h in lib.search(q, limit=5).hits:
+            para = lib.document(h.id).paragraphs[h.paragraph - 1]
+            core = h.plain_snippet.strip("… ").split(" … ")[0]
+            assert core in para.text
+
+
+def test_boolean_phrase_wildcard_fuzzy_fields(lib):
+    assert ids(lib.search("Fujimori AND extradition")) == ["002", "004"]
+    assert set(ids(lib.search('"La Cantuta"'))) == {"000", "002"}
+    assert ids(lib.search('"Cantuta La"')) == []  # a phrase needs its words in order
+    assert "000" not in ids(lib.search("Montesinos NOT Panama"))
+    assert ids(lib.search("hostag*")) == ["003"]
+    assert ids(lib.search("Vivanko~")) == ["000"]
+    assert set(ids(lib.search("publisher:amnesty"))) == {"001", "003"}
+    assert ids(lib.search("title:hostages")) == ["003"]
+    assert ids(lib.search("id:004*")) == ["004"]
+
+
+def test_date_publisher_language_filters(lib):
+    both = set(ids(lib.search("prisoners")))
+    assert {"001", "003"} <= both
+    assert ids(lib.search("prisoners", Filters.parse(date_from="1997", date_to="1997"))) == ["003"]
+    assert ids(lib.search("prisoners", Filters.parse(date_from="April 1997", date_to="1997-04"))) == ["003"]
+    assert ids(lib.search("prisoners", Filters.parse(date_from="2003-06"))) == ["001"]  # "2003" overlaps June 2003
+    assert ids(lib.search("Fujimori", Filters.parse(publisher="Peru Support"))) == ["002"]
+    assert lib.search("Fujimori", Filters.parse(lang="es")).hits == []
+
+
+def test_did_you_mean(lib):
+    r = lib.search("Montesinoss")
+    assert r.hits == [] and r.suggestions == ["Montesinos"]
+    r2 = lib.search("extradition Fujimorri")
+    assert r2.suggestions == ["extradition Fujimori"]
+
+
+def test_explain_shows_fields_and_analysed_terms(lib):
+    r = lib.search("José tortured", explain=True)
+    text = "\n".join(r.explain)
+    assert "text:jose" in text and "text:tortur" in text
+    assert "'tortured' -> en: tortur" in text
+
+
+@pytest.mark.parametrize("q, msg", [
+    ("", "empty query"),
+    ('"La Cantuta', "unbalanced"),
+    ("(Fujimori", r"'\(' without '\)'"),
+    ("tribunal:Fujimori", "unknown field 'tribunal'"),
+    ("title:", "needs a value"),
+    ("Fujimori AND", "needs a term after"),
+    ("OR Fujimori", "needs a term before"),
+])
+def test_query_syntax_errors(lib, q, msg):
+    with pytest.raises(PerucasesError, match=msg):
+        lib.search(q)
+
+
+@pytest.mark.parametrize("kw, msg", [
+    ({"date_from": "19xx"}, "not a date"),
+    ({"date_from": "2001", "date_to": "2000"}, "after"),
+    ({"lang": "fr"}, "en or es"),
+])
+def test_bad_filters(kw, msg):
+    with pytest.raises(PerucasesError, match=msg):
+        Filters.parse(**kw)
+
+
+def test_ids_resolve_by_unique_prefix(lib):
+    assert lib.resolve("003") == "003_ed39d894751b7a98"
+    with pytest.raises(PerucasesError, match="ambiguous"):
+        lib.resolve("00")
+    with pytest.raises(PerucasesError, match="no document"):
+        lib.resolve("../../etc/passwd")
