@@ -20,32 +20,32 @@ from perucases.render import Column, emit, message, output_options, records, res
 
 DOC_COLUMNS = [
     Column("id", no_wrap=True),
-    Column("title", max_width=50),
-    Column("publisher", max_width=24),
+    Column("title", ratio=1, min_width=20),
+    Column("publisher", max_width=22, optional=True),
     Column("date", no_wrap=True),
-    Column("date_source", "from", no_wrap=True),
-    Column("language", "lang"),
+    Column("date_source", "from", no_wrap=True, optional=True),
+    Column("language", "lang", optional=True),
     Column("url", table=False),
     Column("path", table=False),
-    Column("words", justify="right"),
-    Column("paragraphs", "paras", justify="right"),
+    Column("words", justify="right", optional=True),
+    Column("paragraphs", "paras", justify="right", optional=True),
 ]
 SEARCH_COLUMNS = [
-    Column("rank", "#", justify="right"),
+    Column("rank", "#", justify="right", no_wrap=True, optional=True),
     Column("id", no_wrap=True),
-    Column("title", max_width=30),
-    Column("publisher", max_width=20),
+    Column("title", ratio=1, min_width=12),
+    Column("publisher", max_width=18, optional=True),
     Column("date", no_wrap=True),
-    Column("score", justify="right"),
+    Column("score", justify="right", no_wrap=True, optional=True),
     Column("paragraph", "¶", justify="right"),
-    Column("snippet", max_width=70),
+    Column("snippet", ratio=3, min_width=20),
 ]
 PARAGRAPH_COLUMNS = [
     Column("id", no_wrap=True),
     Column("paragraph", "¶", justify="right"),
     Column("start", justify="right"),
     Column("end", justify="right"),
-    Column("text"),
+    Column("text", ratio=1, min_width=30),
 ]
 
 

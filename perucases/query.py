@@ -399,7 +399,7 @@ class Library:
         base = [Q.Term("kind", "para"), Q.Term("id", doc_id)]
         if leaves:
             r = s.search(Q.And([*base, Q.Or(leaves)]), limit=1, terms=True)
-            r.fragmenter = highlight.ContextFragmenter(maxchars=260, surround=90)
+            r.fragmenter = highlight.SentenceFragmenter(maxchars=320)
             r.formatter = _Marker()
             for hit in r:
                 field = "body" if "body" in hit else "body_es"
@@ -444,6 +444,12 @@ def _marker_class():
         between = " … "
 
         def format(self, fragments, replace=False):
+            for f in fragments:  # widen to whole words: keep "(New York)" and the final stop
+                text = f.text
+                while f.startchar > 0 and not text[f.startchar - 1].isspace():
+                    f.startchar -= 1
+                while f.endchar < len(text) and not text[f.endchar].isspace():
+                    f.endchar += 1
             parts = [self.format_fragment(f, replace).strip() for f in fragments]
             out = self.between.join(p for p in parts if p)
             if fragments and fragments[0].startchar > 0:

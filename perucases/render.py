@@ -34,7 +34,10 @@ class Column:
     header: str | None = None  # table header (default: name)
     justify: str = "left"
     max_width: int | None = None
+    min_width: int | None = None
+    ratio: int | None = None  # share of the spare width in a table
     table: bool = True  # shown in the table view
+    optional: bool = False  # left out of a table that does not fit the terminal
     no_wrap: bool = False
 
 
@@ -150,15 +153,41 @@ def rich_text(value: Any):
     return t
 
 
+def _widths(rows: list[dict], columns: list[Column], total: int) -> list[int | None]:
+    """Fixed columns get their content's width (up to max_width); columns with a ratio share the rest."""
+    natural = []
+    for c in columns:
+        longest = max([len(c.header or c.name)] + [len(_cell(r.get(c.name))) if r.get(c.name) is not None else 7
+                                                     for r in rows])
+        natural.append(min(longest, c.max_width) if c.max_width else longest)
+    spare = total - sum(n for n, c in zip(natural, columns) if not c.ratio) - 3 * len(columns) - 2
+    ratios = sum(c.ratio or 0 for c in columns)
+    out: list[int | None] = []
+    for n, c in zip(natural, columns):
+        if not c.ratio:
+            out.append(n)
+        else:
+            share = max(c.min_width or 12, spare * c.ratio // max(1, ratios))
+            out.append(min(n, share))
+    return out
+
+
+def _needed(rows: list[dict], columns: list[Column]) -> int:
+    widths = _widths(rows, columns, 10**6)
+    return sum(c.min_width or 12 if c.ratio else w for c, w in zip(columns, widths)) + 3 * len(columns) + 2
+
+
 def _table(rows: list[dict], columns: list[Column], out) -> None:
     from rich import box
     from rich.table import Table
 
     con = console(out)
+    columns = list(columns)
+    while any(c.optional for c in columns) and _needed(rows, columns) > con.width:
+        columns.remove([c for c in columns if c.optional][-1])
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
-    for c in columns:
-        table.add_column(c.header or c.name, justify=c.justify, max_width=c.max_width, no_wrap=c.no_wrap,
-                         overflow="fold")
+    for c, w in zip(columns, _widths(rows, columns, con.width)):
+        table.add_column(c.header or c.name, justify=c.justify, width=w, no_wrap=c.no_wrap, overflow="fold")
     for r in rows:
         table.add_row(*(rich_text(r.get(c.name)) for c in columns))
     con.print(table)
