@@ -181,6 +181,10 @@ def _camel_exceptions() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(words), tuple(prefixes)
 
 
+_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+_SCRIPT_RUN = re.compile(rf"(?<=[{_LATIN}])(?=[^\W\d_{_LATIN}])|(?<=[^\W\d_{_LATIN}])(?=[{_LATIN}])")
+
+
 def _is_latin(c: str) -> bool:
     return c < "\u0250" or "\u1e00" <= c <= "\u1eff"
 
@@ -202,14 +206,8 @@ def _split_points(s: str) -> list[tuple[int, str]]:
         if any(s.startswith(p, i - len(p)) and (i == len(p) or not s[i - len(p) - 1].isalpha()) for p in prefixes):
             continue  # McCaffrey, MacArthur
         points[i] = "word"
-    prev_latin = None
-    for i, c in enumerate(s):
-        if not c.isalpha():
-            continue
-        latin = _is_latin(c)
-        if prev_latin is not None and latin != prev_latin and i not in points:
-            points[i] = "word"
-        prev_latin = latin
+    for m in _SCRIPT_RUN.finditer(s):
+        points.setdefault(m.start(), "word")
     return sorted(points.items())
 
 

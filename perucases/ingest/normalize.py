@@ -8,6 +8,7 @@ of the original text it came from, so that quotes can be taken character for cha
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -21,8 +22,13 @@ _DROP = set("\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\
 _PRIVATE = range(0xE000, 0xF900)  # private use: reserved by the highlighter
 
 
-def _is_space(c: str) -> bool:
-    return c.isspace() or unicodedata.category(c) == "Zs"
+# Characters that need more than copying: whitespace, replacements, characters to drop, combining
+# marks. Everything else is copied in runs, which keeps cleaning fast on long documents.
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_SPECIAL = re.compile(
+    "[\\s" + re.escape("".join(_REPLACE)) + re.escape("".join(_DROP))
+    + "\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff" + _COMBINING + "]"
+)
 
 
 def _drop(c: str) -> bool:
@@ -65,17 +71,32 @@ class Builder:
 
     def __init__(self) -> None:
         self.out: list[str] = []
-        self.src: list[int] = []
+        self.clean: list[int] = []  # breakpoints, as in OffsetMap
+        self.orig: list[int] = []
+        self.n = 0  # characters written
+        self._next = -1  # the original index that would continue the current run
         self._space_pending: int | None = None
 
-    def _emit(self, ch: str, pos: int) -> None:
+    def _emit(self, text: str, pos: int, linear: bool = True) -> None:
         if self._space_pending is not None:
-            if self.out:
-                self.out.append(" ")
-                self.src.append(self._space_pending)
+            if self.n:
+                self._put(" ", self._space_pending, True)
             self._space_pending = None
-        self.out.append(ch)
-        self.src.append(pos)
+        self._put(text, pos, linear)
+
+    def _put(self, text: str, pos: int, linear: bool) -> None:
+        if linear:
+            if pos != self._next:
+                self.clean.append(self.n)
+                self.orig.append(pos)
+            self._next = pos + len(text)
+        else:  # every character maps to the same original one ("…" -> "...")
+            for i in range(len(text)):
+                self.clean.append(self.n + i)
+                self.orig.append(pos)
+            self._next = -1
+        self.out.append(text)
+        self.n += len(text)
 
     def space(self, pos: int) -> None:
         """A separator: folded with neighbouring whitespace, never leading or trailing."""
@@ -83,35 +104,35 @@ class Builder:
             self._space_pending = pos
 
     def add(self, text: str, start: int, end: int) -> None:
-        for pos in range(start, end):
-            c = text[pos]
-            if _is_space(c):
-                self.space(pos)
-            elif _drop(c):
-                continue
-            elif unicodedata.combining(c) and self.out and self._space_pending is None:
-                composed = unicodedata.normalize("NFC", self.out[-1] + c)
-                if len(composed) == 1:
-                    self.out[-1] = composed
+        pos = start
+        for m in _SPECIAL.finditer(text, start, end):
+            i = m.start()
+            if i > pos:
+                self._emit(text[pos:i], pos)
+            c = text[i]
+            if c.isspace():
+                self.space(i)
+            elif unicodedata.combining(c):
+                if self.out and self._space_pending is None:
+                    composed = unicodedata.normalize("NFC", self.out[-1][-1] + c)
+                    if len(composed) == 1:
+                        self.out[-1] = self.out[-1][:-1] + composed
+                        self._next = -1
+                    else:
+                        self._emit(c, i)
                 else:
-                    self._emit(c, pos)
-            else:
-                rep = _REPLACE.get(c)
-                if rep is None:
-                    self._emit(c, pos)
-                else:
-                    for r in rep:
-                        self._emit(r, pos)
+                    self._emit(c, i)
+            elif c in _REPLACE:
+                rep = _REPLACE[c]
+                self._emit(rep, i, linear=len(rep) == 1)
+            elif not _drop(c):
+                self._emit(c, i)
+            pos = i + 1
+        if pos < end:
+            self._emit(text[pos:end], pos)
 
     def build(self) -> tuple[str, OffsetMap]:
-        clean, orig = [], []
-        prev = None
-        for i, pos in enumerate(self.src):
-            if prev is None or pos != prev + 1:
-                clean.append(i)
-                orig.append(pos)
-            prev = pos
-        return "".join(self.out), OffsetMap(clean, orig)
+        return "".join(self.out), OffsetMap(list(self.clean), list(self.orig))
 
 
 def normalize_text(text: str) -> str:
