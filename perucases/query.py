@@ -226,7 +226,11 @@ class Library:
         wanted = [str(Path(r).expanduser().resolve()) for r in roots]
         rebuild = needs_rebuild(manifest, self.index_dir) if self.refresh or manifest is None else None
         why = None
-        if rebuild is None and self.refresh:
+        missing = [w for w in wanted if not Path(w).exists()]
+        if rebuild is None and self.refresh and missing and manifest is not None:
+            # An unmounted drive or a moved folder must not make the index unusable.
+            self.warn(f"corpus {missing[0]} is missing; answering from the index as it is")
+        elif rebuild is None and self.refresh:
             if manifest.corpus != wanted:
                 why = "the corpus changed"
             else:

@@ -201,3 +201,39 @@ def test_waiting_writer_proceeds_when_the_lock_is_freed(tmp_path, corpus):
     (corpus / "late.txt").write_text("A late note about the quartermaster.\n")
     r = update(ix, [corpus], wait=10, warn=said.append)
     assert r.added == 1 and any("waiting up to" in s for s in said)
+
+
+def test_a_missing_corpus_folder_leaves_the_index_usable(tmp_path, corpus):
+    import shutil
+
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    shutil.rmtree(corpus)
+    said = []
+    lib = Library(ix, warn=said.append)
+    assert [h.id[:3] for h in lib.search("Colina").hits] == ["000"]
+    assert any("is missing; answering from the index" in s for s in said)
+
+
+def test_spanish_documents_are_analysed_as_spanish(tmp_path):
+    c = tmp_path / "c"
+    c.mkdir()
+    (c / "informe.txt").write_text(
+        "La Comisión de la Verdad documentó las desapariciones forzadas en Ayacucho durante los años "
+        "ochenta. El tribunal condenó a los miembros del destacamento Colina por la matanza de Barrios "
+        "Altos, según el informe de la señora Peña.\n", encoding="utf-8")
+    (c / "report.txt").write_text("The court convicted the members of the Colina detachment in 2009.\n",
+                                  encoding="utf-8")
+    update(tmp_path / "ix", [c])
+    lib = Library(tmp_path / "ix", refresh=False)
+    langs = {d.id: d.language for d in lib.docs()}
+    assert langs == {"informe": "es", "report": "en"}
+    hits = lambda q, **kw: [h.id for h in lib.search(q, **kw).hits]  # noqa: E731
+    assert hits("desaparicion forzada") == ["informe"]  # plural and accent both differ
+    assert hits("condeno") == ["informe"]
+    assert hits("Pena") == ["informe"]  # ñ folds to n (see the README)
+    assert sorted(hits("Colina")) == ["informe", "report"]
+    from perucases.query import Filters
+
+    assert hits("Colina", filters=Filters.parse(lang="es")) == ["informe"]
+    assert "Peña" in lib.search("Pena").hits[0].snippet
