@@ -219,44 +219,13 @@ class Library:
         """Build the index if it is missing, bring it up to date if the corpus changed."""
         if self._ix is not None:
             return
-        from perucases.index.build import needs_rebuild, try_lock, update
-
         manifest = Manifest.load(self.index_dir)
-        roots = self.corpus or ([Path(c) for c in manifest.corpus] if manifest else [bundled_seeds()])
-        wanted = [str(Path(r).expanduser().resolve()) for r in roots]
-        rebuild = needs_rebuild(manifest, self.index_dir) if self.refresh or manifest is None else None
-        why = None
-        missing = [w for w in wanted if not Path(w).exists()]
-        if rebuild is None and self.refresh and missing and manifest is not None:
-            # An unmounted drive or a moved folder must not make the index unusable.
-            self.warn(f"corpus {missing[0]} is missing; answering from the index as it is")
-        elif rebuild is None and self.refresh:
-            if manifest.corpus != wanted:
-                why = "the corpus changed"
-            else:
-                from perucases.ingest.metadata import load_catalog
-
-                plan = make_plan(manifest, [Path(r) for r in wanted], load_catalog)
-                if plan.needs_writer:
-                    why = (f"{len(plan.add)} new, {len(plan.change)} changed, "
-                           f"{len(plan.remove)} removed file(s)")
-                elif plan.touch:
-                    why = ""  # same content, new mtimes: a quiet manifest update
-        if why is not None or rebuild is not None:
-            lock = try_lock(self.index_dir) if self.index_dir.exists() else None
-            usable = manifest is not None and needs_rebuild(manifest, self.index_dir) is None
-            if lock is None and usable and self.index_dir.exists():
-                self.warn("the index is being updated by another perucases process; answering from its last state")
-            else:
-                if lock is not None:
-                    lock.release()
-                if why:
-                    self.warn(f"updating the index at {self.index_dir}: {why}")
-                report = update(self.index_dir, [Path(w) for w in wanted], warn=self.warn,
-                                progress=self.progress)
-                if report.wrote:
-                    self.warn(f"indexed {report.documents} document(s) in {report.seconds:.1f} s")
-                manifest = Manifest.load(self.index_dir)
+        if self.refresh or manifest is None:
+            roots = self.corpus or ([Path(c) for c in manifest.corpus] if manifest else [bundled_seeds()])
+            wanted = [Path(r).expanduser().resolve() for r in roots]
+            stale = self._staleness(manifest, wanted)
+            if stale is not None:
+                manifest = self._refresh(manifest, wanted, *stale)
         if manifest is None:
             raise PerucasesError(f"no index at {self.index_dir}")
         from whoosh import index as windex
@@ -265,6 +234,45 @@ class Library:
             self._ix = windex.open_dir(str(self.index_dir), indexname=manifest.indexname)
         except Exception as exc:  # a damaged index: say so in one line
             raise PerucasesError(f"cannot open the index at {self.index_dir}: {exc}; run: perucases index --rebuild") from None
+
+    def _staleness(self, manifest: Manifest | None, wanted: list[Path]) -> tuple[str, bool] | None:
+        """None when the index is up to date, else (why, whether it is a full build)."""
+        from perucases.index.build import needs_rebuild
+
+        rebuild = needs_rebuild(manifest, self.index_dir)
+        if rebuild is not None:
+            return rebuild, True
+        missing = [w for w in wanted if not w.exists()]
+        if missing:
+            # An unmounted drive or a moved folder must not make the index unusable.
+            self.warn(f"corpus {missing[0]} is missing; answering from the index as it is")
+            return None
+        if manifest.corpus != [str(w) for w in wanted]:
+            return "the corpus changed", False
+        from perucases.ingest.metadata import load_catalog
+
+        plan = make_plan(manifest, wanted, load_catalog)
+        if plan.needs_writer:
+            return f"{len(plan.add)} new, {len(plan.change)} changed, {len(plan.remove)} removed file(s)", False
+        if plan.touch:
+            return "", False  # same content, new mtimes: a quiet manifest update
+        return None
+
+    def _refresh(self, manifest: Manifest | None, wanted: list[Path], why: str, full: bool) -> Manifest | None:
+        from perucases.index.build import needs_rebuild, try_lock, update
+
+        lock = try_lock(self.index_dir) if self.index_dir.exists() else None
+        if lock is None and manifest is not None and needs_rebuild(manifest, self.index_dir) is None:
+            self.warn("the index is being updated by another perucases process; answering from its last state")
+            return manifest
+        if lock is not None:
+            lock.release()
+        if why and not full:  # a full build announces itself
+            self.warn(f"updating the index at {self.index_dir}: {why}")
+        report = update(self.index_dir, wanted, warn=self.warn, progress=self.progress)
+        if report.wrote:
+            self.warn(f"indexed {report.documents} document(s) in {report.seconds:.1f} s")
+        return Manifest.load(self.index_dir)
 
     @property
     def ix(self):

@@ -219,6 +219,8 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
         manifest.files = _file_table_from_index(ix)
         manifest.generation = ix.latest_generation()
     full = why is not None
+    if manifest is not None and not full:
+        _remove(_leftovers(index_dir, keep=manifest.indexname))  # from an interrupted full build
     report = Report(rebuilt=full)
     plan = make_plan(None if full else manifest, [Path(c) for c in corpus], load_catalog)
     if full:
@@ -229,32 +231,7 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
                     pipeline_fingerprint(), dict(manifest.files) if (manifest and not full) else {},
                     dict(manifest.skipped) if (manifest and not full) else {})
     base.files.update(plan.touch)
-    todo = plan.add + plan.change
-    docs: list[Document] = []
-    task = progress.add_task("indexing", total=len(todo)) if progress is not None and todo else None
-    for cf in todo:
-        key = str(cf.path)
-        try:
-            doc = ingest_file(cf, plan.catalogs.get(str(cf.root)))
-        except SkipFile as exc:
-            report.skipped.append((key, str(exc)))
-            warn(f"{cf.path}: skipped: {exc}")
-            try:
-                st = cf.path.stat()
-                base.skipped[key] = f"{st.st_size}:{st.st_mtime_ns}:{exc}"
-            except OSError:
-                pass
-            if key in base.files:  # was indexed, now unreadable: remove it
-                plan.remove.append((key, base.files[key].id))
-        else:
-            for w in doc.warnings:
-                warn(f"{cf.path}: {w}")
-            catalog = plan.catalogs.get(str(cf.root), {})
-            doc_catalog = entry_hash(catalog.get(cf.id) or catalog.get(cf.path.name))
-            docs.append((doc, doc_catalog))
-            base.skipped.pop(key, None)
-        if task is not None:
-            progress.advance(task)
+    docs = _ingest(plan, base, report, warn, progress)
     changed_keys = {str(cf.path) for cf in plan.change}
     if full:
         name = _next_name(index_dir)
@@ -266,8 +243,8 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
         base.indexname, base.files = name, {}
     elif plan.needs_writer or docs:
         ix = windex.open_dir(str(index_dir), indexname=base.indexname)
-        removes = [doc_id for _, doc_id in plan.remove]
-        removes += [base.files[k].id for k in changed_keys if k in base.files]
+        removes = {doc_id for _, doc_id in plan.remove}
+        removes |= {base.files[k].id for k in changed_keys if k in base.files}
         _write(ix, docs, removes=removes, procs=1, fresh=False)
     else:
         ix = None
@@ -291,7 +268,41 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
     return report
 
 
-def _write(ix, docs, removes: list[str], procs: int, fresh: bool) -> None:
+def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress) -> list[tuple[Document, str]]:
+    """Read and clean the new and changed files; skip bad ones with a warning naming them.
+
+    Returns (document, hash of its catalog entry) pairs. A skipped file is remembered in the
+    manifest so that later runs stay quiet about it until it changes; one that was indexed before
+    is removed from the index."""
+    todo = plan.add + plan.change
+    docs: list[tuple[Document, str]] = []
+    task = progress.add_task("indexing", total=len(todo)) if progress is not None and todo else None
+    for cf in todo:
+        key = str(cf.path)
+        catalog = plan.catalogs.get(str(cf.root), {})
+        try:
+            doc = ingest_file(cf, catalog)
+        except SkipFile as exc:
+            report.skipped.append((key, str(exc)))
+            warn(f"{cf.path}: skipped: {exc}")
+            try:
+                st = cf.path.stat()
+                base.skipped[key] = f"{st.st_size}:{st.st_mtime_ns}:{exc}"
+            except OSError:
+                pass
+            if key in base.files:
+                plan.remove.append((key, base.files[key].id))
+        else:
+            for w in doc.warnings:
+                warn(f"{cf.path}: {w}")
+            docs.append((doc, entry_hash(catalog.get(cf.id) or catalog.get(cf.path.name))))
+            base.skipped.pop(key, None)
+        if task is not None:
+            progress.advance(task)
+    return docs
+
+
+def _write(ix, docs: list[tuple[Document, str]], removes, procs: int, fresh: bool) -> None:
     kwargs = {}
     if fresh and procs > 1 and len(docs) >= 500:
         kwargs = {"procs": procs, "multisegment": True}
