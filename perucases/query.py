@@ -14,12 +14,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from perucases.dates import PartialDate, parse_partial_date
 from perucases.errors import PerucasesError
 from perucases.index.location import bundled_seeds, default_index_dir
 from perucases.index.manifest import Manifest, make_plan
+
+if TYPE_CHECKING:
+    from perucases.dates import PartialDate
 
 # Field names a query may use, and what each means.
 QUERY_FIELDS = {
@@ -148,6 +150,8 @@ class Filters:
 def parse_date_option(value: str | None, name: str) -> PartialDate | None:
     if value is None:
         return None
+    from perucases.dates import parse_partial_date
+
     d = parse_partial_date(value)
     if d is None:
         raise PerucasesError(f"{name}: {value!r} is not a date (try 1997, 1997-04, 1997-04-22 or 'April 1997')")
@@ -254,7 +258,7 @@ class Library:
         plan = make_plan(manifest, wanted, load_catalog)
         if plan.needs_writer:
             return f"{len(plan.add)} new, {len(plan.change)} changed, {len(plan.remove)} removed file(s)", False
-        if plan.touch:
+        if plan.stale:
             return "", False  # same content, new mtimes: a quiet manifest update
         return None
 

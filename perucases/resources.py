@@ -10,10 +10,13 @@ import functools
 import sys
 from importlib import resources
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+
+def _toml():
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    return tomllib
 
 
 def data_text(name: str) -> str:
@@ -32,7 +35,7 @@ def data_lines(name: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=None)
 def data_toml(name: str) -> dict:
-    return tomllib.loads(data_text(name))
+    return _toml().loads(data_text(name))
 
 
 @functools.lru_cache(maxsize=None)
@@ -42,10 +45,11 @@ def stopwords(lang: str) -> frozenset[str]:
 
 def load_toml_file(path) -> dict:
     with open(path, "rb") as fh:
-        return tomllib.load(fh)
+        return _toml().load(fh)
 
 
-TOMLDecodeError = tomllib.TOMLDecodeError
+def toml_error() -> type[Exception]:
+    return _toml().TOMLDecodeError
 
 
 def data_fingerprint() -> str:

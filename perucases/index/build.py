@@ -24,11 +24,11 @@ from perucases.index.manifest import (
     FileRecord,
     Plan,
     current_generation,
-    entry_hash,
     make_plan,
     pipeline_fingerprint,
 )
-from perucases.ingest import Document, SkipFile, ingest_file, load_catalog
+from perucases.ingest.document import Document, SkipFile, ingest_file
+from perucases.ingest.metadata import load_catalog
 
 LOCK = ".lock"
 Warn = Callable[[str], None]
@@ -231,6 +231,7 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
                     pipeline_fingerprint(), dict(manifest.files) if (manifest and not full) else {},
                     dict(manifest.skipped) if (manifest and not full) else {})
     base.files.update(plan.touch)
+    base.catalogs = dict(plan.signatures)
     docs = _ingest(plan, base, report, warn, progress)
     changed_keys = {str(cf.path) for cf in plan.change}
     if full:
@@ -260,8 +261,8 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
     report.removed = len({doc_id for _, doc_id in plan.remove})
     report.documents = len(base.files)
     report.unchanged = report.documents - report.added - report.changed
-    if ix is not None or plan.touch or full or base.corpus != (manifest.corpus if manifest else None) \
-            or base.skipped != (manifest.skipped if manifest else {}):
+    if ix is not None or plan.touch or full or manifest is None or base.corpus != manifest.corpus \
+            or base.skipped != manifest.skipped or base.catalogs != manifest.catalogs:
         base.save(index_dir)
     if full:
         _remove(_leftovers(index_dir, keep=base.indexname))
@@ -279,9 +280,8 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress) ->
     task = progress.add_task("indexing", total=len(todo)) if progress is not None and todo else None
     for cf in todo:
         key = str(cf.path)
-        catalog = plan.catalogs.get(str(cf.root), {})
         try:
-            doc = ingest_file(cf, catalog)
+            doc = ingest_file(cf, plan.catalog(cf.root))
         except SkipFile as exc:
             report.skipped.append((key, str(exc)))
             warn(f"{cf.path}: skipped: {exc}")
@@ -295,7 +295,7 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress) ->
         else:
             for w in doc.warnings:
                 warn(f"{cf.path}: {w}")
-            docs.append((doc, entry_hash(catalog.get(cf.id) or catalog.get(cf.path.name))))
+            docs.append((doc, plan.catalog_hash(cf)))
             base.skipped.pop(key, None)
         if task is not None:
             progress.advance(task)

@@ -15,9 +15,10 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from perucases import __version__
-from perucases.ingest.corpus import CorpusFile, discover
+from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover
 from perucases.resources import data_fingerprint
 
 # Bump when the fields or analysers change: an older index is then rebuilt.
@@ -50,6 +51,7 @@ class Manifest:
     pipeline: str
     files: dict[str, FileRecord] = field(default_factory=dict)  # absolute path -> record
     skipped: dict[str, str] = field(default_factory=dict)  # path -> why (kept so we do not re-warn)
+    catalogs: dict[str, str] = field(default_factory=dict)  # corpus folder -> its catalog's stat
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest | None:
@@ -62,6 +64,7 @@ class Manifest:
                 pipeline=raw["pipeline"],
                 files={p: FileRecord(**r) for p, r in raw["files"].items()},
                 skipped=dict(raw.get("skipped", {})),
+                catalogs=dict(raw.get("catalogs", {})),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -77,6 +80,7 @@ class Manifest:
             "generation": self.generation,
             "files": {p: r.to_json() for p, r in sorted(self.files.items())},
             "skipped": dict(sorted(self.skipped.items())),
+            "catalogs": dict(sorted(self.catalogs.items())),
         }
         write_atomic(index_dir / MANIFEST, json.dumps(data, indent=1, ensure_ascii=False))
 
@@ -125,42 +129,65 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def catalog_signature(root: Path) -> str:
+    """Size and mtime of ROOT/catalog.toml ("" when there is none): parse it only when it changes."""
+    try:
+        st = (root / CATALOG_NAME).stat()
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
 @dataclass
 class Plan:
     """What an update has to do to bring the index in line with the corpus."""
 
     files: list[CorpusFile]
+    loader: Callable[[Path], dict]
     add: list[CorpusFile] = field(default_factory=list)
     change: list[CorpusFile] = field(default_factory=list)
     remove: list[tuple[str, str]] = field(default_factory=list)  # (path, id)
     touch: dict[str, FileRecord] = field(default_factory=dict)  # same content, new mtime
     unsupported: list[tuple[Path, str]] = field(default_factory=list)
-    catalogs: dict[str, dict] = field(default_factory=dict)  # root -> catalog
+    signatures: dict[str, str] = field(default_factory=dict)  # root -> catalog_signature
+    _catalogs: dict[str, dict] = field(default_factory=dict)
+
+    def catalog(self, root: Path | str) -> dict:
+        """The catalog of a corpus folder, read on first use."""
+        key = str(root)
+        if key not in self._catalogs:
+            self._catalogs[key] = self.loader(Path(key))
+        return self._catalogs[key]
+
+    def catalog_hash(self, cf: CorpusFile) -> str:
+        catalog = self.catalog(cf.root)
+        return entry_hash(catalog.get(cf.id) or catalog.get(cf.path.name))
 
     @property
     def needs_writer(self) -> bool:
         return bool(self.add or self.change or self.remove)
 
+    catalogs_changed: bool = False  # a catalog file's size or mtime differs from the manifest's
+
     @property
     def stale(self) -> bool:
-        return self.needs_writer or bool(self.touch)
+        return self.needs_writer or bool(self.touch) or self.catalogs_changed
 
 
-def make_plan(manifest: Manifest | None, roots: list[Path], catalogs_loader) -> Plan:
+def make_plan(manifest: Manifest | None, roots: list[Path], catalog_loader: Callable[[Path], dict]) -> Plan:
     files, unsupported = discover(roots)
-    plan = Plan(files, unsupported=unsupported)
-    roots_seen = {str(cf.root) for cf in files}
-    for root in sorted(roots_seen):
-        plan.catalogs[root] = catalogs_loader(Path(root))
+    plan = Plan(files, catalog_loader, unsupported=unsupported)
+    for root in sorted({str(cf.root) for cf in files}):
+        plan.signatures[root] = catalog_signature(Path(root))
     known = manifest.files if manifest else {}
     skipped = manifest.skipped if manifest else {}
+    same_catalog = {r for r, sig in plan.signatures.items() if manifest and manifest.catalogs.get(r) == sig}
+    plan.catalogs_changed = manifest is not None and plan.signatures != manifest.catalogs
     present = set()
     for cf in files:
         key = str(cf.path)
         present.add(key)
         rec = known.get(key)
-        catalog = plan.catalogs.get(str(cf.root), {})
-        chash = entry_hash(catalog.get(cf.id) or catalog.get(cf.path.name))
         try:
             st = cf.path.stat()
         except OSError:
@@ -171,7 +198,8 @@ def make_plan(manifest: Manifest | None, roots: list[Path], catalogs_loader) -> 
                 continue  # skipped before, unchanged since: do not warn again
             plan.add.append(cf)
             continue
-        if rec.id != cf.id or rec.catalog != chash:
+        catalog_changed = str(cf.root) not in same_catalog and rec.catalog != plan.catalog_hash(cf)
+        if rec.id != cf.id or catalog_changed:
             plan.change.append(cf)
         elif rec.size != st.st_size or rec.mtime_ns != st.st_mtime_ns:
             try:

@@ -1,86 +1,9 @@
 """Ingest: read a file, decode it, clean it, and describe it as a `Document` with paragraphs.
 
-    from perucases.ingest import ingest_file
+    from perucases.ingest.document import ingest_file
     doc = ingest_file(corpus_file, catalog)
+
+Submodules: `corpus` (which files, which ids), `readers` (one a format), `decode`, `clean`
+(the cleaning stages), `normalize` (offset maps), `metadata` (inference and catalog), `document`.
+Nothing is imported here, so that listing a corpus does not load the cleaner.
 """
-
-from __future__ import annotations
-
-import hashlib
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from perucases.dates import PartialDate
-from perucases.ingest.clean import Paragraph, clean
-from perucases.ingest.corpus import CorpusFile, discover
-from perucases.ingest.decode import SkipFile
-from perucases.ingest.metadata import Metadata, apply_catalog, infer, load_catalog
-from perucases.ingest.readers import reader_for
-
-DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
-
-__all__ = ["Document", "Paragraph", "SkipFile", "discover", "ingest_file", "load_catalog"]
-
-
-@dataclass
-class Document:
-    id: str
-    path: str
-    original: str  # the decoded text of the file: paragraph offsets point into it
-    paragraphs: list[Paragraph]
-    meta: Metadata
-    sha256: str
-    size: int
-    mtime_ns: int
-    encoding: str
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def words(self) -> int:
-        return sum(p.words for p in self.paragraphs)
-
-    @property
-    def date(self) -> PartialDate | None:
-        return self.meta.date
-
-
-def file_stat(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns
-
-
-def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
-                max_size: int = DEFAULT_MAX_FILE_SIZE) -> Document:
-    """Read and clean one file. Raises SkipFile with the reason when it cannot be indexed."""
-    reader = reader_for(cf.path)
-    if reader is None:
-        raise SkipFile(f"unsupported file type {cf.path.suffix or '(none)'}")
-    try:
-        size, mtime_ns = file_stat(cf.path)
-        if size > max_size:
-            raise SkipFile(f"larger than {max_size // (1024 * 1024)} MB ({size} bytes)")
-        data = cf.path.read_bytes()
-    except OSError as exc:
-        raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
-    source = reader(cf.path, data)
-    cleaned = clean(source.text, markdown=source.markdown)
-    if not cleaned.paragraphs:
-        raise SkipFile("no text left after cleaning")
-    meta = infer(cleaned)
-    entry = None
-    if catalog:
-        entry = catalog.get(cf.id) or catalog.get(cf.path.name)
-    apply_catalog(meta, entry)
-    warnings = [source.warning] if source.warning else []
-    return Document(
-        id=cf.id,
-        path=str(cf.path),
-        original=source.text,
-        paragraphs=cleaned.paragraphs,
-        meta=meta,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        mtime_ns=mtime_ns,
-        encoding=source.encoding,
-        warnings=warnings,
-    )

@@ -14,6 +14,8 @@ from pathlib import Path
 from perucases.errors import PerucasesError
 from perucases.ingest.readers import reader_for
 
+CATALOG_NAME = "catalog.toml"  # beside the documents: see perucases.ingest.metadata
+
 
 @dataclass(frozen=True)
 class CorpusFile:

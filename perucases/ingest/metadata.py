@@ -14,9 +14,9 @@ from pathlib import Path
 from perucases.dates import PartialDate, parse_partial_date
 from perucases.errors import PerucasesError
 from perucases.ingest.clean import WORD, Cleaned, publisher_names
-from perucases.resources import TOMLDecodeError, data_toml, load_toml_file, stopwords
+from perucases.ingest.corpus import CATALOG_NAME
+from perucases.resources import data_toml, load_toml_file, stopwords, toml_error
 
-CATALOG_NAME = "catalog.toml"
 DATE_SOURCES = ("text", "catalog", "inferred")
 
 
@@ -80,7 +80,7 @@ def load_catalog(folder: Path) -> dict[str, dict]:
         return {}
     try:
         data = load_toml_file(path)
-    except (TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (toml_error(), UnicodeDecodeError) as exc:
         raise CatalogError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read: {exc.strerror}") from None
