@@ -241,7 +241,7 @@ class Library:
 
     def _staleness(self, manifest: Manifest | None, wanted: list[Path]) -> tuple[str, bool] | None:
         """None when the index is up to date, else (why, whether it is a full build)."""
-        from perucases.index.build import needs_rebuild
+        from perucases.index.manifest import needs_rebuild
 
         rebuild = needs_rebuild(manifest, self.index_dir)
         if rebuild is not None:
@@ -263,7 +263,8 @@ class Library:
         return None
 
     def _refresh(self, manifest: Manifest | None, wanted: list[Path], why: str, full: bool) -> Manifest | None:
-        from perucases.index.build import needs_rebuild, try_lock, update
+        from perucases.index.lock import try_lock
+        from perucases.index.manifest import needs_rebuild
 
         lock = try_lock(self.index_dir) if self.index_dir.exists() else None
         if lock is None and manifest is not None and needs_rebuild(manifest, self.index_dir) is None:
@@ -273,6 +274,8 @@ class Library:
             lock.release()
         if why and not full:  # a full build announces itself
             self.warn(f"updating the index at {self.index_dir}: {why}")
+        from perucases.index.build import update
+
         report = update(self.index_dir, wanted, warn=self.warn, progress=self.progress)
         if report.wrote:
             self.warn(f"indexed {report.documents} document(s) in {report.seconds:.1f} s")
@@ -497,18 +500,14 @@ def _suggest(s, text: str) -> list[str]:
         folded = [t.text for t in folding_analyzer()(word)]
         if len(folded) != 1:
             continue
-        found = False
-        for lang, field in (("en", "text"), ("es", "text_es")):
-            stems = [t.text for t in analyzer(lang)(word)]
-            if not stems or s.doc_frequency(field, stems[0]) > 0:
-                found = True
-                break
-        if found:
-            continue
+        stems = {lang: [t.text for t in analyzer(lang)(word)] for lang in ("en", "es")}
+        if any(not st or s.doc_frequency(fname, st[0]) > 0
+               for fname, st in (("text", stems["en"]), ("text_es", stems["es"]))):
+            continue  # a stop word, or a word the index has
         best = None
-        for field in ("text", "text_es"):
+        for fname in ("text", "text_es"):
             try:
-                words = s.corrector(field).suggest(folded[0], limit=1, maxdist=2, prefix=1)
+                words = s.corrector(fname).suggest(folded[0], limit=1, maxdist=2, prefix=1)
             except Exception:
                 words = []
             if words:

@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from helpers import REPO, SEED_IDS
 
 DOCS_FIELDS = ["id", "title", "publisher", "date", "date_source", "language", "url", "path", "words", "paragraphs"]

@@ -16,22 +16,21 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from perucases.errors import IndexBusy, PerucasesError
+from perucases.errors import PerucasesError
+from perucases.index.lock import Warn, hold_lock
 from perucases.index.manifest import (
-    Manifest,
     FileRecord,
+    Manifest,
     Plan,
     current_generation,
     make_plan,
+    needs_rebuild,
     pipeline_fingerprint,
 )
 from perucases.ingest.document import Document, SkipFile, ingest_file
 from perucases.ingest.metadata import load_catalog
 
-LOCK = ".lock"
-Warn = Callable[[str], None]
 
 
 @dataclass
@@ -48,37 +47,6 @@ class Report:
     @property
     def wrote(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.rebuilt)
-
-
-def _lock(index_dir: Path, wait: float, warn: Warn):
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(index_dir / LOCK))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if wait <= 0:
-            raise IndexBusy(f"the index at {index_dir} is being updated by another perucases process") from None
-        warn(f"waiting up to {wait:g} s for another perucases process that is updating {index_dir}")
-        try:
-            lock.acquire(timeout=wait)
-        except Timeout:
-            raise IndexBusy(
-                f"the index at {index_dir} is still being updated by another perucases process; try again later"
-            ) from None
-    return lock
-
-
-def try_lock(index_dir: Path):
-    """The write lock if it is free right now, else None."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(index_dir / LOCK))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return None
-    return lock
 
 
 def _records(doc: Document) -> list[dict]:
@@ -170,17 +138,6 @@ def _next_name(index_dir: Path) -> str:
     return f"I{max(numbers) + 1}"
 
 
-def needs_rebuild(manifest: Manifest | None, index_dir: Path) -> str | None:
-    """Why the index must be built from scratch, or None."""
-    if manifest is None:
-        return "no index yet" if not (index_dir / "manifest.json").exists() else "the manifest is unreadable"
-    if manifest.pipeline != pipeline_fingerprint():
-        return "the index was built by another version of perucases"
-    if current_generation(index_dir, manifest.indexname) is None:
-        return "the index files are missing"
-    return None
-
-
 def update(
     index_dir: Path,
     roots: list[Path] | None = None,
@@ -194,7 +151,7 @@ def update(
     """Bring the index in line with the corpus (ROOTS, or the corpus the manifest records)."""
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
-    lock = _lock(index_dir, wait, warn)
+    lock = hold_lock(index_dir, wait, warn)
     try:
         report = _update_locked(index_dir, roots, rebuild, warn, progress, procs)
     finally:

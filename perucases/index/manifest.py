@@ -215,3 +215,14 @@ def make_plan(manifest: Manifest | None, roots: list[Path], catalog_loader: Call
         if key not in present:
             plan.remove.append((key, rec.id))
     return plan
+
+
+def needs_rebuild(manifest: Manifest | None, index_dir: Path) -> str | None:
+    """Why the index must be built from scratch, or None."""
+    if manifest is None:
+        return "no index yet" if not (index_dir / "manifest.json").exists() else "the manifest is unreadable"
+    if manifest.pipeline != pipeline_fingerprint():
+        return "the index was built by another version of perucases"
+    if current_generation(index_dir, manifest.indexname) is None:
+        return "the index files are missing"
+    return None
