@@ -39,6 +39,27 @@ SEARCH_COLUMNS = [
     Column("score", justify="right", no_wrap=True, optional=True),
     Column("paragraph", "¶", justify="right"),
     Column("snippet", ratio=3, min_width=20),
+    Column("entities", table=False),
+]
+ENTITY_COLUMNS = [
+    Column("name", ratio=1, min_width=16),
+    Column("type", no_wrap=True),
+    Column("mentions", justify="right"),
+    Column("documents", "docs", ratio=1, min_width=20, optional=True),
+    Column("aliases", ratio=2, min_width=20, optional=True),
+]
+PAIR_COLUMNS = [
+    Column("a", ratio=1, min_width=14),
+    Column("a_type", "type", optional=True),
+    Column("b", ratio=1, min_width=14),
+    Column("b_type", "type", optional=True),
+    Column("count", "¶", justify="right"),
+    Column("paragraphs", ratio=2, min_width=20, optional=True),
+]
+MENTION_COLUMNS = [
+    Column("id", no_wrap=True),
+    Column("paragraph", "¶", justify="right"),
+    Column("context", ratio=1, min_width=30),
 ]
 PARAGRAPH_COLUMNS = [
     Column("id", no_wrap=True),
@@ -185,8 +206,10 @@ def cli(debug: bool) -> None:
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
 @click.option("--wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Seconds to wait for another perucases process that is updating the index.")
+@click.option("--gazetteer", "-g", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A gazetteer file of your own (repeatable); the index remembers it.")
 @index_option
-def index(paths: tuple[Path, ...], rebuild: bool, wait: float, index_dir: Path | None) -> int:
+def index(paths: tuple[Path, ...], rebuild: bool, wait: float, gazetteers, index_dir: Path | None) -> int:
     """Build or update the index of PATHS (folders or files; .txt and .md).
 
     Without PATHS, updates the corpus the index was built from (the bundled seeds at first).
@@ -206,7 +229,7 @@ def index(paths: tuple[Path, ...], rebuild: bool, wait: float, index_dir: Path |
             raise PerucasesError(f"{p}: no such file or folder")
     with progress_bar() as progress:
         report = update(target, roots, rebuild=rebuild, wait=wait, warn=lambda m: message(m, warning="skipped" in m),
-                        progress=progress)
+                        progress=progress, gazetteers=list(gazetteers) or None)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     message(f"{report.documents} document(s) in {target}: {report.added} added, {report.changed} changed, "
             f"{report.removed} removed, {report.unchanged} unchanged{skipped} ({report.seconds:.2f} s)")
@@ -216,11 +239,13 @@ def index(paths: tuple[Path, ...], rebuild: bool, wait: float, index_dir: Path |
 @cli.command()
 @click.argument("query", nargs=-1, required=True)
 @filter_options
+@click.option("--entity", "-e", default=None, metavar="NAME",
+              help="Only documents that name this entity (any of its names; see perucases entities).")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Most documents to show.")
 @click.option("--explain", is_flag=True, help="Show on stderr how the query was parsed and analysed.")
 @output_options
 @index_option
-def search(query, date_from, date_to, publisher, lang, limit, explain, fmt, index_dir) -> int:
+def search(query, date_from, date_to, publisher, lang, entity, limit, explain, fmt, index_dir) -> int:
     """Search the documents; each hit names its best paragraph.
 
     QUERY uses Whoosh's language: words (all must match), AND, OR, NOT, "a phrase", wildcards
@@ -232,7 +257,7 @@ def search(query, date_from, date_to, publisher, lang, limit, explain, fmt, inde
     text = " ".join(query)
     filters = Filters.parse(date_from, date_to, publisher, lang)
     with library(index_dir) as lib:
-        result = lib.search(text, filters, limit=limit, explain=explain)
+        result = lib.search(text, filters, limit=limit, explain=explain, entity=entity)
     for line in result.explain:
         click.echo(line, err=True)
     if not result.hits:
@@ -259,6 +284,155 @@ def docs(date_from, date_to, publisher, lang, fmt, index_dir) -> int:
         return 1
     emit(records(rows), DOC_COLUMNS, resolve_format(fmt))
     return 0
+
+
+@cli.command()
+@click.option("--type", "-t", "etype", default=None, metavar="TYPE",
+              help="Only this type: person, org, loc, event or law.")
+@click.option("--doc", "-d", default=None, metavar="ID", help="Only entities named in this document.")
+@click.option("--min-mentions", "-m", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only entities mentioned at least this often.")
+@click.option("--sort", type=click.Choice(("mentions", "documents", "name")), default="mentions", show_default=True)
+@click.option("--pairs", is_flag=True, help="List entity pairs by the paragraphs they share instead.")
+@click.option("--graph", "graph", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
+              help="Write the co-occurrence network to FILE: GraphML, or GEXF if FILE ends in .gexf.")
+@output_options
+@index_option
+def entities(etype, doc, min_mentions, sort, pairs, graph, fmt, index_dir) -> int:
+    """The people, bodies, places, cases and laws the documents name, each under one name.
+
+    Each row: name, type, mentions, the documents naming it, and the forms seen in the texts.
+    """
+    with library(index_dir) as lib:
+        if graph:
+            nodes, edges = lib.write_graph(graph, etype, min_mentions)
+            message(f"wrote {graph}: {nodes} entities, {edges} links")
+            return 0 if nodes else 1
+        if pairs:
+            rows = [p.public() for p in lib.pairs(etype, min_mentions)]
+            columns = PAIR_COLUMNS
+        else:
+            rows = [r.public() for r in lib.entities(etype, doc, min_mentions, sort)]
+            columns = ENTITY_COLUMNS
+    if not rows:
+        message("no entities")
+        return 1
+    emit(rows, columns, resolve_format(fmt), id_field="name" if not pairs else "a")
+    return 0
+
+
+@cli.command()
+@click.argument("name", nargs=-1, required=True)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many co-occurring entities to show.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "jsonl", "csv", "tsv", "table")),
+              default="text", show_default=True, help="text: a report; json: everything; others: a row per mention.")
+@index_option
+def entity(name, top, fmt, index_dir) -> int:
+    """One entity: its names, documents, every mention in context, and who it appears with.
+
+    NAME is any of its names or aliases, case and accents ignored, or a unique prefix.
+    """
+    import json
+    from dataclasses import asdict
+
+    from perucases.render import plain
+
+    with library(index_dir) as lib:
+        d = lib.entity(" ".join(name), top=top)
+    if fmt == "json":
+        data = asdict(d)
+        data["mentions"] = [{**m, "context": plain(m["context"])} for m in data["mentions"]]
+        data = {k: data[k] for k in ("name", "type", "aliases", "description", "documents", "mentions", "cooccurs")}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "text":
+        _print_entity(d)
+    else:
+        emit(records(d.mentions), MENTION_COLUMNS, fmt)
+    return 0
+
+
+def _print_entity(d) -> None:
+    from perucases.render import console, rich_text, safe_text
+
+    con = console()
+    con.print(f"{safe_text(d.name)}  ({d.type})")
+    if d.description:
+        con.print(safe_text(d.description))
+    con.print(f"aliases:   {safe_text('; '.join(d.aliases))}")
+    con.print(f"documents: {'; '.join(d.documents)}")
+    con.print(f"\nmentions ({len(d.mentions)}):")
+    for m in d.mentions:
+        line = rich_text(m.context)
+        line.pad_left(2)
+        con.print(f"  {m.id} ¶{m.paragraph}", end="  ")
+        con.print(line)
+    if d.cooccurs:
+        con.print("\nappears with (paragraphs shared):")
+        for c in d.cooccurs:
+            con.print(f"  {c.count:>3}  {safe_text(c.name)} ({c.type})")
+
+
+@cli.group()
+def curate() -> None:
+    """Correct the entities: your changes go to a gazetteer file beside the corpus.
+
+    The file (gazetteer.toml in the corpus folder, or --gazetteer FILE) is plain TOML: keep it
+    under version control and share it. Changes take effect at once.
+    """
+
+
+def _curate(index_dir, gazetteer, change) -> int:
+    from perucases.curate import apply_change
+
+    with library(index_dir) as lib:
+        path, summary = apply_change(lib, gazetteer, change)
+    message(f"{summary} (in {path})")
+    return 0
+
+
+def gazetteer_option(f):
+    return click.option("--gazetteer", "-g", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="The gazetteer file to write (default: gazetteer.toml in the corpus folder).")(f)
+
+
+@curate.command("merge")
+@click.argument("name")
+@click.argument("others", nargs=-1, required=True)
+@gazetteer_option
+@index_option
+def curate_merge(name, others, gazetteer, index_dir) -> int:
+    """Make OTHERS names of the entity NAME."""
+    return _curate(index_dir, gazetteer, ("merge", name, list(others)))
+
+
+@curate.command("rename")
+@click.argument("name")
+@click.argument("new")
+@gazetteer_option
+@index_option
+def curate_rename(name, new, gazetteer, index_dir) -> int:
+    """Call the entity NAME by NEW from now on (NAME stays an alias)."""
+    return _curate(index_dir, gazetteer, ("rename", name, new))
+
+
+@curate.command("retype")
+@click.argument("name")
+@click.argument("etype", metavar="TYPE")
+@gazetteer_option
+@index_option
+def curate_retype(name, etype, gazetteer, index_dir) -> int:
+    """Give the entity NAME another TYPE: person, org, loc, event or law."""
+    return _curate(index_dir, gazetteer, ("retype", name, etype))
+
+
+@curate.command("ignore")
+@click.argument("names", nargs=-1, required=True)
+@gazetteer_option
+@index_option
+def curate_ignore(names, gazetteer, index_dir) -> int:
+    """Never list these entities again."""
+    return _curate(index_dir, gazetteer, ("ignore", list(names)))
 
 
 def parse_paragraphs(spec: str) -> list[tuple[int, int | None]]:

@@ -58,6 +58,7 @@ class SearchHit:
     score: float
     paragraph: int
     snippet: str  # matched words between HL_START and HL_END; see plain_snippet()
+    entities: list[str] = field(default_factory=list)  # entities named in that paragraph
 
     @property
     def plain_snippet(self) -> str:
@@ -255,6 +256,10 @@ class Library:
             return "the corpus changed", False
         from perucases.ingest.metadata import load_catalog
 
+        from perucases.index.manifest import gazetteer_files
+
+        if gazetteer_files(wanted, manifest.gazetteers) != manifest.gazetteer_files:
+            return "the gazetteer changed", False
         plan = make_plan(manifest, wanted, load_catalog)
         if plan.needs_writer:
             return f"{len(plan.add)} new, {len(plan.change)} changed, {len(plan.remove)} removed file(s)", False
@@ -354,6 +359,54 @@ class Library:
         except OSError as exc:
             raise PerucasesError(f"{info.path}: cannot read the original file: {exc.strerror or exc}") from None
 
+    # -- entities
+
+    def entity_table(self):
+        from perucases.entity_query import entity_table
+
+        if getattr(self, "_entity_table", None) is None:
+            with self.ix.searcher() as s:
+                self._entity_table = entity_table(s)
+        return self._entity_table
+
+    def entities(self, etype: str | None = None, doc: str | None = None, min_mentions: int = 1,
+                 sort: str = "mentions"):
+        """The corpus's entities, one row each: name, type, mentions, documents, aliases."""
+        from perucases.entity_query import check_type, list_entities
+
+        return list_entities(self.entity_table(), check_type(etype), self.resolve(doc) if doc else None,
+                             min_mentions, sort)
+
+    def resolve_entity(self, name: str) -> str:
+        from perucases.entity_query import resolve_entity
+
+        return resolve_entity(self.entity_table(), name)
+
+    def entity(self, name: str, top: int = 10):
+        """One entity in detail: aliases, documents, every mention in context, co-occurrences."""
+        from perucases.entity_query import entity_detail
+
+        key = self.resolve_entity(name)
+        with self.ix.searcher() as s:
+            return entity_detail(s, self.entity_table(), key, top)
+
+    def pairs(self, etype: str | None = None, min_mentions: int = 1):
+        """Entity pairs by the paragraphs they share."""
+        from perucases.entity_query import pairs
+
+        keep = {r.key for r in self.entities(etype, None, min_mentions)}
+        with self.ix.searcher() as s:
+            return pairs(s, self.entity_table(), keep)
+
+    def write_graph(self, path, etype: str | None = None, min_mentions: int = 1) -> tuple[int, int]:
+        """Write the co-occurrence network (GraphML, or GEXF for *.gexf); returns (nodes, edges)."""
+        from perucases.entity_query import write_graph
+
+        rows = self.entities(etype, None, min_mentions, sort="name")
+        edges = self.pairs(etype, min_mentions)
+        write_graph(path, rows, edges)
+        return len(rows), len(edges)
+
     # -- search
 
     def _parsers(self, schema):
@@ -371,7 +424,7 @@ class Library:
         return out
 
     def search(self, text: str, filters: Filters | None = None, limit: int = 10,
-               explain: bool = False) -> SearchResults:
+               explain: bool = False, entity: str | None = None) -> SearchResults:
         from whoosh import query as Q
 
         check_query(text)
@@ -387,7 +440,11 @@ class Library:
         if not alive:
             return SearchResults(text, [], 0, [], notes + ["the query has only stop words: nothing to match"])
         q = alive[0] if len(alive) == 1 else Q.Or(alive)
-        full = Q.And([Q.Term("kind", "doc"), q, *filters.queries()])
+        ent_key = self.resolve_entity(entity) if entity else None
+        ent_q = [Q.Term("entities", ent_key)] if ent_key else []
+        if explain and ent_key:
+            notes.append(f"filter: names the entity {self.entity_table()[ent_key].name!r}")
+        full = Q.And([Q.Term("kind", "doc"), q, *filters.queries(), *ent_q])
         with self.ix.searcher() as s:
             results = s.search(full, limit=limit)
             total = results.estimated_length()
@@ -396,15 +453,16 @@ class Library:
             hits = []
             for rank, (score, doc_id, docnum) in enumerate(scored, 1):
                 meta = s.stored_fields(docnum)["meta"]
-                para, snippet = self._best_paragraph(s, q, doc_id)
+                para, snippet, keys = self._best_paragraph(s, q, doc_id, ent_q)
+                names = [meta["entities"][k][0] for k in keys if k in meta.get("entities", {})]
                 hits.append(SearchHit(rank, doc_id, meta.get("title"), meta.get("publisher"), meta.get("date"),
-                                      round(score, 3), para, snippet))
+                                      round(score, 3), para, snippet, names))
             suggestions = [] if hits else _suggest(s, text)
         if explain:
             notes.append(f"{total} matching document(s)")
         return SearchResults(text, hits, total, suggestions, notes)
 
-    def _best_paragraph(self, s, q, doc_id: str) -> tuple[int, str]:
+    def _best_paragraph(self, s, q, doc_id: str, ent_q: list) -> tuple[int, str, list[str]]:
         from whoosh import highlight
         from whoosh import query as Q
 
@@ -417,21 +475,27 @@ class Library:
                 leaves.append(c)
         base = [Q.Term("kind", "para"), Q.Term("id", doc_id)]
         if leaves:
-            r = s.search(Q.And([*base, Q.Or(leaves)]), limit=1, terms=True)
+            want = Q.And([*base, Q.Or(leaves), *ent_q])
+            if ent_q and s.search(want, limit=1).is_empty():
+                want = Q.And([*base, Q.Or(leaves)])
+            r = s.search(want, limit=1, terms=True)
             r.fragmenter = highlight.SentenceFragmenter(maxchars=320)
             r.formatter = _Marker()
             for hit in r:
                 field = "body" if "body" in hit else "body_es"
-                snippet = hit.highlights(field, top=2)
-                if snippet:
-                    return hit["para"], snippet
-                return hit["para"], _shorten(hit[field])
+                snippet = hit.highlights(field, top=2) or _shorten(hit[field])
+                return hit["para"], snippet, _para_entities(hit)
         # The match was in the title or metadata only: show the document's first paragraph.
-        first = min((s.stored_fields(n) for n in s.docs_for_query(Q.And(base))), key=lambda st: st["para"],
-                    default=None)
+        first = min((s.stored_fields(n) for n in s.docs_for_query(Q.And([*base, *ent_q]) if ent_q else Q.And(base))),
+                    key=lambda st: st["para"], default=None)
         if first is None:
-            return 1, ""
-        return first["para"], _shorten(first.get("body") or first.get("body_es") or "")
+            return 1, "", []
+        return first["para"], _shorten(first.get("body") or first.get("body_es") or ""), _para_entities(first)
+
+
+def _para_entities(stored) -> list[str]:
+    """Entity keys of a paragraph, in the order they are first mentioned."""
+    return list(dict.fromkeys(k for k, _, _ in stored.get("ments", [])))
 
 
 def _shorten(text: str, n: int = 260) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from helpers import REPO, SEED_IDS
 
 DOCS_FIELDS = ["id", "title", "publisher", "date", "date_source", "language", "url", "path", "words", "paragraphs"]
-SEARCH_FIELDS = ["rank", "id", "title", "publisher", "date", "score", "paragraph", "snippet"]
+SEARCH_FIELDS = ["rank", "id", "title", "publisher", "date", "score", "paragraph", "snippet", "entities"]
 
 
 def test_search_json_fields_and_values(run):

@@ -24,10 +24,12 @@ from perucases.index.manifest import (
     Manifest,
     Plan,
     current_generation,
+    gazetteer_files,
     make_plan,
     needs_rebuild,
     pipeline_fingerprint,
 )
+from perucases.extract.entities import extract
 from perucases.ingest.document import Document, SkipFile, ingest_file
 from perucases.ingest.metadata import load_catalog
 
@@ -70,8 +72,13 @@ def _records(doc: Document) -> list[dict]:
         "mtime_ns": doc.mtime_ns,
         "sha256": doc.sha256,
         "encoding": doc.encoding,
+        # what the document names: key -> [name, type, mentions, aliases seen, description]
+        "entities": {k: [e.name, e.type, e.mentions, sorted(e.aliases), e.description]
+                     for k, e in sorted(doc.entities.items())},
     }
     rec: dict = dict(kind="doc", key=doc.id, id=doc.id, lang=md.language or "", meta=meta)
+    if doc.entities:
+        rec["entities"] = ",".join(sorted(doc.entities))
     rec[field_for("text", lang)] = "\n".join(p.text for p in doc.paragraphs)
     if md.title:
         rec[field_for("title", lang)] = md.title
@@ -87,8 +94,15 @@ def _records(doc: Document) -> list[dict]:
     }
     out.append(dict(kind="src", key=f"{doc.id}\x00src", id=doc.id, src=src))
     body = field_for("body", lang)
+    by_para: dict[int, list] = {}
+    for m in doc.mentions:
+        by_para.setdefault(m.paragraph, []).append([m.key, m.start, m.end])
     for p in doc.paragraphs:
-        out.append({"kind": "para", "key": f"{doc.id}\x00{p.n}", "id": doc.id, "para": p.n, body: p.text})
+        prec = {"kind": "para", "key": f"{doc.id}\x00{p.n}", "id": doc.id, "para": p.n, body: p.text}
+        if p.n in by_para:
+            prec["ments"] = by_para[p.n]
+            prec["entities"] = ",".join(sorted({k for k, _, _ in by_para[p.n]}))
+        out.append(prec)
     return out
 
 
@@ -147,21 +161,26 @@ def update(
     warn: Warn = lambda m: None,
     progress=None,
     procs: int = 1,
+    gazetteers: list[Path] | None = None,
 ) -> Report:
-    """Bring the index in line with the corpus (ROOTS, or the corpus the manifest records)."""
+    """Bring the index in line with the corpus (ROOTS, or the corpus the manifest records).
+
+    GAZETTEERS are extra user gazetteer files (--gazetteer); the index remembers them."""
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = hold_lock(index_dir, wait, warn)
     try:
-        report = _update_locked(index_dir, roots, rebuild, warn, progress, procs)
+        report = _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
     finally:
         lock.release()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
+def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers) -> Report:
     from whoosh import index as windex
+
+    from perucases.extract.gazetteer import load_gazetteer
 
     manifest = Manifest.load(index_dir)
     if roots is None:
@@ -189,7 +208,17 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
                     dict(manifest.skipped) if (manifest and not full) else {})
     base.files.update(plan.touch)
     base.catalogs = dict(plan.signatures)
-    docs = _ingest(plan, base, report, warn, progress)
+    base.gazetteers = [str(Path(g).expanduser().resolve()) for g in gazetteers] if gazetteers is not None \
+        else (list(manifest.gazetteers) if manifest else [])
+    base.gazetteer_files = gazetteer_files([Path(c) for c in corpus], base.gazetteers)
+    gaz = load_gazetteer(tuple(Path(f) for f in base.gazetteer_files if Path(f).is_file()))
+    base.gazetteer = gaz.fingerprint()
+    if not full and manifest is not None and manifest.gazetteer != base.gazetteer:
+        # The gazetteer changed: extract the entities of every document again.
+        queued = {str(cf.path) for cf in plan.add + plan.change}
+        plan.change += [cf for cf in plan.files if str(cf.path) in base.files and str(cf.path) not in queued]
+        warn("the gazetteer changed: extracting entities again")
+    docs = _ingest(plan, base, report, warn, progress, gaz)
     changed_keys = {str(cf.path) for cf in plan.change}
     if full:
         name = _next_name(index_dir)
@@ -219,14 +248,15 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs) -> Report:
     report.documents = len(base.files)
     report.unchanged = report.documents - report.added - report.changed
     if ix is not None or plan.touch or full or manifest is None or base.corpus != manifest.corpus \
-            or base.skipped != manifest.skipped or base.catalogs != manifest.catalogs:
+            or base.skipped != manifest.skipped or base.catalogs != manifest.catalogs \
+            or base.gazetteer_files != manifest.gazetteer_files or base.gazetteers != manifest.gazetteers:
         base.save(index_dir)
     if full:
         _remove(_leftovers(index_dir, keep=base.indexname))
     return report
 
 
-def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress) -> list[tuple[Document, str]]:
+def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, gaz) -> list[tuple[Document, str]]:
     """Read and clean the new and changed files; skip bad ones with a warning naming them.
 
     Returns (document, hash of its catalog entry) pairs. A skipped file is remembered in the
@@ -252,6 +282,7 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress) ->
         else:
             for w in doc.warnings:
                 warn(f"{cf.path}: {w}")
+            doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
             docs.append((doc, plan.catalog_hash(cf)))
             base.skipped.pop(key, None)
         if task is not None:

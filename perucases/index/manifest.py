@@ -22,7 +22,7 @@ from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover
 from perucases.resources import data_fingerprint
 
 # Bump when the fields or analysers change: an older index is then rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -52,6 +52,9 @@ class Manifest:
     files: dict[str, FileRecord] = field(default_factory=dict)  # absolute path -> record
     skipped: dict[str, str] = field(default_factory=dict)  # path -> why (kept so we do not re-warn)
     catalogs: dict[str, str] = field(default_factory=dict)  # corpus folder -> its catalog's stat
+    gazetteers: list[str] = field(default_factory=list)  # gazetteer files given with --gazetteer
+    gazetteer: str = ""  # fingerprint of the gazetteer the entities were extracted with
+    gazetteer_files: dict[str, str] = field(default_factory=dict)  # user gazetteer file -> its stat
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest | None:
@@ -65,6 +68,9 @@ class Manifest:
                 files={p: FileRecord(**r) for p, r in raw["files"].items()},
                 skipped=dict(raw.get("skipped", {})),
                 catalogs=dict(raw.get("catalogs", {})),
+                gazetteers=list(raw.get("gazetteers", [])),
+                gazetteer=raw.get("gazetteer", ""),
+                gazetteer_files=dict(raw.get("gazetteer_files", {})),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -81,6 +87,9 @@ class Manifest:
             "files": {p: r.to_json() for p, r in sorted(self.files.items())},
             "skipped": dict(sorted(self.skipped.items())),
             "catalogs": dict(sorted(self.catalogs.items())),
+            "gazetteers": self.gazetteers,
+            "gazetteer": self.gazetteer,
+            "gazetteer_files": dict(sorted(self.gazetteer_files.items())),
         }
         write_atomic(index_dir / MANIFEST, json.dumps(data, indent=1, ensure_ascii=False))
 
@@ -129,13 +138,30 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def catalog_signature(root: Path) -> str:
-    """Size and mtime of ROOT/catalog.toml ("" when there is none): parse it only when it changes."""
+def file_signature(path: Path) -> str:
+    """Size and mtime of a file ("" when there is none): parse it again only when it changes."""
     try:
-        st = (root / CATALOG_NAME).stat()
+        st = path.stat()
     except OSError:
         return ""
     return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def catalog_signature(root: Path) -> str:
+    return file_signature(root / CATALOG_NAME)
+
+
+def gazetteer_files(roots: list[Path], extra: list[str]) -> dict[str, str]:
+    """The user's gazetteer files (gazetteer.toml in each corpus folder, then --gazetteer files)
+    that exist, with their signatures, in the order they apply."""
+    out = {}
+    for r in roots:
+        f = Path(r) / "gazetteer.toml"
+        if Path(r).is_dir() and f.is_file():
+            out[str(f)] = file_signature(f)
+    for e in extra:
+        out[str(Path(e))] = file_signature(Path(e))
+    return out
 
 
 @dataclass

@@ -67,6 +67,8 @@ def make_schema() -> fields.Schema:
         date_end=fields.DATETIME(),
         meta=fields.STORED(),
         src=fields.STORED(),
+        entities=fields.KEYWORD(commas=True, scorable=True),  # entity keys, on doc and para records
+        ments=fields.STORED(),  # para records: [[key, start, end], ...]
     )
     for lang in LANGS:
         a = analyzer(lang)

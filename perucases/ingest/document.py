@@ -27,6 +27,9 @@ class Document:
     mtime_ns: int
     encoding: str
     warnings: list[str] = field(default_factory=list)
+    # Filled by the extract stage (perucases.extract) before indexing:
+    mentions: list = field(default_factory=list)  # entities.Mention
+    entities: dict = field(default_factory=dict)  # key -> entities.EntityInfo
 
     @property
     def words(self) -> int:

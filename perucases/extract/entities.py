@@ -1,0 +1,387 @@
+"""Entity extraction: who and what a document names, each under one name.
+
+Built like Whoosh's analysis chain, as small stages over a document's cleaned paragraphs:
+
+    tokens -> acronym definitions -> gazetteer matches -> rule candidates -> resolution
+
+- tokens: words with offsets, and whether each starts a sentence;
+- acronym definitions: "National Election Authorities (JNE)", "(Servicio de Inteligencia
+  Nacional, SIN)": the acronym and its long forms name one entity within the document;
+- gazetteer matches: the longest alias at each position (perucases.extract.gazetteer);
+- rule candidates: capitalised names after titles and roles ("President", "journalist", "el
+  general"), starting with a known given name, containing an organisation or law word, or next to
+  an event word ("the Accomarca massacre");
+- resolution: a surname alone joins the full name given in the same document ("Salazar" ->
+  "Fabian Salazar"; "Hermoza", never "Ríos", for "Nicolás Hermoza Ríos"); an acronym joins an
+  organisation of the document whose initials it spells ("AI" -> Amnesty International).
+
+Only cleaned paragraphs are read, so nothing from page chrome can become an entity.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from perucases.extract.gazetteer import TOKEN, Gazetteer, fold, key_of, rules, strip_possessive
+from perucases.resources import data_lines, data_toml
+
+ACRONYM_ONLY = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,6}")
+
+
+@dataclass
+class Mention:
+    paragraph: int  # 1-based
+    start: int  # offsets in the cleaned paragraph text
+    end: int
+    key: str
+    surface: str
+
+
+@dataclass
+class EntityInfo:
+    key: str
+    name: str
+    type: str
+    description: str | None = None
+    aliases: set[str] = field(default_factory=set)  # the forms seen in this document
+    mentions: int = 0
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+    folded: str
+    sentence_start: bool
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@functools.lru_cache(maxsize=None)
+def first_names() -> frozenset[str]:
+    return frozenset(fold(n) for n in data_lines("first_names.txt"))
+
+
+@functools.lru_cache(maxsize=None)
+def month_names() -> frozenset[str]:
+    out = set()
+    for lang in data_toml("months.toml").values():
+        for forms in lang.values():
+            out |= {fold(f) for f in forms}
+    return frozenset(out)
+
+
+# ---------------------------------------------------------------------------- stage 1: tokens
+
+
+def tokenize(text: str) -> list[Token]:
+    out = []
+    for m in TOKEN.finditer(text):
+        before = text[: m.start()].rstrip(" \"'(“‘[")
+        out.append(Token(m.start(), m.end(), m.group(), fold(m.group()),
+                         not before or before[-1] in ".!?:;"))
+    return out
+
+
+def _adjacent(text: str, a: Token, b: Token) -> bool:
+    """Only spaces between two tokens: they can belong to one name."""
+    return not text[a.end : b.start].strip()
+
+
+# ---------------------------------------------------------------------------- stage 2: acronyms
+
+
+@dataclass
+class Definition:
+    acronym: str
+    forms: list[str]  # long forms: "National Election Authorities", "Servicio de Inteligencia Nacional"
+
+
+def _name_before(text: str, toks: list[Token], pos: int) -> str | None:
+    """The capitalised name that ends right before text position POS (before a parenthesis)."""
+    conn = rules()["connectors"]
+    idx = [i for i, t in enumerate(toks) if t.end <= pos and not text[t.end : pos].strip()]
+    if not idx:
+        return None
+    i = idx[-1]
+    words: list[Token] = []
+    while i >= 0 and len(words) < 10:
+        t = toks[i]
+        if words and not _adjacent(text, t, words[0]):
+            break
+        if t.cap and not t.text.endswith(("'s", "’s")):
+            words.insert(0, t)
+        elif (t.folded in conn or t.folded == "to") and words:  # "Committee to Protect Journalists"
+            words.insert(0, t)
+        else:
+            break
+        i -= 1
+    while words and (words[0].folded in conn or words[0].folded in rules()["not_names"]):
+        words.pop(0)
+    if len(words) < 2:
+        return None
+    return text[words[0].start : words[-1].end]
+
+
+def find_definitions(text: str, toks: list[Token]) -> list[Definition]:
+    out = []
+    for m in re.finditer(r"\(\s*([^()]{2,120}?)\s*\)", text):
+        inner = m.group(1)
+        before = _name_before(text, toks, m.start())
+        if re.fullmatch(r"[A-ZÁÉÍÓÚÑ]{2,8}", inner):
+            if before:
+                out.append(Definition(inner, [before]))
+            continue
+        two = re.fullmatch(r"(.+?),\s*([A-ZÁÉÍÓÚÑ]{2,8})", inner)
+        if two and sum(1 for w in TOKEN.findall(two.group(1)) if w[:1].isupper()) >= 2:
+            out.append(Definition(two.group(2), [f for f in (two.group(1).strip(), before) if f]))
+    return out
+
+
+# ---------------------------------------------------------------------------- stage 3: candidates
+
+
+@dataclass
+class Candidate:
+    paragraph: int
+    start: int
+    end: int
+    surface: str
+    key: str | None = None  # resolved entity, when known
+    type: str | None = None
+    tokens: list[str] = field(default_factory=list)
+    cue: bool = False  # after a title or role: a person even as a single surname
+
+
+def _cue_before(toks: list[Token], i: int, text: str) -> bool:
+    titles = rules()["person_titles"]
+    if i == 0:
+        return False
+    prev = toks[i - 1]
+    if text[prev.end : toks[i].start].strip() not in ("", ","):
+        return False
+    one = prev.folded.split("-")[-1]
+    two = f"{toks[i - 2].folded} {prev.folded}" if i >= 2 else ""
+    return _is_title(prev.folded) or _is_title(one) or two in titles
+
+
+def _classify(words: list[str], cue: bool, after: str, before: str) -> str | None:
+    r = rules()
+    folded = [fold(w) for w in words]
+    if any(w in r["law_words"] for w in folded):
+        return "LAW"
+    if any(w in r["org_words"] for w in folded):
+        return "ORG"
+    if after in r["event_after"] or any(before.endswith(" " + e) or before == e for e in r["event_before"]):
+        return "EVENT"
+    if cue or folded[0] in first_names():
+        return "PERSON"
+    return None
+
+
+def _is_title(folded: str) -> bool:
+    titles = rules()["person_titles"]
+    return folded in titles or (folded.endswith("s") and folded[:-1] in titles)
+
+
+def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: int) -> list[Candidate]:
+    """Capitalised names the gazetteer did not match, typed by the cues around them.
+
+    A name with no cue is kept untyped (type None): resolution may still join it to a full name
+    of the document ("Villa Bonilla" for "Inés Villa Bonilla") or to an organisation whose
+    initials it spells; otherwise it is dropped, never guessed."""
+    r = rules()
+    conn, not_names = r["connectors"], r["not_names"]
+    months = month_names()
+    out: list[Candidate] = []
+    i, n = 0, len(toks)
+    while i < n:
+        if taken[i] or not toks[i].cap:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and not taken[j + 1] and _adjacent(text, toks[j], toks[j + 1]) and (
+            toks[j + 1].cap or (toks[j + 1].folded in conn and j + 2 < n and toks[j + 2].cap
+                                and not taken[j + 2] and _adjacent(text, toks[j + 1], toks[j + 2]))
+        ) and not toks[j].text.endswith(("'s", "’s")):
+            j += 1
+        run = list(range(i, j + 1))
+        i = j + 1
+        cue = _cue_before(toks, run[0], text)
+        # Leading words that are not part of a name: titles, months, "The", a sentence's first word.
+        while run and (toks[run[0]].folded in not_names or toks[run[0]].folded in months
+                       or _is_title(toks[run[0]].folded) or toks[run[0]].folded in conn):
+            cue = cue or _is_title(toks[run[0]].folded)
+            run.pop(0)
+        if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() \
+                and _classify([toks[k].text for k in run], cue, "", "") != _classify([toks[k].text for k in run[1:]], cue, "", ""):
+            run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
+        if run and any(toks[k].folded in months for k in run):
+            run = run[: next(x for x, k in enumerate(run) if toks[k].folded in months)]
+        while run and toks[run[-1]].folded in conn:
+            run.pop()
+        if not run:
+            continue
+        words = [strip_possessive(toks[k].text) for k in run]
+        nxt = toks[run[-1] + 1].folded if run[-1] + 1 < n else ""
+        prev = " ".join(t.folded for t in toks[max(0, run[0] - 2) : run[0]])
+        etype = _classify(words, cue, nxt, prev)
+        if etype == "PERSON":  # "Juan Pérez y María López" are two people
+            cut = next((x for x, k in enumerate(run) if toks[k].folded in ("and", "y", "e")), None)
+            if cut:
+                i = run[cut] + 1  # read the second name on its own
+                run, words = run[:cut], words[:cut]
+        if etype is None and len(run) == 1 and toks[run[0]].sentence_start and not ACRONYM_ONLY.fullmatch(words[0]):
+            continue  # a capital that only starts a sentence
+        if len(run) == 1 and etype == "PERSON" and not cue:
+            continue  # a given name alone is not a name
+        if len(run) == 1 and etype in ("ORG", "LAW"):
+            continue  # "Court", "Law": a common noun with a capital
+        a, b = toks[run[0]].start, toks[run[-1]].end
+        if toks[run[-1]].text.endswith(("'s", "’s")):
+            b -= 2
+        out.append(Candidate(paragraph, a, b, " ".join(words), None, etype, words, cue))
+    return out
+
+
+# ---------------------------------------------------------------------------- stage 4: resolution
+
+
+def surname_of(words: list[str]) -> str | None:
+    """The short form of a person's name: the first surname ("Hermoza" of "Nicolás Hermoza Ríos",
+    "La Rosa" of "Leonor la Rosa Bustamante", "McCaffrey" of "Barry McCaffrey")."""
+    conn = rules()["connectors"]
+    given = first_names()
+    i = 1
+    while i < len(words) - 1 and fold(words[i]) in given:
+        i += 1
+    if i >= len(words):
+        return None
+    if fold(words[i]) in conn and i + 1 < len(words):
+        return f"{words[i]} {words[i + 1]}"
+    return words[i]
+
+
+def _initials(name: str) -> str:
+    conn = rules()["connectors"]
+    return "".join(w[0] for w in TOKEN.findall(name) if fold(w) not in conn).upper()
+
+
+def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[str, EntityInfo]]:
+    """Mentions (with paragraph numbers) and the entities they resolve to, for one document."""
+    toks = [tokenize(p) for p in paragraphs]
+    # Acronyms defined in the document, and the entity each definition names.
+    local: dict[tuple[str, ...], str] = {}
+    local_entities: dict[str, EntityInfo] = {}
+    for p, text in enumerate(paragraphs):
+        for d in find_definitions(text, toks[p]):
+            forms = [*d.forms, d.acronym]
+            key = next((k for k in (gaz.lookup(TOKEN.findall(f)) for f in forms) if k), None)
+            if key is None:
+                name = d.forms[0]
+                words = TOKEN.findall(name)
+                etype = _classify(words, False, "", "") or "ORG"
+                key = key_of(name)
+                local_entities.setdefault(key, EntityInfo(key, name, etype))
+            for f in forms:
+                local[tuple(fold(t) for t in TOKEN.findall(f))] = key
+    cands: list[Candidate] = []
+    for p, text in enumerate(paragraphs):
+        tk = toks[p]
+        taken = [False] * len(tk)
+        i = 0
+        while i < len(tk):
+            hit = None
+            for size in range(min(gaz.maxlen, len(tk) - i), 0, -1):
+                window = tk[i : i + size]
+                if any(not _adjacent(text, window[x], window[x + 1]) and text[window[x].end : window[x + 1].start].strip() not in ("'", "’", '"')
+                       for x in range(size - 1)):
+                    continue
+                surface = [t.text for t in window]
+                folded = tuple(t.folded for t in window)
+                key = local.get(folded) if (size > 1 or window[0].text.isupper()) else None
+                key = key or gaz.lookup(surface)
+                if key:
+                    hit = (size, key)
+                    break
+            if hit:
+                size, key = hit
+                a, b = tk[i].start, tk[i + size - 1].end
+                if tk[i + size - 1].text.endswith(("'s", "’s")):
+                    b -= 2
+                cands.append(Candidate(p + 1, a, b, " ".join(strip_possessive(t.text) for t in tk[i : i + size]), key))
+                for x in range(i, i + size):
+                    taken[x] = True
+                i += size
+            else:
+                i += 1
+        cands += rule_candidates(text, tk, taken, p + 1)
+    return _resolve(cands, gaz, local_entities, paragraphs)
+
+
+def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, EntityInfo],
+             paragraphs: list[str]) -> tuple[list[Mention], dict[str, EntityInfo]]:
+    entities: dict[str, EntityInfo] = {}
+
+    def info(key: str) -> EntityInfo:
+        if key not in entities:
+            if key in gaz.entries:
+                e = gaz.entries[key]
+                entities[key] = EntityInfo(key, e.name, e.type, e.description)
+            else:
+                entities[key] = local_entities[key]
+        return entities[key]
+
+    # Full names found by the rules, and the short forms that may refer to them in this document.
+    short: dict[str, set[str]] = {}
+    for c in cands:
+        if c.key is None and c.type == "PERSON" and len(c.tokens) >= 2:
+            k = key_of(" ".join(c.tokens))
+            local_entities.setdefault(k, EntityInfo(k, " ".join(c.tokens), "PERSON"))
+            c.key = k
+            s = surname_of(c.tokens)
+            if s:
+                short.setdefault(key_of(s), set()).add(k)
+                rest = c.tokens[c.tokens.index(s.split()[0]):]
+                if len(rest) > 1:  # both surnames: "Villa Bonilla"
+                    short.setdefault(key_of(" ".join(rest)), set()).add(k)
+    orgs: dict[str, str] = {}  # organisations named in the document: key -> name
+    for c in cands:
+        if c.key in gaz.entries and gaz.entries[c.key].type == "ORG":
+            orgs[c.key] = gaz.entries[c.key].name
+        elif c.key in local_entities and local_entities[c.key].type == "ORG":
+            orgs[c.key] = local_entities[c.key].name
+    for c in cands:
+        if c.key is not None:
+            continue
+        k = key_of(" ".join(c.tokens))
+        if c.type in ("PERSON", None):
+            owners = short.get(k, set())
+            if len(owners) == 1:  # a surname alone, for the full name given in this document
+                c.key = next(iter(owners))
+                continue
+            if len(owners) > 1:
+                continue  # ambiguous in this document: not merged by guesswork
+        if c.type is None:
+            # An acronym spelling the initials of an organisation named in the same document.
+            if len(c.tokens) == 1 and ACRONYM_ONLY.fullmatch(c.tokens[0]):
+                match = [o for o, name in orgs.items() if _initials(name) == c.tokens[0]]
+                if len(match) == 1:
+                    c.key = match[0]
+            continue  # otherwise a capitalised phrase with no cue: not a name we can type
+        local_entities.setdefault(k, EntityInfo(k, " ".join(c.tokens), c.type or "ORG"))
+        c.key = k
+    mentions: list[Mention] = []
+    for c in sorted((c for c in cands if c.key), key=lambda c: (c.paragraph, c.start)):
+        if c.key in gaz.ignore:
+            continue
+        e = info(c.key)
+        e.aliases.add(c.surface)
+        e.mentions += 1
+        mentions.append(Mention(c.paragraph, c.start, c.end, c.key, c.surface))
+    return mentions, entities
