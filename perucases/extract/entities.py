@@ -236,8 +236,6 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             if cut:
                 i = run[cut] + 1  # read the second name on its own
                 run, words = run[:cut], words[:cut]
-        if etype is None and len(run) == 1 and toks[run[0]].sentence_start and not ACRONYM_ONLY.fullmatch(words[0]):
-            continue  # a capital that only starts a sentence
         if len(run) == 1 and etype == "PERSON" and not cue:
             continue  # a given name alone is not a name
         if len(run) == 1 and etype in ("ORG", "LAW"):
@@ -245,6 +243,10 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         a, b = toks[run[0]].start, toks[run[-1]].end
         if toks[run[-1]].text.endswith(("'s", "’s")):
             b -= 2
+        if etype == "EVENT" and nxt in r["event_after"]:  # "the Putis massacre": the word names it too
+            words = [*words, toks[run[-1] + 1].text]
+            b = toks[run[-1] + 1].end
+            i = max(i, run[-1] + 2)
         out.append(Candidate(paragraph, a, b, " ".join(words), None, etype, words, cue))
     return out
 
