@@ -81,10 +81,12 @@ def month_names() -> frozenset[str]:
 
 def tokenize(text: str) -> list[Token]:
     out = []
+    prev_end = 0
     for m in TOKEN.finditer(text):
-        before = text[: m.start()].rstrip(" \"'(“‘[")
-        out.append(Token(m.start(), m.end(), m.group(), fold(m.group()),
-                         not before or before[-1] in ".!?:;"))
+        gap = text[prev_end : m.start()].rstrip(" \"'(“‘[\n\t")
+        starts = (not out and not gap.strip()) or (bool(gap) and gap[-1] in ".!?:;")
+        out.append(Token(m.start(), m.end(), m.group(), fold(m.group()), starts))
+        prev_end = m.end()
     return out
 
 
@@ -114,6 +116,8 @@ def _name_before(text: str, toks: list[Token], pos: int) -> str | None:
         t = toks[i]
         if words and not _adjacent(text, t, words[0]):
             break
+        if t.folded in ("the", "el", "la", "los", "las") and not (i > 0 and toks[i - 1].folded in ("of", "for", "on", "de")):
+            break  # an article starts the name ("the Comisión ..."), unless "of the Red Cross"
         if t.cap and not t.text.endswith(("'s", "’s")):
             words.insert(0, t)
         elif (t.folded in conn or t.folded == "to") and words:  # "Committee to Protect Journalists"
@@ -292,6 +296,9 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
                 local_entities.setdefault(key, EntityInfo(key, name, etype))
             for f in forms:
                 local[tuple(fold(t) for t in TOKEN.findall(f))] = key
+    local_starts: dict[str, int] = {}
+    for folded in local:
+        local_starts[folded[0]] = max(local_starts.get(folded[0], 0), len(folded))
     cands: list[Candidate] = []
     for p, text in enumerate(paragraphs):
         tk = toks[p]
@@ -299,15 +306,15 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
         i = 0
         while i < len(tk):
             hit = None
-            for size in range(min(gaz.maxlen, len(tk) - i), 0, -1):
+            longest = max(gaz.starts.get(tk[i].folded, 0), local_starts.get(tk[i].folded, 0))
+            for size in range(min(longest, len(tk) - i), 0, -1):
                 window = tk[i : i + size]
-                if any(not _adjacent(text, window[x], window[x + 1]) and text[window[x].end : window[x + 1].start].strip() not in ("'", "’", '"')
+                if any(text[window[x].end : window[x + 1].start].strip() not in ("", "'", "’", '"')
                        for x in range(size - 1)):
                     continue
-                surface = [t.text for t in window]
                 folded = tuple(t.folded for t in window)
                 key = local.get(folded) if (size > 1 or window[0].text.isupper()) else None
-                key = key or gaz.lookup(surface)
+                key = key or gaz.lookup([t.text for t in window], folded)
                 if key:
                     hit = (size, key)
                     break

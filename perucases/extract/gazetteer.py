@@ -31,6 +31,7 @@ USER_GAZETTEER = "gazetteer.toml"
 TOKEN = re.compile(r"[^\W_](?:\w|[.'’\-](?=[^\W_]))*")
 
 
+@functools.lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes, no possessive: the form names are compared in."""
     s = unicodedata.normalize("NFD", text.replace("’", "'"))
@@ -137,6 +138,7 @@ class Gazetteer:
         conn = rules()["connectors"]
         self.table: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
         self.maxlen = 1
+        self.starts: dict[str, int] = {}  # first folded token of an alias -> longest alias from it
         for key, e in self.entries.items():
             for form in e.forms():
                 toks = TOKEN.findall(form)
@@ -146,10 +148,11 @@ class Gazetteer:
                 shapes = tuple(shape(t, fold(t) in conn and i > 0) for i, t in enumerate(toks))
                 self.table.setdefault(folded, []).append((key, shapes))
                 self.maxlen = max(self.maxlen, len(folded))
+                self.starts[folded[0]] = max(self.starts.get(folded[0], 0), len(folded))
 
-    def lookup(self, surface: list[str]) -> str | None:
+    def lookup(self, surface: list[str], folded: tuple[str, ...] | None = None) -> str | None:
         """The key of the entity these tokens name, if an alias fits them exactly."""
-        for key, shapes in self.table.get(tuple(fold(t) for t in surface), ()):
+        for key, shapes in self.table.get(folded or tuple(fold(t) for t in surface), ()):
             if fits(shapes, surface):
                 return key
         return None
