@@ -142,6 +142,8 @@ def rich_text(value: Any):
 
     if value is None:
         return Text("unknown", style="dim")
+    if isinstance(value, (list, tuple)):  # one item a line in a table cell
+        return Text(safe_text("\n".join(_cell(v) for v in value)))
     s = safe_text(_cell(value)) if not isinstance(value, str) else safe_text(value)
     t = Text()
     pos = 0
@@ -153,12 +155,19 @@ def rich_text(value: Any):
     return t
 
 
+def _width(value: Any) -> int:
+    if value is None:
+        return 7  # "unknown"
+    if isinstance(value, (list, tuple)):
+        return max((len(_cell(v)) for v in value), default=0)
+    return len(_cell(value))
+
+
 def _widths(rows: list[dict], columns: list[Column], total: int) -> list[int | None]:
     """Fixed columns get their content's width (up to max_width); columns with a ratio share the rest."""
     natural = []
     for c in columns:
-        longest = max([len(c.header or c.name)] + [len(_cell(r.get(c.name))) if r.get(c.name) is not None else 7
-                                                     for r in rows])
+        longest = max([len(c.header or c.name)] + [_width(r.get(c.name)) for r in rows])
         natural.append(min(longest, c.max_width) if c.max_width else longest)
     spare = total - sum(n for n, c in zip(natural, columns) if not c.ratio) - 3 * len(columns) - 2
     ratios = sum(c.ratio or 0 for c in columns)
