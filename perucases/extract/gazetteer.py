@@ -162,6 +162,11 @@ class Gazetteer:
         k = key_of(name)
         return sorted({key for key, e in self.entries.items() if k in {key_of(f) for f in e.forms()}})
 
+    def snapshot(self) -> dict:
+        """What extraction depends on, as plain data: key -> [name, type, forms]; ignored keys."""
+        return {"entities": {k: [e.name, e.type, sorted(e.forms())] for k, e in sorted(self.entries.items())},
+                "ignore": sorted(self.ignore)}
+
     def fingerprint(self) -> str:
         data = sorted((k, e.name, e.type, sorted(e.aliases), e.description or "") for k, e in self.entries.items())
         blob = json.dumps([data, sorted(self.ignore)], ensure_ascii=False)

@@ -213,11 +213,15 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
     base.gazetteer_files = gazetteer_files([Path(c) for c in corpus], base.gazetteers)
     gaz = load_gazetteer(tuple(Path(f) for f in base.gazetteer_files if Path(f).is_file()))
     base.gazetteer = gaz.fingerprint()
+    base.gazetteer_snapshot = gaz.snapshot()
     if not full and manifest is not None and manifest.gazetteer != base.gazetteer:
-        # The gazetteer changed: extract the entities of every document again.
+        # The gazetteer changed: extract again the documents the change can touch.
+        touched = _touched(index_dir, manifest, gaz)
         queued = {str(cf.path) for cf in plan.add + plan.change}
-        plan.change += [cf for cf in plan.files if str(cf.path) in base.files and str(cf.path) not in queued]
-        warn("the gazetteer changed: extracting entities again")
+        again = [cf for cf in plan.files if str(cf.path) in base.files and str(cf.path) not in queued
+                 and (touched is None or base.files[str(cf.path)].id in touched)]
+        plan.change += again
+        warn(f"the gazetteer changed: extracting the entities of {len(again)} document(s) again")
     docs = _ingest(plan, base, report, warn, progress, gaz)
     changed_keys = {str(cf.path) for cf in plan.change}
     if full:
@@ -254,6 +258,40 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
     if full:
         _remove(_leftovers(index_dir, keep=base.indexname))
     return report
+
+
+def _touched(index_dir: Path, manifest: Manifest, gaz) -> set[str] | None:
+    """Ids of the documents a gazetteer change can touch: those naming a changed entity, and those
+    whose text has all the words of one of its old or new names. None: all of them."""
+    from whoosh import index as windex
+    from whoosh import query as Q
+
+    from perucases.extract.gazetteer import key_of
+    from perucases.index.schema import analyzer
+
+    old, new = manifest.gazetteer_snapshot, gaz.snapshot()
+    if not old:
+        return None
+    keys = {k for k in set(old["entities"]) | set(new["entities"]) if old["entities"].get(k) != new["entities"].get(k)}
+    forms = set(old["ignore"]) ^ set(new["ignore"])
+    for k in keys:
+        for snap in (old, new):
+            if k in snap["entities"]:
+                forms |= set(snap["entities"][k][2])
+    keys |= {key_of(f) for f in forms}
+    ix = windex.open_dir(str(index_dir), indexname=manifest.indexname)
+    ids: set[str] = set()
+    with ix.searcher() as s:
+        queries = [Q.Term("entities", k) for k in keys]
+        for form in forms:
+            for lang, field in (("en", "text"), ("es", "text_es")):
+                words = [t.text for t in analyzer(lang)(form)]
+                if words:
+                    queries.append(Q.And([Q.Term(field, w) for w in words]))
+        for q in queries:
+            for n in s.docs_for_query(Q.And([Q.Term("kind", "doc"), q])):
+                ids.add(s.stored_fields(n)["id"])
+    return ids
 
 
 def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, gaz) -> list[tuple[Document, str]]:

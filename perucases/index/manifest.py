@@ -55,6 +55,7 @@ class Manifest:
     gazetteers: list[str] = field(default_factory=list)  # gazetteer files given with --gazetteer
     gazetteer: str = ""  # fingerprint of the gazetteer the entities were extracted with
     gazetteer_files: dict[str, str] = field(default_factory=dict)  # user gazetteer file -> its stat
+    gazetteer_snapshot: dict = field(default_factory=dict)  # Gazetteer.snapshot(): to see what changed
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest | None:
@@ -71,6 +72,7 @@ class Manifest:
                 gazetteers=list(raw.get("gazetteers", [])),
                 gazetteer=raw.get("gazetteer", ""),
                 gazetteer_files=dict(raw.get("gazetteer_files", {})),
+                gazetteer_snapshot=dict(raw.get("gazetteer_snapshot", {})),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -90,6 +92,7 @@ class Manifest:
             "gazetteers": self.gazetteers,
             "gazetteer": self.gazetteer,
             "gazetteer_files": dict(sorted(self.gazetteer_files.items())),
+            "gazetteer_snapshot": self.gazetteer_snapshot,
         }
         write_atomic(index_dir / MANIFEST, json.dumps(data, indent=1, ensure_ascii=False))
 
