@@ -43,13 +43,17 @@ def stopwords(lang: str) -> frozenset[str]:
     return frozenset(w.strip().lower() for w in data_lines(f"stopwords_{lang}.txt"))
 
 
-def load_toml_file(path) -> dict:
-    with open(path, "rb") as fh:
-        return _toml().load(fh)
+def read_user_toml(path) -> dict:
+    """A TOML file the user wrote (catalog, gazetteer); any problem is a one-line PerucasesError."""
+    from perucases.errors import PerucasesError
 
-
-def toml_error() -> type[Exception]:
-    return _toml().TOMLDecodeError
+    try:
+        with open(path, "rb") as fh:
+            return _toml().load(fh)
+    except (_toml().TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PerucasesError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise PerucasesError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def data_fingerprint() -> str:

@@ -246,3 +246,28 @@ def test_bad_user_gazetteer_is_a_clear_error(tmp_path, corpus):
     (corpus / "gazetteer.toml").write_text('[[entity]]\nname = "X"\ntype = "PLANET"\n', encoding="utf-8")
     with pytest.raises(PerucasesError, match="PLANET"):
         update(tmp_path / "ix", [corpus])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = st.sampled_from(["President", "Fujimori", "de", "la", "Comisión", "(", ")", "SIN", ",", ".", "Juan",
+                         "Pérez", "y", "the", "Court", "of", "Lima", "'s", "massacre", "US", "us", "Ríos", "\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, max_size=40), st.text(max_size=80))
+def test_extraction_never_fails_and_mentions_point_into_the_text(words, noise):
+    text = " ".join(words) + noise
+    mentions, ents = extract([text, noise], load_gazetteer())
+    for m in mentions:
+        para = [text, noise][m.paragraph - 1]
+        assert 0 <= m.start < m.end <= len(para)
+        assert m.key in ents
+    assert all(e.type in ("PERSON", "ORG", "LOC", "EVENT", "LAW") for e in ents.values())
+
+
+def test_entity_mentions_as_rows(run):
+    rows = run("entity", "Barrios Altos", "--format", "tsv").stdout.splitlines()
+    assert rows[0].split("\t") == ["id", "paragraph", "context"]
+    assert rows[1].startswith("002_43576777d5a8cf2f\t7\t") and "Barrios Altos" in rows[1]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perucases.errors import PerucasesError
-from perucases.resources import data_toml, load_toml_file, toml_error
+from perucases.resources import data_toml, read_user_toml
 
 TYPES = ("PERSON", "ORG", "LOC", "EVENT", "LAW")
 USER_GAZETTEER = "gazetteer.toml"
@@ -175,12 +175,7 @@ class Gazetteer:
 
 def read_entries(path: Path) -> tuple[list[Entry], set[str]]:
     """The [[entity]] entries and [ignore] names of a gazetteer file."""
-    try:
-        raw = load_toml_file(path)
-    except (toml_error(), UnicodeDecodeError) as exc:
-        raise PerucasesError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise PerucasesError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    raw = read_user_toml(path)
     entries = [_check(e, str(path)) for e in raw.get("entity", [])]
     ignore = raw.get("ignore", {}).get("names", [])
     if not isinstance(ignore, list) or not all(isinstance(n, str) for n in ignore):

@@ -15,7 +15,7 @@ from perucases.dates import PartialDate, parse_partial_date
 from perucases.errors import PerucasesError
 from perucases.ingest.clean import WORD, Cleaned, publisher_names
 from perucases.ingest.corpus import CATALOG_NAME
-from perucases.resources import data_toml, load_toml_file, stopwords, toml_error
+from perucases.resources import data_toml, read_user_toml, stopwords
 
 DATE_SOURCES = ("text", "catalog", "inferred")
 
@@ -78,12 +78,7 @@ def load_catalog(folder: Path) -> dict[str, dict]:
     path = folder / CATALOG_NAME
     if not path.is_file():
         return {}
-    try:
-        data = load_toml_file(path)
-    except (toml_error(), UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read: {exc.strerror}") from None
+    data = read_user_toml(path)
     docs = data.get("documents", {})
     if not isinstance(docs, dict):
         raise CatalogError(f"{path}: [documents] must be a table of documents")
