@@ -2,7 +2,6 @@
 entity, the index-backed queries, and curation."""
 
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner

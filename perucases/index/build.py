@@ -284,10 +284,10 @@ def _touched(index_dir: Path, manifest: Manifest, gaz) -> set[str] | None:
     with ix.searcher() as s:
         queries = [Q.Term("entities", k) for k in keys]
         for form in forms:
-            for lang, field in (("en", "text"), ("es", "text_es")):
+            for lang, fname in (("en", "text"), ("es", "text_es")):
                 words = [t.text for t in analyzer(lang)(form)]
                 if words:
-                    queries.append(Q.And([Q.Term(field, w) for w in words]))
+                    queries.append(Q.And([Q.Term(fname, w) for w in words]))
         for q in queries:
             for n in s.docs_for_query(Q.And([Q.Term("kind", "doc"), q])):
                 ids.add(s.stored_fields(n)["id"])
