@@ -178,8 +178,6 @@ def update(
 
 
 def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers) -> Report:
-    from whoosh import index as windex
-
     from perucases.extract.gazetteer import load_gazetteer
 
     manifest = Manifest.load(index_dir)
@@ -191,6 +189,8 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
     why = "--rebuild" if rebuild else needs_rebuild(manifest, index_dir)
     if why is None and manifest is not None and current_generation(index_dir, manifest.indexname) != manifest.generation:
         # A crash between the Whoosh commit and the manifest: trust the index.
+        from whoosh import index as windex
+
         ix = windex.open_dir(str(index_dir), indexname=manifest.indexname)
         manifest.files = _file_table_from_index(ix)
         manifest.generation = ix.latest_generation()
@@ -211,10 +211,15 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
     base.gazetteers = [str(Path(g).expanduser().resolve()) for g in gazetteers] if gazetteers is not None \
         else (list(manifest.gazetteers) if manifest else [])
     base.gazetteer_files = gazetteer_files([Path(c) for c in corpus], base.gazetteers)
-    gaz = load_gazetteer(tuple(Path(f) for f in base.gazetteer_files if Path(f).is_file()))
-    base.gazetteer = gaz.fingerprint()
-    base.gazetteer_snapshot = gaz.snapshot()
-    if not full and manifest is not None and manifest.gazetteer != base.gazetteer:
+    same_gazetteer = not full and manifest is not None and manifest.gazetteer_files == base.gazetteer_files
+    if same_gazetteer and not (plan.add or plan.change):
+        # Nothing to extract and the gazetteer files are as they were: do not even load it.
+        gaz = None
+        base.gazetteer, base.gazetteer_snapshot = manifest.gazetteer, manifest.gazetteer_snapshot
+    else:
+        gaz = load_gazetteer(tuple(Path(f) for f in base.gazetteer_files if Path(f).is_file()))
+        base.gazetteer, base.gazetteer_snapshot = gaz.fingerprint(), gaz.snapshot()
+    if gaz is not None and not full and manifest is not None and manifest.gazetteer != base.gazetteer:
         # The gazetteer changed: extract again the documents the change can touch.
         touched = _touched(index_dir, manifest, gaz)
         queued = {str(cf.path) for cf in plan.add + plan.change}
@@ -224,6 +229,8 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
         warn(f"the gazetteer changed: extracting the entities of {len(again)} document(s) again")
     docs = _ingest(plan, base, report, warn, progress, gaz)
     changed_keys = {str(cf.path) for cf in plan.change}
+    if full or plan.needs_writer or docs:
+        from whoosh import index as windex  # only when there is something to write
     if full:
         name = _next_name(index_dir)
         from perucases.index.schema import make_schema
