@@ -67,7 +67,6 @@ def _alt(words) -> str:
 def _patterns() -> list[tuple[str, re.Pattern]]:
     w = _words()
     MON = rf"(?P<mon>{_alt(month_table())})\.?"
-    MON2 = MON.replace("?P<mon>", "?P<mon2>")
     WD = rf"(?:(?P<wd>{_alt(w['weekdays'])})\.?,?\s+)"
     D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
     D2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -82,7 +81,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     REL = r"(?P<rel>this|last|next|past|coming|previous|current|same|este|esta|pasado|pasada|próximo|próxima|mismo|misma)"
     P = [
         # full dates
-        ("iso", rf"(?<![\d-])(?P<year>1[89]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
+        ("iso", r"(?<![\d-])(?P<year>1[89]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
         ("mdy", rf"{WD}?{MON}\s+{D}(?:\s*[-–]\s*{D2})?,?\s+{Y}(?!\d)"),
         ("dmy", rf"{WD}?(?:el\s+)?{D}(?:\s*[-–]\s*{D2})?\s+(?:de\s+|of\s+)?{MON}\s*,?\s+(?:de(?:l)?\s+)?{Y}(?!\d)"),
         # ranges of years
@@ -122,7 +121,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("ref", r"(?P<ref>now|currently|current(?=\s+(?:year|quarter|period|month|week))|nowadays|recently|recent\s+(?:days|weeks|months|years)|lately|the\s+past|the\s+future|these\s+days|actualmente|recientemente|en\s+el\s+futuro|el\s+pasado)"),
         ("following", r"(?P<ff>the\s+following|the\s+next|the\s+previous|the\s+same|that|el\s+mismo|la\s+misma|el\s+siguiente|al\s+año\s+siguiente)\s+(?P<unit>year|month|week|año|mes|semana)"),
         ("fiscal", rf"(?:fiscal|FY)\s*{Y}"),
-        ("year", rf"(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|fines\s+de|principios\s+de|mediados\s+de)[\s-]+)?(?<![\d$£€.,/#-])(?P<year>1[89]\d\d|20\d\d)(?![\d%]|,\d|\.\d|-\d)"),
+        ("year", r"(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|fines\s+de|principios\s+de|mediados\s+de)[\s-]+)?(?<![\d$£€.,/#-])(?P<year>1[89]\d\d|20\d\d)(?![\d%]|,\d|\.\d|-\d)"),
     ]
     return [(name, re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE)) for name, p in P]
 
@@ -347,8 +346,6 @@ def _resolve(name: str, g: dict, t: Timex, text: str, anchor: dt.date | None) ->
         if name == "decade":
             dec = g["dec"]
             if len(dec) == 2:  # '80s
-                if anchor is None and not dec.startswith(("1", "2")):
-                    pass
                 dec = ("19" if int(dec) >= 30 else "20") + dec
             if len(dec) != 4:
                 return None
