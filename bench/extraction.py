@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""What entity extraction adds to indexing: the seeds, and N Reuters-21578 stories.
+"""What extraction (entities and dated events) adds to indexing: the seeds, and N Reuters stories.
 
     python bench/extraction.py [--stories 2000] [--runs 3] [--json bench/results/extraction.json]
 
-Builds the index from scratch with extraction and without it (the extract stage replaced by a
-no-op), alternating, in one process, and prints the median times and the overhead. Issue 3's
-target: extraction adds at most 30%.
+Builds the index from scratch with extraction and without it (the entity and event stages
+replaced by no-ops), alternating, in one process, and prints the median times and the overhead.
+Target (issues 3 and 4): extraction adds at most 30%.
 """
 
 from __future__ import annotations
@@ -26,26 +26,31 @@ from perucases.index import build  # noqa: E402
 from perucases.index.location import bundled_seeds  # noqa: E402
 
 
-def timed_build(corpus: Path, tmp: Path, extraction: bool) -> float:
-    real = build.extract
-    if not extraction:
+def timed_build(corpus: Path, tmp: Path, stages: str) -> float:
+    """Seconds for a full build with STAGES: "none", "entities", or "all" (entities and events)."""
+    real_entities, real_events = build.extract, build._events
+    if stages == "none":
         build.extract = lambda paragraphs, gaz: ([], {})
+    if stages in ("none", "entities"):
+        build._events = lambda doc: []
     try:
         ix = Path(tempfile.mkdtemp(dir=tmp))
         t0 = time.perf_counter()
         build.update(ix, [corpus])
         return time.perf_counter() - t0
     finally:
-        build.extract = real
+        build.extract, build._events = real_entities, real_events
 
 
 def measure(corpus: Path, tmp: Path, runs: int) -> dict:
-    with_e, without = [], []
+    times: dict[str, list[float]] = {"none": [], "entities": [], "all": []}
     for _ in range(runs):
-        without.append(timed_build(corpus, tmp, False))
-        with_e.append(timed_build(corpus, tmp, True))
-    a, b = statistics.median(with_e), statistics.median(without)
-    return {"with_extraction_s": round(a, 3), "without_s": round(b, 3), "overhead_pct": round(100 * (a / b - 1), 1)}
+        for stages in times:
+            times[stages].append(timed_build(corpus, tmp, stages))
+    none, ents, both = (statistics.median(times[k]) for k in ("none", "entities", "all"))
+    return {"without_s": round(none, 3), "entities_s": round(ents, 3), "all_s": round(both, 3),
+            "entities_pct": round(100 * (ents / none - 1), 1), "events_pct": round(100 * (both / ents - 1), 1),
+            "all_pct": round(100 * (both / none - 1), 1)}
 
 
 def main() -> None:
@@ -61,9 +66,11 @@ def main() -> None:
         folder = tmp / "reuters"
         n = write_corpus(folder, args.stories)
         results[f"Reuters-21578 ({n} stories)"] = measure(folder, tmp, args.runs)
-    print(f"{'corpus':<34} {'with':>8} {'without':>8} {'overhead':>9}  (target: at most 30%)")
+    print("full index build, median seconds; overhead of each extraction stage (target: at most 30%)")
+    print(f"{'corpus':<34} {'none':>7} {'+ent':>7} {'+events':>8} {'entities':>9} {'events':>7} {'both':>7}")
     for name, r in results.items():
-        print(f"{name:<34} {r['with_extraction_s']:>7.2f}s {r['without_s']:>7.2f}s {r['overhead_pct']:>8.1f}%")
+        print(f"{name:<34} {r['without_s']:>7.2f} {r['entities_s']:>7.2f} {r['all_s']:>8.2f} "
+              f"{r['entities_pct']:>8.1f}% {r['events_pct']:>6.1f}% {r['all_pct']:>6.1f}%")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")

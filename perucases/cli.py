@@ -16,6 +16,7 @@ import click
 
 from perucases import __version__
 from perucases.errors import PerucasesError
+from perucases.render import FORMATS as FORMATS_ALL
 from perucases.render import Column, emit, message, output_options, records, resolve_format
 
 DOC_COLUMNS = [
@@ -433,6 +434,57 @@ def curate_retype(name, etype, gazetteer, index_dir) -> int:
 def curate_ignore(names, gazetteer, index_dir) -> int:
     """Never list these entities again."""
     return _curate(index_dir, gazetteer, ("ignore", list(names)))
+
+
+TIMELINE_COLUMNS = [Column(f) for f in ("date", "start", "end", "precision", "expression", "relative", "kind", "id",
+                                          "paragraph", "sentence", "entities", "sources")]
+
+
+@cli.command()
+@click.option("--from", "date_from", default=None, metavar="DATE", help="Events on or after (1990, 1990-05, 'May 1990').")
+@click.option("--to", "date_to", default=None, metavar="DATE", help="Events on or before.")
+@click.option("--entity", "-e", default=None, metavar="NAME", help="Only events whose sentence names this entity.")
+@click.option("--doc", "-d", default=None, metavar="ID", help="Only events of this document.")
+@click.option("--grep", "-g", default=None, metavar="WORDS", help="Only events whose sentence has these words.")
+@click.option("--precision", type=click.Choice(("day", "month", "year")), default=None,
+              help="Only events dated at least this precisely.")
+@click.option("--sort", type=click.Choice(("date", "source")), default="date", show_default=True)
+@click.option("--format", "fmt", type=click.Choice((*FORMATS_ALL, "md", "timelinejs")), default=None,
+              help="Output format (default: a chronology on a terminal, tsv in a pipe).")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
+              help="Write the chronology as one self-contained HTML page.")
+@index_option
+def timeline(date_from, date_to, entity, doc, grep, precision, sort, fmt, html_file, index_dir) -> int:
+    """What happened when, and who says so: every dated statement, in order, with its source.
+
+    Relative dates ("yesterday", "in February", "on 17 December") are resolved against the
+    document's date; events from several documents with the same date and entities are one
+    happening ("3 sources").
+    """
+    from perucases.query import Filters
+    from perucases import timeline_render as tr
+
+    filters = Filters.parse(date_from, date_to)
+    with library(index_dir) as lib:
+        events = lib.timeline(filters, entity, doc, grep, precision, sort)
+        paths = lib.paths() if html_file else {}
+    if html_file:
+        Path(html_file).write_text(tr.html_page(events, paths), encoding="utf-8")
+        message(f"wrote {html_file}: {len(events)} events")
+        return 0 if events else 1
+    if not events:
+        message("no events")
+        return 1
+    fmt = fmt or ("chronology" if sys.stdout.isatty() else "tsv")
+    if fmt in ("chronology", "table"):
+        tr.terminal(events, sys.stdout)
+    elif fmt == "md":
+        sys.stdout.write(tr.markdown(events))
+    elif fmt == "timelinejs":
+        sys.stdout.write(tr.timelinejs(events) + "\n")
+    else:
+        emit([e.public() for e in events], TIMELINE_COLUMNS, fmt)
+    return 0
 
 
 def parse_paragraphs(spec: str) -> list[tuple[int, int | None]]:

@@ -407,6 +407,24 @@ class Library:
         write_graph(path, rows, edges)
         return len(rows), len(edges)
 
+    # -- timeline
+
+    def timeline(self, filters: Filters | None = None, entity: str | None = None, doc: str | None = None,
+                 grep: str | None = None, precision: str | None = None, sort: str = "date"):
+        """Dated events, in order; see perucases.timeline_query."""
+        from perucases.timeline_query import timeline
+
+        filters = filters or Filters()
+        ent_key = self.resolve_entity(entity) if entity else None
+        doc_id = self.resolve(doc) if doc else None
+        with self.ix.searcher() as s:
+            return timeline(s, self.entity_table(), filters.date_from, filters.date_to, ent_key, doc_id, grep,
+                            precision, sort)
+
+    def paths(self) -> dict[str, str]:
+        """Document id -> the file it was read from."""
+        return {d.id: d.path for d in self.docs()}
+
     # -- search
 
     def _parsers(self, schema):

@@ -111,7 +111,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("unitrel", rf"(?:el|la)\s+(?P<unit>semana|mes|año)\s+{REL}"),
         ("season", rf"(?:(?P<rel>this|last|next)\s+)?{SEASON}(?:\s+(?:of\s+|de\s+)?{Y})?"),
         # N units ago / earlier / later
-        ("ago", rf"(?:(?:about|almost|nearly|more\s+than|some|just|only)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>ago|earlier|before|later|after|from\s+now)"),
+        ("ago", rf"(?:(?:about|almost|nearly|more\s+than|some|just|only)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>ago|earlier|later|from\s+now)"),
         ("hace", rf"hace\s+{NUM}\s+{UNIT}"),
         ("yearago", r"(?:(?P<a>a)\s+)?year[\s-](?:ago|earlier)"),
         # weekdays (with a part of the day)
@@ -400,7 +400,7 @@ def _resolve(name: str, g: dict, t: Timex, text: str, anchor: dt.date | None) ->
         if not n:
             return None
         unit = g["unit"].lower()
-        direction = -1 if name == "hace" or g.get("dir", "").lower() in ("ago", "earlier", "before") else 1
+        direction = -1 if name == "hace" or g.get("dir", "").lower() in ("ago", "earlier") else 1
         if anchor is None:
             return need_anchor("XXXX", "year")
         d = _shift(anchor, unit, direction * n)
@@ -493,6 +493,48 @@ def _resolve(name: str, g: dict, t: Timex, text: str, anchor: dt.date | None) ->
 
 # ---------------------------------------------------------------------------- find
 
+# Which cheap cue each pattern needs near a match: patterns run only in stretches of text around
+# their cue (most paragraphs lack most cues), which keeps extraction cheap on long documents.
+_NEEDS = {
+    "iso": "digits", "mdy": "month", "dmy": "month", "yrange": "digits", "my": "month", "md": "month",
+    "dm": "month", "spelled": r"nineteen|eighteen|thousand", "yearago_q": r"year-", "quarter": r"quarter",
+    "quarter0": r"quarter", "yearperiod": "digits", "theyear": r"year|weekend", "century": r"century",
+    "lastdecade": r"decade", "half": "digits", "decade": "decade", "decadew": "decadew", "month": "month",
+    "relunit": r"this|last|next|past|coming|previous|current|same|est[ea]|pasad[oa]|próxim[oa]|mism[oa]",
+    "unitrel": r"semana|mes|año", "season": "season", "ago": r"ago|earlier|later|from\s+now",
+    "hace": r"hace", "yearago": r"year", "weekday": "weekday",
+    "day": r"today|yesterday|tomorrow|hoy|ayer|anteayer|the\s+(?:following|next|previous)\s+day|día\s+siguiente",
+    "ref": r"now|current|recent|lately|past|future|these\s+days|actualmente|recientemente|pasado",
+    "following": r"following|next|previous|same|that|mism[oa]|siguiente", "fiscal": r"fiscal|FY",
+    "year": "digits",
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _cues() -> dict[str, re.Pattern]:
+    w = _words()
+    named = {
+        "digits": r"(?:1[89]|20)\d\d",
+        "decade": r"\d0(?:'|’)?s\b",
+        "month": rf"(?<!\w)(?:{_alt(month_table())})(?!\w)",
+        "weekday": rf"(?<!\w)(?:{_alt(w['weekdays'])})",
+        "season": rf"(?<!\w)(?:{_alt(w['seasons'])})",
+        "decadew": rf"(?<!\w)(?:{_alt(w['decades'])})",
+    }
+    return {cue: re.compile(named.get(cue, rf"(?<!\w)(?:{cue})"), re.IGNORECASE) for cue in set(_NEEDS.values())}
+
+
+def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> list[tuple[int, int]]:
+    """Stretches of TEXT around each cue, merged: the only places a pattern needing it can match."""
+    out: list[list[int]] = []
+    for m in cue.finditer(text):
+        lo, hi = max(0, m.start() - before), min(len(text), m.end() + after)
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(a, b) for a, b in out]
+
 
 def find(text: str, anchor: dt.date | None = None, *, follow: bool = True) -> list[Timex]:
     """Every temporal expression of TEXT, in order, longest first where they overlap.
@@ -501,8 +543,12 @@ def find(text: str, anchor: dt.date | None = None, *, follow: bool = True) -> li
     text when that date differs from the anchor ("the following month" after "in May 1992")."""
     taken = [False] * (len(text) + 1)
     found: list[Timex] = []
+    windows: dict[str, list[tuple[int, int]]] = {}
     for name, rx in _patterns():
-        for m in rx.finditer(text):
+        cue = _NEEDS[name]
+        if cue not in windows:
+            windows[cue] = _windows(_cues()[cue], text)
+        for m in (m for lo, hi in windows[cue] for m in rx.finditer(text, lo, hi)):
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " ,.":
                 b -= 1

@@ -30,6 +30,7 @@ from perucases.index.manifest import (
     pipeline_fingerprint,
 )
 from perucases.extract.entities import extract
+from perucases.extract.events import extract_events
 from perucases.ingest.document import Document, SkipFile, ingest_file
 from perucases.ingest.metadata import load_catalog
 
@@ -103,7 +104,31 @@ def _records(doc: Document) -> list[dict]:
             prec["ments"] = by_para[p.n]
             prec["entities"] = ",".join(sorted({k for k, _, _ in by_para[p.n]}))
         out.append(prec)
+    if doc.events:
+        # One timeline record a document: its events stored, their dates and entities indexed
+        # (many-valued), so that the timeline's filters are index queries.
+        evs = [{"value": e.value, "first": e.first.isoformat() if e.first else None,
+                "last": e.last.isoformat() if e.last else None, "precision": e.precision,
+                "expression": e.expression, "relative": e.relative, "unresolved": e.unresolved,
+                "kind": e.kind, "paragraph": e.paragraph, "sentence": e.sentence, "entities": e.entities}
+               for e in doc.events]
+        trec = {"kind": "tl", "key": f"{doc.id}\x00tl", "id": doc.id, "ev": evs}
+        dated = [e for e in doc.events if e.first and e.last]
+        if dated:
+            trec["ev_first"] = [dt.datetime.combine(e.first, dt.time()) for e in dated]
+            trec["ev_last"] = [dt.datetime.combine(e.last, dt.time()) for e in dated]
+        keys = sorted({k for e in doc.events for k in e.entities})
+        if keys:
+            trec["entities"] = ",".join(keys)
+        out.append(trec)
     return out
+
+
+def _events(doc: Document) -> list:
+    d = doc.meta.date
+    anchor = d.end if d is not None and d.day is not None else None  # only a date known to the day
+    pub = (d.iso, d.start, d.end, "day" if d.day else "month" if d.month else "year") if d else None
+    return extract_events([p.text for p in doc.paragraphs], anchor, doc.mentions, pub, doc.meta.title)
 
 
 def _file_table_from_index(ix) -> dict[str, FileRecord]:
@@ -328,6 +353,7 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
             for w in doc.warnings:
                 warn(f"{cf.path}: {w}")
             doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
+            doc.events = _events(doc)
             docs.append((doc, plan.catalog_hash(cf)))
             base.skipped.pop(key, None)
         if task is not None:

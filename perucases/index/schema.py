@@ -69,6 +69,9 @@ def make_schema() -> fields.Schema:
         src=fields.STORED(),
         entities=fields.KEYWORD(commas=True, scorable=True),  # entity keys, on doc and para records
         ments=fields.STORED(),  # para records: [[key, start, end], ...]
+        ev_first=fields.DATETIME(),  # event records: the calendar interval of the date
+        ev_last=fields.DATETIME(),
+        ev=fields.STORED(),  # event records: everything the timeline shows
     )
     for lang in LANGS:
         a = analyzer(lang)

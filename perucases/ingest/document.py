@@ -30,6 +30,7 @@ class Document:
     # Filled by the extract stage (perucases.extract) before indexing:
     mentions: list = field(default_factory=list)  # entities.Mention
     entities: dict = field(default_factory=dict)  # key -> entities.EntityInfo
+    events: list = field(default_factory=list)  # events.Event
 
     @property
     def words(self) -> int:

@@ -1,0 +1,102 @@
+"""Events: each dated statement of a document, with the clause it sits in and whom it names.
+
+    sentences -> temporal expressions (perucases.extract.timex) -> clause -> entities -> events
+
+An event is one temporal expression with the sentence it sits in, trimmed to the clause that
+holds the date when the sentence is long (two dates in one sentence are two events, each with its
+own clause). Expressions that need an anchor are resolved against the document's date, when it is
+known to the day. References without a date ("now", "recently") are not events. The same
+statement is listed once. The document's own date is an event of kind `publication`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from perucases.extract.timex import Timex, find
+
+LONG_SENTENCE = 220  # characters: longer sentences are cut to the clause that holds the date
+_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)]*\s+(?=["“'‘(]?[A-ZÁÉÍÓÚÑ0-9])""")
+_CLAUSE_BREAK = re.compile(r"\s*(?:;|:|,|\s-\s|\s--\s|\s—\s|\()\s*")
+
+
+@dataclass
+class Event:
+    kind: str  # "mention" or "publication"
+    value: str
+    first: dt.date | None
+    last: dt.date | None
+    precision: str
+    expression: str
+    relative: bool
+    unresolved: bool
+    paragraph: int | None  # None for the publication event
+    sentence: str
+    entities: list[str] = field(default_factory=list)  # entity keys, in order of mention
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def clause(text: str, a: int, b: int, t: Timex) -> tuple[int, int]:
+    """The clause of text[a:b] that holds T, widened to at least ~80 characters."""
+    if b - a <= LONG_SENTENCE:
+        return a, b
+    cuts = [a] + [m.end() for m in _CLAUSE_BREAK.finditer(text, a, b) if a < m.start() and m.end() < b] + [b]
+    i = max(k for k, c in enumerate(cuts) if c <= t.start)
+    j = min(k for k, c in enumerate(cuts) if c >= t.end)
+    while cuts[j] - cuts[i] < 80 and (i > 0 or j < len(cuts) - 1):
+        if j < len(cuts) - 1:
+            j += 1
+        else:
+            i -= 1
+    lo, hi = cuts[i], cuts[j]
+    return lo, hi
+
+
+def _quote(text: str, lo: int, hi: int, a: int, b: int) -> str:
+    s = text[lo:hi].strip().rstrip(",;:(")
+    if lo > a:
+        s = "… " + s
+    if hi < b:
+        s = s + " …"
+    return s
+
+
+def extract_events(paragraphs: list[str], anchor: dt.date | None, mentions=(),
+                   publication: tuple[str, dt.date, dt.date, str] | None = None,
+                   title: str | None = None) -> list[Event]:
+    """Events of one document. MENTIONS are entity mentions (paragraph, start, end, key);
+    PUBLICATION is the document's own date as (value, first, last, precision)."""
+    out: list[Event] = []
+    seen: set[tuple] = set()
+    if publication:
+        value, first, last, precision = publication
+        out.append(Event("publication", value, first, last, precision, value, False, False, None, title or ""))
+    by_para: dict[int, list] = {}
+    for m in mentions:
+        by_para.setdefault(m.paragraph, []).append(m)
+    for n, text in enumerate(paragraphs, 1):
+        spans = sentence_spans(text)
+        for t in find(text, anchor):
+            if t.precision == "ref":
+                continue
+            a, b = next(((x, y) for x, y in spans if x <= t.start < y), (0, len(text)))
+            lo, hi = clause(text, a, b, t)
+            sentence = _quote(text, lo, hi, a, b)
+            key = (n, sentence, t.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            ents = list(dict.fromkeys(m.key for m in by_para.get(n, []) if lo <= m.start and m.end <= hi))
+            out.append(Event("mention", t.value, t.first, t.last, t.precision, t.text, t.relative, t.unresolved,
+                             n, sentence, ents))
+    return out

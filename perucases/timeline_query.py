@@ -1,0 +1,137 @@
+"""The timeline: dated events from the index, filtered by index queries, grouped into happenings.
+
+Every filter is a Whoosh query on the event records (date interval, entity, document, words of
+the sentence); only --precision, a property of each value, is applied afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from perucases.errors import PerucasesError
+
+PRECISIONS = ("day", "month", "year")
+# How precise each kind of value is, for --precision: a week is finer than a month, and so on.
+RANK = {"day": 6, "week": 5, "month": 4, "quarter": 3, "season": 3, "half": 3, "year": 2, "interval": 2,
+        "decade": 1, "century": 0}
+NEED = {"day": 6, "month": 4, "year": 2}
+
+
+@dataclass
+class TimelineEvent:
+    date: str  # ISO 8601 / TimeML value at the precision the text gives
+    start: str | None  # calendar interval, ISO dates
+    end: str | None
+    precision: str
+    expression: str
+    relative: bool
+    kind: str  # mention | publication
+    id: str
+    paragraph: int | None
+    sentence: str
+    entities: list[str]  # entity names
+    sources: int = 1  # documents that state this happening (same date, same entities)
+    unresolved: bool = field(default=False, repr=False)
+    keys: list[str] = field(default_factory=list, repr=False)
+
+    FIELDS = ("date", "start", "end", "precision", "expression", "relative", "kind", "id", "paragraph",
+              "sentence", "entities", "sources")
+
+    def public(self) -> dict:
+        return {f: getattr(self, f) for f in self.FIELDS}
+
+    @property
+    def year(self) -> str:
+        return (self.start or self.date)[:4] if (self.start or self.date[:4].isdigit()) else "undated"
+
+
+def timeline(searcher, table: dict, date_from=None, date_to=None, entity_key: str | None = None,
+             doc_id: str | None = None, grep: str | None = None, precision: str | None = None,
+             sort: str = "date") -> list[TimelineEvent]:
+    from whoosh import query as Q
+
+    from perucases.index.schema import analyzer
+
+    qs = [Q.Term("kind", "tl")]
+    lo = date_from.start.isoformat() if date_from is not None else None
+    hi = date_to.end.isoformat() if date_to is not None else None
+    if hi is not None:
+        qs.append(Q.DateRange("ev_first", None, dt.datetime.combine(date_to.end, dt.time())))
+    if lo is not None:
+        qs.append(Q.DateRange("ev_last", dt.datetime.combine(date_from.start, dt.time()), None))
+    if entity_key:
+        qs.append(Q.Term("entities", entity_key))
+    if doc_id:
+        qs.append(Q.Term("id", doc_id))
+    grep_words: dict[str, list[str]] = {}
+    paras: set[tuple[str, int]] = set()
+    if grep is not None:
+        # The paragraphs that have the words come from the index; the event's own clause must have
+        # them too, which is checked on its text with the same analysers.
+        either = []
+        for lang, fname in (("en", "body"), ("es", "body_es")):
+            words = [t.text for t in analyzer(lang)(grep)]
+            if words:
+                grep_words[lang] = words
+                either.append(Q.And([Q.Term(fname, w) for w in words]))
+        if not either:
+            raise PerucasesError(f"--grep {grep!r} has no words to look for")
+        paras = {(st["id"], st["para"]) for st in (searcher.stored_fields(n) for n in
+                 searcher.docs_for_query(Q.And([Q.Term("kind", "para"), Q.Or(either)])))}
+        if not paras:
+            return []
+        qs.append(Q.Or([Q.Term("id", i) for i in sorted({i for i, _ in paras})]))
+    if precision is not None and precision not in PRECISIONS:
+        raise PerucasesError(f"--precision must be one of {', '.join(PRECISIONS)}")
+    events = []
+    for n in searcher.docs_for_query(Q.And(qs)):
+        st = searcher.stored_fields(n)
+        for e in st["ev"]:
+            # The index found the documents; each event must pass the filters itself.
+            if (lo or hi) and not e["first"]:
+                continue
+            if (hi and e["first"] > hi) or (lo and e["last"] < lo):
+                continue
+            if entity_key and entity_key not in e["entities"]:
+                continue
+            if precision and RANK.get(e["precision"], 0) < NEED[precision]:
+                continue
+            if grep_words and ((st["id"], e["paragraph"]) not in paras or not any(
+                    set(ws) <= {t.text for t in analyzer(lang)(e["sentence"])} for lang, ws in grep_words.items())):
+                continue
+            names = [table[k].name for k in e["entities"] if k in table]
+            events.append(TimelineEvent(e["value"], e["first"], e["last"], e["precision"], e["expression"],
+                                        e["relative"], e["kind"], st["id"], e["paragraph"], e["sentence"], names,
+                                        1, e["unresolved"], list(e["entities"])))
+    _count_sources(events)
+    if sort == "source":
+        events.sort(key=lambda e: (e.id, e.paragraph or 0, e.start or "9999"))
+    else:
+        events.sort(key=lambda e: (e.start is None, e.start or "", -RANK.get(e.precision, 0), e.end or "", e.id,
+                                   e.paragraph or 0))
+    return events
+
+
+def _count_sources(events: list[TimelineEvent]) -> None:
+    """Events that share a date and their entities are one happening: count its documents."""
+    docs: dict[tuple, set[str]] = {}
+    for e in events:
+        if e.keys and e.kind == "mention":
+            docs.setdefault((e.date, frozenset(e.keys)), set()).add(e.id)
+    for e in events:
+        if e.keys and e.kind == "mention":
+            e.sources = len(docs[(e.date, frozenset(e.keys))])
+
+
+def happenings(events: list[TimelineEvent]) -> list[list[TimelineEvent]]:
+    """Events grouped as happenings, in the order of their first event."""
+    groups: dict[tuple, list[TimelineEvent]] = {}
+    order = []
+    for e in events:
+        key = (e.date, frozenset(e.keys)) if e.keys and e.kind == "mention" else (id(e),)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(e)
+    return [groups[k] for k in order]
