@@ -344,7 +344,8 @@ def entity(name, top, fmt, index_dir) -> int:
     if fmt == "json":
         data = asdict(d)
         data["mentions"] = [{**m, "context": plain(m["context"])} for m in data["mentions"]]
-        data = {k: data[k] for k in ("name", "type", "aliases", "description", "documents", "mentions", "cooccurs")}
+        data = {k: data[k] for k in ("name", "type", "aliases", "description", "documents", "mentions", "cooccurs",
+                                     "events")}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "text":
         _print_entity(d)
@@ -372,6 +373,11 @@ def _print_entity(d) -> None:
         con.print("\nappears with (paragraphs shared):")
         for c in d.cooccurs:
             con.print(f"  {c.count:>3}  {safe_text(c.name)} ({c.type})")
+    if d.events:
+        con.print("\ndated events:")
+        for e in d.events:
+            where = f"{e['id']} ¶{e['paragraph']}" if e["paragraph"] else f"{e['id']} (published)"
+            con.print(f"  {e['date']:<12} {safe_text(e['sentence'])}  ({where})")
 
 
 @cli.group()

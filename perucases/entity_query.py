@@ -56,6 +56,7 @@ class EntityDetail:
     documents: list[str]
     mentions: list[MentionRow]
     cooccurs: list[Cooccurrence]
+    events: list[dict] = field(default_factory=list)  # its dated events: {date, id, paragraph, sentence}
 
 
 @dataclass

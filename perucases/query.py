@@ -388,7 +388,10 @@ class Library:
 
         key = self.resolve_entity(name)
         with self.ix.searcher() as s:
-            return entity_detail(s, self.entity_table(), key, top)
+            detail = entity_detail(s, self.entity_table(), key, top)
+        detail.events = [{"date": e.date, "id": e.id, "paragraph": e.paragraph, "sentence": e.sentence}
+                         for e in self.timeline(entity=key)]
+        return detail
 
     def pairs(self, etype: str | None = None, min_mentions: int = 1):
         """Entity pairs by the paragraphs they share."""

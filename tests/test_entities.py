@@ -152,7 +152,10 @@ def test_entities_filters_and_sorts(run):
 def test_entity_detail_json(run):
     r = run("entity", "fujimori", "--format", "json")
     d = json.loads(r.stdout)
-    assert list(d) == ["name", "type", "aliases", "description", "documents", "mentions", "cooccurs"]
+    assert list(d) == ["name", "type", "aliases", "description", "documents", "mentions", "cooccurs", "events"]
+    timeline = json.loads(run("timeline", "--entity", "Alberto Fujimori", "--format", "json").stdout)
+    assert [(e["date"], e["id"]) for e in d["events"]] == [(e["date"], e["id"]) for e in timeline]
+    assert ("1997-02", "003_ed39d894751b7a98") in [(e["date"], e["id"]) for e in d["events"]]
     assert d["name"] == "Alberto Fujimori" and d["type"] == "PERSON"
     assert len(d["mentions"]) == 16
     assert d["mentions"][0]["id"] == "001_1c4d081f4f470003" and d["mentions"][0]["paragraph"] == 2
