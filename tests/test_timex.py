@@ -67,3 +67,13 @@ def test_any_text_gives_valid_spans_and_intervals(text, anchor):
         assert t.value
         if t.first and t.last:
             assert t.first <= t.last
+
+
+def test_anaphoric_expressions_follow_the_last_explicit_date():
+    anchor = dt.date(2000, 1, 1)
+    assert values("In May 1992 the army moved. The following month, it returned.", anchor) == \
+        [("May 1992", "1992-05"), ("The following month", "1992-06")]
+    assert values("En abril de 1992 cerró el Congreso. El mismo año, capturaron a Guzmán.", anchor) == \
+        [("abril de 1992", "1992-04"), ("El mismo año", "1992")]
+    assert values("The hostages were freed on 22 April 1997. The next day, Fujimori spoke.", anchor) == \
+        [("22 April 1997", "1997-04-22"), ("The next day", "1997-04-23")]

@@ -78,7 +78,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     SEASON = rf"(?P<season>{_alt(w['seasons'])})"
     DEC = rf"(?P<decw>{_alt(w['decades'])})"
     MOD = r"(?:(?P<mod>early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|principios\s+de|mediados\s+de|fines\s+de|finales\s+de)[\s-]+)?"
-    REL = r"(?P<rel>this|last|next|past|coming|previous|current|same|este|esta|pasado|pasada|próximo|próxima|mismo|misma)"
+    REL = r"(?P<rel>this|last|next|past|coming|previous|current|este|esta|pasado|pasada|próximo|próxima)"
     P = [
         # full dates
         ("iso", r"(?<![\d-])(?P<year>1[89]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
@@ -557,7 +557,9 @@ def find(text: str, anchor: dt.date | None = None, *, follow: bool = True) -> li
             t = Timex(a, b, text[a:b], "")
             g = {k: v for k, v in m.groupdict().items() if v is not None}
             local_anchor = anchor
-            if follow and name in ("following",):
+            anaphoric = name == "following" or (name == "day" and re.search(
+                r"following|next\s+day|previous|siguiente", m.group(0), re.IGNORECASE))
+            if follow and anaphoric:
                 prev = [x for x in found if x.end <= a and x.precision in ("day", "month", "year") and not x.relative]
                 if prev:
                     local_anchor = max(prev, key=lambda x: x.end).first or anchor
