@@ -13,7 +13,7 @@ and are marked `unresolved`, never given a guessed year.
 Durations ("for four months", "10 years"), money, counts, ages and codes are not dates.
 
 `timebank(text, dct)` is the same extractor as a plain function for
-../shared/data/timebank/timex_eval.py.
+../shared/data/timebank/timex_eval.py (see bench/timebank.py).
 """
 
 from __future__ import annotations
