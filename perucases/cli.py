@@ -224,6 +224,9 @@ def index(paths: tuple[Path, ...], rebuild: bool, wait: float, gazetteers, index
     target = index_dir or default_index_dir()
     roots = list(paths) or None
     if roots is None and Manifest.load(target) is None:
+        if (target / "manifest.json").exists():
+            raise PerucasesError(f"the index at {target} is damaged (its manifest is unreadable); "
+                                 f"give its corpus: perucases index CORPUS... --rebuild --index {target}")
         roots = [bundled_seeds()]
     for p in roots or []:
         if not p.exists():

@@ -225,6 +225,10 @@ class Library:
         if self._ix is not None:
             return
         manifest = Manifest.load(self.index_dir)
+        if manifest is None and not self.corpus and (self.index_dir / "manifest.json").exists():
+            # Do not replace a damaged index of the user's corpus by one of the bundled seeds.
+            raise PerucasesError(f"the index at {self.index_dir} is damaged (its manifest is unreadable); "
+                                 f"rebuild it: perucases index CORPUS... --rebuild --index {self.index_dir}")
         if self.refresh or manifest is None:
             roots = self.corpus or ([Path(c) for c in manifest.corpus] if manifest else [bundled_seeds()])
             wanted = [Path(r).expanduser().resolve() for r in roots]
@@ -459,7 +463,8 @@ class Library:
         if explain:
             notes += _explain(text, parsed, filters)
         if not alive:
-            return SearchResults(text, [], 0, [], notes + ["the query has only stop words: nothing to match"])
+            return SearchResults(text, [], 0, [], notes + [
+                "the query has no word the index keeps (stop words and single letters are left out)"])
         q = alive[0] if len(alive) == 1 else Q.Or(alive)
         ent_key = self.resolve_entity(entity) if entity else None
         ent_q = [Q.Term("entities", ent_key)] if ent_key else []

@@ -237,3 +237,19 @@ def test_spanish_documents_are_analysed_as_spanish(tmp_path):
 
     assert hits("Colina", filters=Filters.parse(lang="es")) == ["informe"]
     assert "Peña" in lib.search("Pena").hits[0].snippet
+
+
+def test_a_damaged_manifest_is_reported_not_replaced_by_the_seeds(tmp_path, corpus):
+    from click.testing import CliRunner
+
+    from perucases.cli import cli
+
+    ix = tmp_path / "ix"
+    (corpus / "extra.txt").write_text("A note about the quartermaster of the SIN.\n", encoding="utf-8")
+    update(ix, [corpus])
+    (ix / "manifest.json").write_text("{broken", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["docs", "--index", str(ix)])
+    assert r.exit_code == 2 and "damaged" in r.stderr and "--rebuild" in r.stderr
+    assert CliRunner().invoke(cli, ["index", "--index", str(ix)]).exit_code == 2
+    fixed = CliRunner().invoke(cli, ["index", str(corpus), "--rebuild", "--index", str(ix)])
+    assert fixed.exit_code == 0 and "6 document(s)" in fixed.stderr
