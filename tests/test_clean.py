@@ -147,3 +147,9 @@ def test_decode_any_bytes(data):
         assert str(exc)
     else:
         assert isinstance(d.text, str)
+
+
+def test_a_line_that_goes_on_is_not_a_title():
+    c = clean('On 3 March 1999 the page said <a href="javascript:alert(1)">click</a> in Lima.\n')
+    assert c.title is None
+    assert "On 3 March 1999" in c.paragraphs[0].text

@@ -318,7 +318,11 @@ def classify(segments: list[Segment]) -> Cleaned:
         suffix = None
         if " | " in title:  # "Peru: Montesinos Asylum Claim | Human Rights Watch"
             title, _, suffix = title.rpartition(" | ")
-        if _looks_like_title(title):
+        nxt = segments[t + 1] if t + 1 < len(segments) else None
+        # A title stands alone: a line that goes on with more of the text is not one.
+        goes_on = nxt is not None and nxt.block == segments[t].block and nxt.kind not in ("chrome", "tail") \
+            and suffix is None
+        if _looks_like_title(title) and not goes_on:
             segments[t].kind = "title"
             result.title = title.strip()
             result.site_title_suffix = suffix.strip() if suffix else None
