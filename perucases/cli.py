@@ -449,6 +449,120 @@ TIMELINE_COLUMNS = [Column(f) for f in ("date", "start", "end", "precision", "ex
                                           "paragraph", "sentence", "entities", "sources")]
 
 
+CITE_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md", "text")
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--entity", "-e", default=None, metavar="NAME", help="Only quotes from paragraphs that name this entity.")
+@click.option("--doc", "-d", default=None, metavar="ID",
+              help="Only quotes from this document; with no QUERY, the document's reference.")
+@click.option("--all", "all_docs", is_flag=True, help="The bibliography of the whole corpus.")
+@click.option("--sources", "sources_of", default=None, metavar="ID", help="List the works document ID cites.")
+@click.option("--verify", "verify_file", default=None, metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check the quotes of a notes file (as written by --format md) against their sources.")
+@click.option("--style", "-s", default="chicago", show_default=True, metavar="STYLE",
+              help="chicago, apa, mla, harvard, any CSL style name or .csl file; or an export: bibtex, ris, csl-json.")
+@click.option("--context", "-C", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also quote N sentences before and after (within the paragraph).")
+@click.option("--full", is_flag=True, help="Never cut long sentences to the clauses that match.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=5, show_default=True, help="Most quotes to show.")
+@click.option("--list-styles", is_flag=True, help="List the CSL style names --style accepts, and exit.")
+@click.option("--format", "fmt", type=click.Choice(CITE_FORMATS), default=None,
+              help="Output format (default: table on a terminal, tsv in a pipe; text for references).")
+@index_option
+def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sources_of, verify_file, style, context,
+         full, limit, list_styles, fmt, index_dir) -> int:
+    """Quote the corpus exactly, with locators, and cite it in a real citation style.
+
+    \b
+    perucases cite "Colina death squad"                 best sentences, quoted from the files
+    perucases cite "innocent prisoners" --style apa --format md >> notes.md
+    perucases cite --doc 002 --style chicago            one document's reference
+    perucases cite --all --style bibtex > peru.bib      exports: bibtex, ris, csl-json
+    perucases cite --verify notes.md                    are the quotes still exact?
+    perucases cite --sources 004                        what a document itself cites
+    """
+    from perucases import cite_render as cr
+    from perucases.cite.csl import EXPORTS, style_names
+    from perucases.query import Filters
+
+    text = " ".join(query)
+    modes = [bool(text), bool(all_docs), bool(sources_of), bool(verify_file), bool(list_styles)]
+    if sum(modes) > 1 and not (text and doc):
+        raise click.UsageError("give one of QUERY, --all, --sources or --verify")
+    if not any(modes) and not doc:
+        raise click.UsageError("give a QUERY, --doc ID, --all, --sources ID or --verify FILE")
+    if list_styles:
+        for name in style_names():
+            click.echo(name)
+        return 0
+    export = style.lower() if style.lower() in EXPORTS else None
+    if export and (text or sources_of or verify_file):
+        raise click.UsageError(f"--style {style} is an export: use it with --all or --doc ID")
+    if export and fmt:
+        raise click.UsageError(f"--style {style} writes its own format: leave out --format")
+    filters = Filters.parse(date_from, date_to, publisher, lang)
+    with library(index_dir) as lib:
+        if verify_file:
+            try:
+                notes = verify_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise PerucasesError(f"{verify_file}: cannot read: {exc}") from None
+            checks = lib.verify(notes)
+            if not checks:
+                message(f"{verify_file}: no perucases quotes in it (markers as written by cite --format md)")
+                return 1
+            emit(cr.check_rows(checks), cr.CHECK_COLUMNS, resolve_format(fmt if fmt != "md" else None))
+            bad = sum(not c.ok for c in checks)
+            message(f"{len(checks) - bad} of {len(checks)} quote(s) match their sources"
+                    + (f"; {bad} do not" if bad else ""))
+            return 1 if bad else 0
+        if sources_of:
+            works = lib.cited_works(sources_of)
+            if not works:
+                message("no cited works found")
+                return 1
+            emit(cr.source_rows(works), cr.SOURCE_COLUMNS, resolve_format(fmt if fmt != "md" else None))
+            return 0
+        if text:
+            quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
+                              limit=limit, entity=entity, doc=doc, context=context, full=full)
+            if not quotes:
+                message(f"no quotes match {text!r}")
+                return 1
+            if fmt == "md":
+                from perucases.cite.csl import is_note_style, style_path
+
+                sys.stdout.write(cr.quotes_markdown(quotes, is_note_style(style_path(style))))
+            else:
+                emit(cr.quote_rows(quotes), cr.QUOTE_COLUMNS, resolve_format(None if fmt == "text" else fmt))
+            return 0
+        # references: one document, or the corpus
+        ids = [lib.resolve(doc)] if doc else [d.id for d in lib.docs(filters)]
+        if not ids:
+            message("no documents")
+            return 1
+        if export:
+            from perucases.cite import export as ex
+
+            items = lib.csl_items(ids)
+            sys.stdout.write({"bibtex": ex.bibtex, "ris": ex.ris, "csl-json": ex.csl_json}[export](items))
+            return 0
+        refs = lib.references(style, ids, markup="markdown" if fmt == "md" else "plain")
+    rows = cr.reference_rows(refs)
+    fmt = fmt or "text"
+    if fmt in ("text", "md"):
+        bullet = "- " if fmt == "md" else ""
+        for r in rows:
+            click.echo(bullet + r["reference"])
+    else:
+        emit(rows, cr.REFERENCE_COLUMNS, fmt)
+    return 0
+
+
 @cli.command()
 @click.option("--from", "date_from", default=None, metavar="DATE", help="Events on or after (1990, 1990-05, 'May 1990').")
 @click.option("--to", "date_to", default=None, metavar="DATE", help="Events on or before.")

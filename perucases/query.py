@@ -432,6 +432,130 @@ class Library:
         """Document id -> the file it was read from."""
         return {d.id: d.path for d in self.docs()}
 
+    # -- citations
+
+    def quotes(self, text: str, filters: Filters | None = None, limit: int = 10, entity: str | None = None,
+               doc: str | None = None, context: int = 0, full: bool = False):
+        """The sentences that best match TEXT, quoted exactly from the original files, best first:
+        a list of perucases.cite.quotes.Quote (see that module for what start/end cover)."""
+        from whoosh import query as Q
+
+        from perucases.cite.quotes import Matcher, quotes_in_paragraph
+        from perucases.index.schema import analyzer
+        from perucases.ingest.normalize import OffsetMap
+
+        check_query(text)
+        if limit < 1:
+            raise PerucasesError("--limit must be at least 1")
+        if context < 0:
+            raise PerucasesError("--context must be 0 or more")
+        filters = filters or Filters()
+        parsed = {lang: p.parse(text) for lang, p in self._parsers(self.ix.schema).items()}
+        alive = [q for q in parsed.values() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))]
+        if not alive:
+            return []
+        q = alive[0] if len(alive) == 1 else Q.Or(alive)
+        ent_key = self.resolve_entity(entity) if entity else None
+        ent_q = [Q.Term("entities", ent_key)] if ent_key else []
+        doc_q = [Q.Term("id", self.resolve(doc))] if doc else []
+        out = []
+        with self.ix.searcher() as s:
+            docs = s.search(Q.And([Q.Term("kind", "doc"), q, *filters.queries(), *ent_q, *doc_q]),
+                            limit=max(50, limit * 5))
+            doc_score = {h["id"]: h.score for h in docs}
+            if not doc_score:
+                return []
+            leaves = _body_leaves(q)
+            para_q = Q.And([Q.Term("kind", "para"), Q.Or([Q.Term("id", i) for i in doc_score]),
+                            Q.Or(leaves) if leaves else Q.NullQuery, *ent_q])
+            paras = s.search(para_q, limit=max(100, limit * 20))
+            srcs: dict[str, tuple] = {}
+            for hit in paras:
+                doc_id, n = hit["id"], hit["para"]
+                lang = "es" if "body_es" in hit else "en"
+                body = hit.get("body") or hit.get("body_es") or ""
+                if doc_id not in srcs:
+                    src = s.document(key=f"{doc_id}\x00src")["src"]
+                    meta = s.document(key=doc_id)["meta"]
+                    srcs[doc_id] = (src, meta)
+                src, meta = srcs[doc_id]
+                fieldname = "body_es" if lang == "es" else "body"
+
+                def idf(word, fieldname=fieldname):
+                    return s.idf(fieldname, word) if s.doc_frequency(fieldname, word) else 1.0
+
+                matcher = Matcher.from_leaves(leaves, idf)
+                start, end, pairs = src["paragraphs"][n - 1]
+                for quote in quotes_in_paragraph(doc_id, n, body, OffsetMap.from_pairs(pairs), src["original"],
+                                                 matcher, analyzer(lang), context, full):
+                    quote.score = round(quote.score + 0.01 * hit.score + 0.001 * doc_score[doc_id], 4)
+                    quote.sha256 = (meta.get("sha256") or "")[:12]
+                    quote.title, quote.publisher, quote.date = meta.get("title"), meta.get("publisher"), meta.get("date")
+                    out.append(quote)
+        out.sort(key=lambda x: (-x.score, x.id, x.paragraph, x.sentence))
+        seen, unique = set(), []
+        for quote in out:  # --context can make neighbouring sentences the same quote
+            k = (quote.id, quote.start, quote.end)
+            if k not in seen:
+                seen.add(k)
+                unique.append(quote)
+        return unique[:limit]
+
+    def references(self, style: str, ids: list[str] | None = None, cites=None, markup: str = "plain"):
+        """The references of the documents IDS (all when None) in a CSL STYLE, and CITES
+        (perucases.cite.csl.Cite: a document and a paragraph) as in-text citations or notes."""
+        from perucases.cite.csl import format_references
+
+        cites = cites or []
+        wanted = list(dict.fromkeys([*(ids or []), *(c.id for c in cites)])) if ids is not None or cites else None
+        return format_references(self.csl_items(wanted), style, cites, markup)
+
+    def cite(self, text: str, style: str = "chicago", markup: str = "plain", **options):
+        """quotes() with each quote's citation (paragraph locator included) and reference in STYLE."""
+        from perucases.cite.csl import Cite
+
+        found = self.quotes(text, **options)
+        if found:
+            refs = self.references(style, [], [Cite(q.id, q.paragraph) for q in found], markup)
+            for q, citation in zip(found, refs.citations):
+                q.citation, q.reference, q.style = citation, refs.entries.get(q.id), refs.style
+        return found
+
+    def csl_items(self, ids: list[str] | None = None) -> list[dict]:
+        """CSL-JSON items of the documents IDS (all documents when None), in id order."""
+        from perucases.cite.csl import csl_item
+
+        wanted = {self.resolve(i) for i in ids} if ids is not None else None
+        with self.ix.searcher() as s:
+            items = [csl_item(st["id"], st["meta"]) for st in self._doc_records(s)
+                     if wanted is None or st["id"] in wanted]
+        return sorted(items, key=lambda it: it["id"])
+
+    def verify(self, text: str):
+        """Check every quote of a notes file (Markdown written by `cite --format md`)."""
+        from perucases.cite.verify import verify
+
+        return verify(text, self)
+
+    def cited_works(self, doc: str):
+        """What one document refers to (reports, articles, treaties and laws), each with the
+        sentence it comes from: a list of perucases.cite.sources.CitedWork."""
+        from whoosh import query as Q
+
+        from perucases.cite.sources import cited_works
+
+        doc_id = self.resolve(doc)
+        types = {k: e.type for k, e in self.entity_table().items()}
+        with self.ix.searcher() as s:
+            src = s.document(key=f"{doc_id}\x00src")["src"]
+            paras = {}
+            for docnum in s.docs_for_query(Q.And([Q.Term("kind", "para"), Q.Term("id", doc_id)])):
+                st = s.stored_fields(docnum)
+                paras[st["para"]] = (st.get("body") or st.get("body_es") or "", st.get("ments", []))
+        rows = [(n, paras.get(n, ("", []))[0], pairs, paras.get(n, ("", []))[1])
+                for n, (_start, _end, pairs) in enumerate(src["paragraphs"], 1)]
+        return cited_works(doc_id, rows, src["original"], types)
+
     # -- search
 
     def _parsers(self, schema):
@@ -492,13 +616,7 @@ class Library:
         from whoosh import highlight
         from whoosh import query as Q
 
-        leaves = []
-        for leaf in _positive_leaves(q):
-            fname = getattr(leaf, "fieldname", None)
-            if fname in ("text", "title", "text_es", "title_es"):
-                c = leaf.copy()
-                c.fieldname = "body_es" if fname.endswith("_es") else "body"
-                leaves.append(c)
+        leaves = _body_leaves(q)
         base = [Q.Term("kind", "para"), Q.Term("id", doc_id)]
         if leaves:
             want = Q.And([*base, Q.Or(leaves), *ent_q])
@@ -529,6 +647,18 @@ def _shorten(text: str, n: int = 260) -> str:
         return text
     cut = text.rfind(" ", 0, n)
     return text[: cut if cut > 0 else n] + " …"
+
+
+def _body_leaves(q) -> list:
+    """The positive words of a parsed query, moved to the paragraph fields (body, body_es)."""
+    leaves = []
+    for leaf in _positive_leaves(q):
+        fname = getattr(leaf, "fieldname", None)
+        if fname in ("text", "title", "text_es", "title_es"):
+            c = leaf.copy()
+            c.fieldname = "body_es" if fname.endswith("_es") else "body"
+            leaves.append(c)
+    return leaves
 
 
 def _positive_leaves(q):

@@ -12,14 +12,12 @@ statement is listed once. The document's own date is an event of kind `publicati
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from perucases.extract.timex import Timex, find
+from perucases.ingest.sentences import clause_span, sentence_spans
 
 LONG_SENTENCE = 220  # characters: longer sentences are cut to the clause that holds the date
-_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)]*\s+(?=["“'‘(]?[A-ZÁÉÍÓÚÑ0-9])""")
-_CLAUSE_BREAK = re.compile(r"\s*(?:;|:|,|\s-\s|\s--\s|\s—\s|\()\s*")
 
 
 @dataclass
@@ -37,29 +35,9 @@ class Event:
     entities: list[str] = field(default_factory=list)  # entity keys, in order of mention
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append((start, m.start()))
-        start = m.end()
-    out.append((start, len(text)))
-    return [(a, b) for a, b in out if text[a:b].strip()]
-
-
 def clause(text: str, a: int, b: int, t: Timex) -> tuple[int, int]:
     """The clause of text[a:b] that holds T, widened to at least ~80 characters."""
-    if b - a <= LONG_SENTENCE:
-        return a, b
-    cuts = [a] + [m.end() for m in _CLAUSE_BREAK.finditer(text, a, b) if a < m.start() and m.end() < b] + [b]
-    i = max(k for k, c in enumerate(cuts) if c <= t.start)
-    j = min(k for k, c in enumerate(cuts) if c >= t.end)
-    while cuts[j] - cuts[i] < 80 and (i > 0 or j < len(cuts) - 1):
-        if j < len(cuts) - 1:
-            j += 1
-        else:
-            i -= 1
-    lo, hi = cuts[i], cuts[j]
-    return lo, hi
+    return clause_span(text, a, b, t.start, t.end, LONG_SENTENCE)
 
 
 def _quote(text: str, lo: int, hi: int, a: int, b: int) -> str:

@@ -66,6 +66,7 @@ def _records(doc: Document) -> list[dict]:
         "language": md.language,
         "url": md.url,
         "doctype": md.doctype,
+        "authors": md.authors,
         "path": doc.path,
         "words": doc.words,
         "paragraphs": len(doc.paragraphs),

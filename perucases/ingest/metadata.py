@@ -8,7 +8,7 @@ Amnesty the publisher. Anything unknown stays empty.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from perucases.dates import PartialDate, parse_partial_date
@@ -30,6 +30,7 @@ class Metadata:
     url: str | None = None
     doctype: str | None = None
     note: str | None = None
+    authors: list[str] = field(default_factory=list)  # people, as written ("Jo-Marie Burt", "Burt, Jo-Marie")
 
 
 def detect_language(paragraphs: list[str]) -> str | None:
@@ -99,9 +100,13 @@ def apply_catalog(md: Metadata, entry: dict | None) -> Metadata:
     """The catalog completes and overrides inference; an empty string there means 'unknown'."""
     if not entry:
         return md
-    for field in ("title", "publisher", "url", "doctype", "note"):
-        if field in entry:
-            setattr(md, field, str(entry[field]).strip() or None)
+    for key in ("title", "publisher", "url", "doctype", "note"):
+        if key in entry:
+            setattr(md, key, str(entry[key]).strip() or None)
+    if "author" in entry or "authors" in entry:
+        value = entry.get("authors", entry.get("author"))
+        names = [value] if isinstance(value, str) else list(value or [])
+        md.authors = [str(n).strip() for n in names if str(n).strip()]
     if "language" in entry:
         md.language = str(entry["language"]).strip() or None
     if "date" in entry:

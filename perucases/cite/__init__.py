@@ -1,0 +1,1 @@
+"""Citations: quotes with locators, references in CSL styles, exports and verification."""

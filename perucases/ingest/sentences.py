@@ -1,0 +1,71 @@
+"""Sentences of a cleaned paragraph, as character spans.
+
+A sentence ends at . ! or ? (with any closing quotes or brackets) before white space and a
+capital letter, a digit or an opening quote, unless the word before the full stop is an
+abbreviation from data/abbreviations.txt ("Mr.", "Gen.", "U.S.", "Jan.") or a single capital
+letter (an initial: "Jo-Marie J. Burt").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from perucases.resources import data_lines
+
+_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["“'‘(\[¿¡]?[A-ZÁÉÍÓÚÑÜ0-9])""")
+_WORD_BEFORE = re.compile(r"([\w.ºª]+)\.$")
+
+
+@functools.lru_cache(maxsize=None)
+def abbreviations() -> frozenset[str]:
+    return frozenset(w.strip() for w in data_lines("abbreviations.txt") if w.strip())
+
+
+def _abbreviation(text: str, dot: int) -> bool:
+    """Whether the full stop at text[dot] ends an abbreviation or an initial."""
+    m = _WORD_BEFORE.search(text, max(0, dot - 12), dot + 1)
+    if not m:
+        return False
+    word = m.group(1)
+    if len(word) == 1 and word.isupper():
+        return True
+    return word in abbreviations()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[(start, end), ...] of the sentences of TEXT, without surrounding white space."""
+    out, start = [], 0
+    for m in _END.finditer(text):
+        stop = m.start() - 1
+        # the sentence-final mark is the last . ! ? before any closing quotes
+        while stop > 0 and text[stop] not in ".!?":
+            stop -= 1
+        if text[stop] == "." and _abbreviation(text, stop):
+            continue
+        end = m.start()
+        while end > start and text[end - 1] in " ":
+            end -= 1
+        out.append((start, end))
+        start = m.end()
+    out.append((start, len(text.rstrip())))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+_CLAUSE_BREAK = re.compile(r"\s*(?:;|:|,|\s-\s|\s--\s|\s—\s|\()\s*")
+
+
+def clause_span(text: str, a: int, b: int, lo: int, hi: int, longest: int, shortest: int = 80) -> tuple[int, int]:
+    """The clause(s) of the sentence text[a:b] that hold text[lo:hi], when the sentence is longer
+    than LONGEST characters; widened clause by clause to at least SHORTEST characters."""
+    if b - a <= longest:
+        return a, b
+    cuts = [a] + [m.end() for m in _CLAUSE_BREAK.finditer(text, a, b) if a < m.start() and m.end() < b] + [b]
+    i = max(k for k, c in enumerate(cuts) if c <= lo)
+    j = min(k for k, c in enumerate(cuts) if c >= hi)
+    while cuts[j] - cuts[i] < shortest and (i > 0 or j < len(cuts) - 1):
+        if j < len(cuts) - 1:
+            j += 1
+        else:
+            i -= 1
+    return cuts[i], cuts[j]
