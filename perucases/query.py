@@ -322,15 +322,20 @@ class Library:
         with self.ix.searcher() as s:
             return sorted({t.decode("utf-8") for t in s.lexicon("id")})
 
+    def _live(self, ids: list[str]) -> list[str]:
+        """The ids that are documents now (the id lexicon keeps removed ones until a merge)."""
+        with self.ix.searcher() as s:
+            return [i for i in ids if s.document_number(key=i) is not None]
+
     def resolve(self, prefix: str) -> str:
         """A full id from an id or a unique prefix of one (`003` -> `003_ed39d894751b7a98`)."""
         prefix = prefix.strip()
         if not prefix:
             raise PerucasesError("empty document id")
         ids = self.ids()
-        if prefix in ids:
+        if prefix in ids and self._live([prefix]):
             return prefix
-        matches = [i for i in ids if i.startswith(prefix)]
+        matches = self._live([i for i in ids if i.startswith(prefix)])
         if len(matches) == 1:
             return matches[0]
         if not matches:
