@@ -13,6 +13,7 @@ QUOTE_COLUMNS = [
     Column("id", table=False),
     Column("paragraph", table=False),
     Column("sentence", table=False),
+    Column("page", table=False),
     Column("start", table=False),
     Column("end", table=False),
     Column("cut_start", table=False),
@@ -57,7 +58,9 @@ CHECK_COLUMNS = [
 
 
 def _short(doc_id: str) -> str:
-    return doc_id.split("_", 1)[0]
+    """003_ed39d894751b7a98 -> 003; other ids as they are."""
+    head = doc_id.split("_", 1)[0]
+    return head if "_" in doc_id and head.isdigit() else doc_id
 
 
 def quote_rows(quotes) -> list[dict]:
@@ -68,7 +71,8 @@ def quote_rows(quotes) -> list[dict]:
             "end": q.end, "quote": q.quote, "cut_start": q.cut_start, "cut_end": q.cut_end, "sha256": q.sha256,
             "title": q.title, "publisher": q.publisher, "date": q.date, "citation": q.citation,
             "reference": q.reference, "style": q.style, "score": q.score,
-            "locator": f"{_short(q.id)} ¶{q.paragraph} s{q.sentence}",
+            "locator": f"{_short(q.id)}{f' p.{q.page}' if q.page else ''} ¶{q.paragraph} s{q.sentence}",
+            "page": q.page,
         })
     return rows
 

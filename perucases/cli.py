@@ -30,6 +30,7 @@ DOC_COLUMNS = [
     Column("path", table=False),
     Column("words", justify="right", optional=True),
     Column("paragraphs", "paras", justify="right", optional=True),
+    Column("authors", table=False),
 ]
 SEARCH_COLUMNS = [
     Column("rank", "#", justify="right", no_wrap=True, optional=True),
@@ -41,6 +42,7 @@ SEARCH_COLUMNS = [
     Column("paragraph", "¶", justify="right"),
     Column("snippet", ratio=3, min_width=20),
     Column("entities", table=False),
+    Column("page", table=False),
 ]
 ENTITY_COLUMNS = [
     Column("name", ratio=1, min_width=16),
@@ -68,6 +70,7 @@ PARAGRAPH_COLUMNS = [
     Column("start", justify="right"),
     Column("end", justify="right"),
     Column("text", ratio=1, min_width=30),
+    Column("page", table=False),
 ]
 
 
@@ -683,11 +686,12 @@ def show(ids, spec, raw, fmt, index_dir) -> int:
         data = []
         for d, paras in selected:
             item = records([d.info])[0]
-            item["paragraphs_shown"] = [{"paragraph": p.n, "start": p.start, "end": p.end, "text": p.text} for p in paras]
+            item["paragraphs_shown"] = [{"paragraph": p.n, "start": p.start, "end": p.end, "text": p.text,
+                                         "page": p.page} for p in paras]
             data.append(item)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        rows = [{"id": d.info.id, "paragraph": p.n, "start": p.start, "end": p.end, "text": p.text}
+        rows = [{"id": d.info.id, "paragraph": p.n, "start": p.start, "end": p.end, "text": p.text, "page": p.page}
                 for d, paras in selected for p in paras]
         emit(rows, PARAGRAPH_COLUMNS, fmt)
     return 0
@@ -705,13 +709,16 @@ def _print_documents(selected) -> None:
         out.write(f"id:        {i.id}\n")
         out.write(f"title:     {safe_text(i.title or 'unknown')}\n")
         out.write(f"publisher: {safe_text(i.publisher or 'unknown')}\n")
+        if i.authors:
+            out.write(f"authors:   {safe_text('; '.join(i.authors))}\n")
         out.write(f"date:      {date}\n")
         out.write(f"language:  {i.language or 'unknown'}\n")
         out.write(f"url:       {safe_text(i.url or 'unknown')}\n")
         out.write(f"path:      {safe_text(i.path)}\n")
         out.write(f"size:      {i.words} words, {i.paragraphs} paragraphs\n")
         for p in paras:
-            out.write(f"\n[{p.n}] {safe_text(p.text)}\n")
+            page = f" (p. {p.page})" if p.page else ""
+            out.write(f"\n[{p.n}]{page} {safe_text(p.text)}\n")
     out.flush()
 
 

@@ -46,6 +46,7 @@ class DocInfo:
     path: str
     words: int
     paragraphs: int
+    authors: list[str] = field(default_factory=list)  # people named as authors (page metadata, catalog)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class SearchHit:
     paragraph: int
     snippet: str  # matched words between HL_START and HL_END; see plain_snippet()
     entities: list[str] = field(default_factory=list)  # entities named in that paragraph
+    page: int | None = None  # PDF: the page of that paragraph
 
     @property
     def plain_snippet(self) -> str:
@@ -81,6 +83,7 @@ class ParagraphText:
     start: int  # character offsets of the paragraph in the original text
     end: int
     original: str  # the original characters, hard line breaks folded to spaces
+    page: int | None = None  # PDF: the page the paragraph starts on
 
 
 @dataclass
@@ -308,7 +311,7 @@ class Library:
     def _info(stored: dict) -> DocInfo:
         m = stored["meta"]
         return DocInfo(stored["id"], m.get("title"), m.get("publisher"), m.get("date"), m.get("date_source"),
-                       m.get("language"), m.get("url"), m["path"], m["words"], m["paragraphs"])
+                       m.get("language"), m.get("url"), m["path"], m["words"], m["paragraphs"], m.get("authors") or [])
 
     def docs(self, filters: Filters | None = None) -> list[DocInfo]:
         from whoosh import query as Q
@@ -356,9 +359,9 @@ class Library:
                 texts[st["para"]] = st.get("body") or st.get("body_es") or ""
         original = src["original"]
         paras = []
-        for n, (start, end, _pairs) in enumerate(src["paragraphs"], 1):
+        for n, (start, end, _pairs, *rest) in enumerate(src["paragraphs"], 1):
             quote = " ".join(original[start:end].split())
-            paras.append(ParagraphText(n, texts.get(n, ""), start, end, quote))
+            paras.append(ParagraphText(n, texts.get(n, ""), start, end, quote, rest[0] if rest else None))
         return DocText(self._info(stored), paras)
 
     def raw(self, doc_id: str) -> bytes:
@@ -490,11 +493,12 @@ class Library:
                     return s.idf(fieldname, word) if s.doc_frequency(fieldname, word) else 1.0
 
                 matcher = Matcher.from_leaves(leaves, idf)
-                start, end, pairs = src["paragraphs"][n - 1]
+                start, end, pairs, *rest = src["paragraphs"][n - 1]
                 for quote in quotes_in_paragraph(doc_id, n, body, OffsetMap.from_pairs(pairs), src["original"],
                                                  matcher, analyzer(lang), context, full):
                     quote.score = round(quote.score + 0.01 * hit.score + 0.001 * doc_score[doc_id], 4)
                     quote.sha256 = (meta.get("sha256") or "")[:12]
+                    quote.page = rest[0] if rest else None
                     quote.title, quote.publisher, quote.date = meta.get("title"), meta.get("publisher"), meta.get("date")
                     out.append(quote)
         out.sort(key=lambda x: (-x.score, x.id, x.paragraph, x.sentence))
@@ -521,7 +525,7 @@ class Library:
 
         found = self.quotes(text, **options)
         if found:
-            refs = self.references(style, [], [Cite(q.id, q.paragraph) for q in found], markup)
+            refs = self.references(style, [], [Cite(q.id, q.paragraph, q.page) for q in found], markup)
             for q, citation in zip(found, refs.citations):
                 q.citation, q.reference, q.style = citation, refs.entries.get(q.id), refs.style
         return found
@@ -558,7 +562,7 @@ class Library:
                 st = s.stored_fields(docnum)
                 paras[st["para"]] = (st.get("body") or st.get("body_es") or "", st.get("ments", []))
         rows = [(n, paras.get(n, ("", []))[0], pairs, paras.get(n, ("", []))[1])
-                for n, (_start, _end, pairs) in enumerate(src["paragraphs"], 1)]
+                for n, (_start, _end, pairs, *_page) in enumerate(src["paragraphs"], 1)]
         return cited_works(doc_id, rows, src["original"], types)
 
     # -- search
@@ -608,16 +612,16 @@ class Library:
             hits = []
             for rank, (score, doc_id, docnum) in enumerate(scored, 1):
                 meta = s.stored_fields(docnum)["meta"]
-                para, snippet, keys = self._best_paragraph(s, q, doc_id, ent_q)
+                para, snippet, keys, page = self._best_paragraph(s, q, doc_id, ent_q)
                 names = [meta["entities"][k][0] for k in keys if k in meta.get("entities", {})]
                 hits.append(SearchHit(rank, doc_id, meta.get("title"), meta.get("publisher"), meta.get("date"),
-                                      round(score, 3), para, snippet, names))
+                                      round(score, 3), para, snippet, names, page))
             suggestions = [] if hits else _suggest(s, text)
         if explain:
             notes.append(f"{total} matching document(s)")
         return SearchResults(text, hits, total, suggestions, notes)
 
-    def _best_paragraph(self, s, q, doc_id: str, ent_q: list) -> tuple[int, str, list[str]]:
+    def _best_paragraph(self, s, q, doc_id: str, ent_q: list) -> tuple[int, str, list[str], int | None]:
         from whoosh import highlight
         from whoosh import query as Q
 
@@ -633,13 +637,14 @@ class Library:
             for hit in r:
                 field = "body" if "body" in hit else "body_es"
                 snippet = hit.highlights(field, top=2) or _shorten(hit[field])
-                return hit["para"], snippet, _para_entities(hit)
+                return hit["para"], snippet, _para_entities(hit), hit.get("page")
         # The match was in the title or metadata only: show the document's first paragraph.
         first = min((s.stored_fields(n) for n in s.docs_for_query(Q.And([*base, *ent_q]) if ent_q else Q.And(base))),
                     key=lambda st: st["para"], default=None)
         if first is None:
-            return 1, "", []
-        return first["para"], _shorten(first.get("body") or first.get("body_es") or ""), _para_entities(first)
+            return 1, "", [], None
+        return (first["para"], _shorten(first.get("body") or first.get("body_es") or ""), _para_entities(first),
+                first.get("page"))
 
 
 def _para_entities(stored) -> list[str]:

@@ -34,9 +34,10 @@ class TimelineEvent:
     sources: int = 1  # documents that state this happening (same date, same entities)
     unresolved: bool = field(default=False, repr=False)
     keys: list[str] = field(default_factory=list, repr=False)
+    page: int | None = None  # PDF: the page of the paragraph
 
     FIELDS = ("date", "start", "end", "precision", "expression", "relative", "kind", "id", "paragraph",
-              "sentence", "entities", "sources")
+              "sentence", "entities", "sources", "page")
 
     def public(self) -> dict:
         return {f: getattr(self, f) for f in self.FIELDS}
@@ -103,7 +104,7 @@ def timeline(searcher, table: dict, date_from=None, date_to=None, entity_key: st
             names = [table[k].name for k in e["entities"] if k in table]
             events.append(TimelineEvent(e["value"], e["first"], e["last"], e["precision"], e["expression"],
                                         e["relative"], e["kind"], st["id"], e["paragraph"], e["sentence"], names,
-                                        1, e["unresolved"], list(e["entities"])))
+                                        1, e["unresolved"], list(e["entities"]), e.get("page")))
     _count_sources(events)
     if sort == "source":
         events.sort(key=lambda e: (e.id, e.paragraph or 0, e.start or "9999"))

@@ -13,7 +13,8 @@ from perucases.timeline_query import TimelineEvent, happenings
 
 def locator(e: TimelineEvent) -> str:
     short = e.id.split("_")[0] if "_" in e.id and e.id.split("_")[0].isdigit() else e.id
-    return f"{short} ¶{e.paragraph}" if e.paragraph else f"{short} (published)"
+    page = f" p.{e.page}" if getattr(e, "page", None) else ""
+    return f"{short}{page} ¶{e.paragraph}" if e.paragraph else f"{short} (published)"
 
 
 def histogram(events: list[TimelineEvent]) -> list[tuple[str, int]]:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from helpers import REPO, SEED_IDS
 
-DOCS_FIELDS = ["id", "title", "publisher", "date", "date_source", "language", "url", "path", "words", "paragraphs"]
-SEARCH_FIELDS = ["rank", "id", "title", "publisher", "date", "score", "paragraph", "snippet", "entities"]
+DOCS_FIELDS = ["id", "title", "publisher", "date", "date_source", "language", "url", "path", "words", "paragraphs", "authors"]
+SEARCH_FIELDS = ["rank", "id", "title", "publisher", "date", "score", "paragraph", "snippet", "entities", "page"]
 
 
 def test_search_json_fields_and_values(run):
@@ -83,8 +83,9 @@ def test_show_paragraph_range(run):
 def test_show_tsv_rows_per_paragraph_with_offsets(run):
     r = run("show", "000", "-p", "3", "--format", "tsv")
     header, row = r.stdout.splitlines()
-    assert header.split("\t") == ["id", "paragraph", "start", "end", "text"]
-    _, n, start, end, text = row.split("\t")
+    assert header.split("\t") == ["id", "paragraph", "start", "end", "text", "page"]
+    _, n, start, end, text, page = row.split("\t")
+    assert page == ""  # a text file has no pages
     original = (REPO / "seeds" / "000_ca4e617775ace81b.txt").read_text(encoding="utf-8")
     assert n == "3" and original[int(start):int(end)].startswith("To claim victim status")
     assert text.startswith("To claim victim status")

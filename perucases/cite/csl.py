@@ -185,6 +185,7 @@ class Cite:
 
     id: str
     paragraph: int | None = None
+    page: int | None = None  # for paged documents (PDF) the locator is the page
 
 
 @dataclass
@@ -215,7 +216,7 @@ def format_references(items: list[dict], style: str, cites: list[Cite] | None = 
     cites = cites or []
     paras = []
     for i, c in enumerate(cites):
-        loc = f", para. {c.paragraph}" if c.paragraph else ""
+        loc = f", p. {c.page}" if c.page else f", para. {c.paragraph}" if c.paragraph else ""
         paras.append({"t": "Para", "c": [
             {"t": "Span", "c": [[f"c{i}", [], []], [{"t": "Cite", "c": [[{
                 "citationId": c.id, "citationPrefix": [], "citationSuffix": _inlines(loc),

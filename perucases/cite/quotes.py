@@ -46,6 +46,7 @@ class Quote:
     publisher: str | None = None
     date: str | None = None
     terms: list[str] = field(default_factory=list)  # the query words it matches
+    page: int | None = None  # PDF: the page the paragraph starts on
     citation: str | None = None  # the in-text citation or note, with the paragraph locator
     reference: str | None = None  # the bibliography entry
     style: str | None = None  # the citation style's title

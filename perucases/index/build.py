@@ -92,7 +92,7 @@ def _records(doc: Document) -> list[dict]:
     out = [rec]
     src = {
         "original": doc.original,
-        "paragraphs": [[p.start, p.end, p.offsets.pairs()] for p in doc.paragraphs],
+        "paragraphs": [[p.start, p.end, p.offsets.pairs(), p.page] for p in doc.paragraphs],
     }
     out.append(dict(kind="src", key=f"{doc.id}\x00src", id=doc.id, src=src))
     body = field_for("body", lang)
@@ -101,6 +101,8 @@ def _records(doc: Document) -> list[dict]:
         by_para.setdefault(m.paragraph, []).append([m.key, m.start, m.end])
     for p in doc.paragraphs:
         prec = {"kind": "para", "key": f"{doc.id}\x00{p.n}", "id": doc.id, "para": p.n, body: p.text}
+        if p.page is not None:
+            prec["page"] = p.page
         if p.n in by_para:
             prec["ments"] = by_para[p.n]
             prec["entities"] = ",".join(sorted({k for k, _, _ in by_para[p.n]}))
@@ -108,10 +110,12 @@ def _records(doc: Document) -> list[dict]:
     if doc.events:
         # One timeline record a document: its events stored, their dates and entities indexed
         # (many-valued), so that the timeline's filters are index queries.
+        pages = {p.n: p.page for p in doc.paragraphs}
         evs = [{"value": e.value, "first": e.first.isoformat() if e.first else None,
                 "last": e.last.isoformat() if e.last else None, "precision": e.precision,
                 "expression": e.expression, "relative": e.relative, "unresolved": e.unresolved,
-                "kind": e.kind, "paragraph": e.paragraph, "sentence": e.sentence, "entities": e.entities}
+                "kind": e.kind, "paragraph": e.paragraph, "page": pages.get(e.paragraph),
+                "sentence": e.sentence, "entities": e.entities}
                for e in doc.events]
         trec = {"kind": "tl", "key": f"{doc.id}\x00tl", "id": doc.id, "ev": evs}
         dated = [e for e in doc.events if e.first and e.last]

@@ -68,7 +68,8 @@ def make_schema() -> fields.Schema:
         meta=fields.STORED(),
         src=fields.STORED(),
         entities=fields.KEYWORD(commas=True, scorable=True),  # entity keys, on doc and para records
-        ments=fields.STORED(),  # para records: [[key, start, end], ...]
+        ments=fields.STORED(),
+        page=fields.STORED(),  # para records of PDFs: the page the paragraph starts on  # para records: [[key, start, end], ...]
         ev_first=fields.DATETIME(),  # event records: the calendar interval of the date
         ev_last=fields.DATETIME(),
         ev=fields.STORED(),  # event records: everything the timeline shows

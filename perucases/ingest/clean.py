@@ -53,6 +53,7 @@ class Paragraph:
     start: int
     end: int
     offsets: OffsetMap
+    page: int | None = None  # PDF: the page the paragraph starts on
 
     @property
     def words(self) -> int:

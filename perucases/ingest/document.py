@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from perucases.dates import PartialDate
 from perucases.ingest.clean import Paragraph, clean
 from perucases.ingest.corpus import CorpusFile
 from perucases.ingest.decode import SkipFile
-from perucases.ingest.metadata import Metadata, apply_catalog, infer
+from perucases.ingest.metadata import Metadata, apply_catalog, apply_source_meta, infer
 from perucases.ingest.readers import reader_for
 
 DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
@@ -64,6 +65,10 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
     if not cleaned.paragraphs:
         raise SkipFile("no text left after cleaning")
     meta = infer(cleaned)
+    apply_source_meta(meta, source.meta)
+    if source.pages:
+        for p in cleaned.paragraphs:
+            p.page = bisect.bisect_right(source.pages, p.start)
     entry = None
     if catalog:
         entry = catalog.get(cf.id) or catalog.get(cf.path.name)

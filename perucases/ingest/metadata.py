@@ -15,6 +15,7 @@ from perucases.dates import PartialDate, parse_partial_date
 from perucases.errors import PerucasesError
 from perucases.ingest.clean import WORD, Cleaned, publisher_names
 from perucases.ingest.corpus import CATALOG_NAME
+from perucases.ingest.normalize import normalize_text
 from perucases.resources import data_toml, read_user_toml, stopwords
 
 DATE_SOURCES = ("text", "catalog", "inferred")
@@ -94,6 +95,25 @@ def load_catalog(folder: Path) -> dict[str, dict]:
             raise CatalogError(f"{path}: documents.{key}.date_source must be one of {', '.join(DATE_SOURCES)}")
         out[str(key)] = entry
     return out
+
+
+def apply_source_meta(md: Metadata, found: dict) -> Metadata:
+    """What the file says of itself (HTML meta tags and JSON-LD, PDF and DOCX properties) wins
+    over what was guessed from the text; the catalog still wins over both."""
+    for key in ("title", "publisher", "url"):
+        value = " ".join(str(found.get(key) or "").split())
+        if value:
+            setattr(md, key, normalize_text(value) if key != "url" else value)
+    if found.get("authors"):
+        md.authors = [normalize_text(a) for a in found["authors"]]
+    if found.get("date"):
+        date = parse_partial_date(str(found["date"]))
+        if date:
+            md.date, md.date_source = date, "text"
+    lang = str(found.get("language") or "").lower()
+    if md.language is None and lang in ("en", "es"):
+        md.language = lang
+    return md
 
 
 def apply_catalog(md: Metadata, entry: dict | None) -> Metadata:

@@ -1,12 +1,14 @@
 """Readers: one small function a file format, each turning a file's bytes into `Source` text.
 
-A reader decodes and extracts text; the cleaner then treats every format alike. HTML, PDF and
-DOCX readers plug in here (a later issue) by adding to `READERS`.
+A reader decodes and extracts text; the cleaner then treats every format alike. Plain text and
+Markdown are read as they are; HTML (perucases.ingest.html), PDF (perucases.ingest.pdf) and DOCX
+(perucases.ingest.docx) are extracted to text first, and that text is what offsets and quotes
+refer to. Each heavy library is imported only when a file of its kind is read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +21,10 @@ class Source:
     encoding: str
     markdown: bool = False
     warning: str | None = None
+    # What the file says of itself (HTML meta tags, JSON-LD, PDF and DOCX properties): title,
+    # publisher, date (ISO, at the precision known), authors, url, language.
+    meta: dict = field(default_factory=dict)
+    pages: tuple[int, ...] = ()  # PDF: where each page starts in `text` (page 1 at pages[0])
 
 
 def read_plain(path: Path, data: bytes) -> Source:
@@ -31,11 +37,34 @@ def read_markdown(path: Path, data: bytes) -> Source:
     return Source(d.text, d.encoding, markdown=True, warning=d.warning)
 
 
+def read_html(path: Path, data: bytes) -> Source:
+    from perucases.ingest.html import read_html as read
+
+    return read(path, data)
+
+
+def read_pdf(path: Path, data: bytes) -> Source:
+    from perucases.ingest.pdf import read_pdf as read
+
+    return read(path, data)
+
+
+def read_docx(path: Path, data: bytes) -> Source:
+    from perucases.ingest.docx import read_docx as read
+
+    return read(path, data)
+
+
 READERS: dict[str, Callable[[Path, bytes], Source]] = {
     ".txt": read_plain,
     ".text": read_plain,
     ".md": read_markdown,
     ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".xhtml": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
 }
 
 

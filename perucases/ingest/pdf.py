@@ -1,0 +1,126 @@
+"""PDF: the text of each page (pypdf), with running headers, footers and page numbers removed,
+words hyphenated at line ends joined, and paragraphs separated by blank lines.
+
+The pages are kept: `Source.pages` says where each starts in the text, so that hits, quotes and
+events can say "p. 12". A PDF without a text layer (a scan) is refused, never indexed empty; an
+encrypted or damaged one is refused with the reason.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from perucases.ingest.decode import SkipFile
+
+if TYPE_CHECKING:
+    from perucases.ingest.readers import Source
+
+EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be running heads or feet
+_PAGE_NUMBER = re.compile(r"^\s*(?:(?:page|p\.|pág\.?|página)\s*)?[\divxlcIVXLC]{1,6}(?:\s*(?:of|/|de)\s*\d+)?\s*$",
+                          re.I)
+_HYPHEN_END = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]-$")
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _running(pages: list[list[str]]) -> set[str]:
+    """Lines (digits as #) that recur at the top or bottom of at least half the pages."""
+    if len(pages) < 2:
+        return set()
+    seen: Counter = Counter()
+    for lines in pages:
+        body = [ln for ln in lines if ln.strip()]
+        edge = {_key(ln) for ln in body[:EDGE_LINES] + body[-EDGE_LINES:]}
+        seen.update(edge)
+    need = max(2, (len(pages) + 1) // 2)
+    return {k for k, n in seen.items() if n >= need and k.strip("# ")}
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Wrapped lines -> paragraphs: a line that ends a sentence well short of the usual line
+    length ends its paragraph; a word hyphenated at a line end is joined."""
+    widths = sorted(len(ln) for ln in lines if len(ln) > 20)
+    typical = widths[int(len(widths) * 0.8)] if widths else 80
+    out, cur = [], ""
+    for ln in lines:
+        ln = ln.strip()
+        if not ln:
+            if cur:
+                out.append(cur)
+                cur = ""
+            continue
+        if cur and _HYPHEN_END.search(cur) and ln[:1].islower():
+            cur = cur[:-1] + ln
+        else:
+            cur = f"{cur}\n{ln}" if cur else ln
+        if _SENTENCE_END.search(ln) and len(ln) < 0.85 * typical:
+            out.append(cur)
+            cur = ""
+    if cur:
+        out.append(cur)
+    return out
+
+
+def read_pdf(path: Path, data: bytes) -> Source:
+    from perucases.ingest.readers import Source
+
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+    except ImportError:  # pragma: no cover - a dependency
+        raise SkipFile("pypdf is not installed") from None
+    if not data.startswith(b"%PDF"):
+        raise SkipFile("damaged PDF: no %PDF header")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                raise SkipFile("encrypted PDF (it needs a password)")
+        raw_pages = [(page.extract_text() or "") for page in reader.pages]
+        info = reader.metadata or {}
+    except SkipFile:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
+        raise SkipFile(f"damaged PDF: {type(exc).__name__}: {exc}"[:200]) from None
+    if not raw_pages:
+        raise SkipFile("PDF with no pages")
+    if sum(len(t.strip()) for t in raw_pages) < 20 * len(raw_pages) and sum(len(t.strip()) for t in raw_pages) < 200:
+        raise SkipFile(f"PDF without a text layer ({len(raw_pages)} page(s); a scan? run OCR first)")
+    pages = [t.replace("\r\n", "\n").replace("\r", "\n").split("\n") for t in raw_pages]
+    running = _running(pages)
+    text_parts: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for lines in pages:
+        body = [ln for ln in lines if ln.strip()]
+        top, bottom = body[:EDGE_LINES], body[-EDGE_LINES:]
+        kept = []
+        for ln in lines:
+            edge = ln in top or ln in bottom
+            if edge and (_key(ln) in running or _PAGE_NUMBER.match(ln)):
+                continue
+            kept.append(ln)
+        page_text = "\n\n".join(_paragraphs(kept))
+        starts.append(pos)
+        text_parts.append(page_text)
+        pos += len(page_text) + 2
+    text = "\n\n".join(text_parts) + "\n"
+    meta: dict = {}
+    title = str(info.get("/Title") or "").strip()
+    if title and not re.fullmatch(r"(untitled|microsoft word.*|document\d*)", title, re.I) and "." not in title[-5:]:
+        meta["title"] = title
+    author = str(info.get("/Author") or "").strip()
+    if author:
+        meta["authors"] = [author]
+    return Source(text, "pdf", markdown=False, meta=meta, pages=tuple(starts))
