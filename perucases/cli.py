@@ -31,6 +31,7 @@ DOC_COLUMNS = [
     Column("words", justify="right", optional=True),
     Column("paragraphs", "paras", justify="right", optional=True),
     Column("authors", table=False),
+    Column("duplicates", table=False),
 ]
 SEARCH_COLUMNS = [
     Column("rank", "#", justify="right", no_wrap=True, optional=True),
@@ -207,24 +208,39 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-0", "--null", "null", is_flag=True, help="With -: paths on stdin are separated by NUL bytes (find -print0).")
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
 @click.option("--wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Seconds to wait for another perucases process that is updating the index.")
 @click.option("--gazetteer", "-g", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A gazetteer file of your own (repeatable); the index remembers it.")
 @index_option
-def index(paths: tuple[Path, ...], rebuild: bool, wait: float, gazetteers, index_dir: Path | None) -> int:
-    """Build or update the index of PATHS (folders or files; .txt and .md).
+def index(paths: tuple[Path, ...], null: bool, rebuild: bool, wait: float, gazetteers, index_dir: Path | None) -> int:
+    """Build or update the index of PATHS (folders or files: .txt .md .html .htm .pdf .docx).
 
     Without PATHS, updates the corpus the index was built from (the bundled seeds at first).
     Only files whose size or modification time changed are read again, and only those whose
-    content changed are re-indexed; deleted files are removed.
+    content changed are re-indexed; deleted files are removed. Folders are read recursively,
+    without hidden files and what .perucasesignore files (gitignore syntax) match.
+
+    \b
+    A PATH of - reads paths from stdin, one a line (NUL-separated with -0), and adds them to
+    the index's corpus:  find ~/cases -name '*.pdf' -newer last-run | perucases index -
     """
     from perucases.index.build import update
     from perucases.index.location import bundled_seeds, default_index_dir
     from perucases.index.manifest import Manifest
 
     target = index_dir or default_index_dir()
+    if any(str(p) == "-" for p in paths):
+        listed = _read_paths(null)
+        manifest = Manifest.load(target)
+        known = [Path(c) for c in manifest.corpus] if manifest else []
+        paths = tuple(known + [p for p in paths if str(p) != "-"] + listed)
+        if not paths:
+            raise PerucasesError("no paths on stdin")
+    elif null:
+        raise click.UsageError("-0 goes with - (paths on stdin)")
     roots = list(paths) or None
     if roots is None and Manifest.load(target) is None:
         if (target / "manifest.json").exists():
@@ -238,6 +254,7 @@ def index(paths: tuple[Path, ...], rebuild: bool, wait: float, gazetteers, index
         report = update(target, roots, rebuild=rebuild, wait=wait, warn=lambda m: message(m, warning="skipped" in m),
                         progress=progress, gazetteers=list(gazetteers) or None)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    skipped += f", {report.duplicates} duplicate file(s) recorded" if report.duplicates else ""
     message(f"{report.documents} document(s) in {target}: {report.added} added, {report.changed} changed, "
             f"{report.removed} removed, {report.unchanged} unchanged{skipped} ({report.seconds:.2f} s)")
     return 0 if report.documents else 1
@@ -629,6 +646,23 @@ def parse_paragraphs(spec: str) -> list[tuple[int, int | None]]:
         if lo < 1 or (hi is not None and hi < lo):
             raise PerucasesError(f"--paragraphs {spec!r}: paragraphs count from 1, N-M needs N <= M")
         out.append((lo, hi))
+    return out
+
+
+def _read_paths(null: bool) -> list[Path]:
+    """Paths from stdin, one a line or NUL-separated; a path that is not there is warned about."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    parts = data.split(b"\0") if null else data.splitlines()
+    out = []
+    for raw in parts:
+        name = os.fsdecode(raw.strip(b"\r") if not null else raw)
+        if not name.strip():
+            continue
+        p = Path(name)
+        if not p.exists():
+            message(f"{name}: no such file or folder (skipped)", warning=True)
+            continue
+        out.append(p)
     return out
 
 

@@ -47,6 +47,7 @@ class DocInfo:
     words: int
     paragraphs: int
     authors: list[str] = field(default_factory=list)  # people named as authors (page metadata, catalog)
+    duplicates: list[str] = field(default_factory=list)  # other files with the same content (not indexed again)
 
 
 @dataclass
@@ -313,12 +314,24 @@ class Library:
         return DocInfo(stored["id"], m.get("title"), m.get("publisher"), m.get("date"), m.get("date_source"),
                        m.get("language"), m.get("url"), m["path"], m["words"], m["paragraphs"], m.get("authors") or [])
 
+    def _duplicates(self) -> dict[str, list[str]]:
+        """Document id -> the paths of files with the same content, recorded but not indexed."""
+        manifest = Manifest.load(self.index_dir)
+        out: dict[str, list[str]] = {}
+        for path, rec in sorted((manifest.files if manifest else {}).items()):
+            if rec.duplicate_of:
+                out.setdefault(rec.duplicate_of, []).append(path)
+        return out
+
     def docs(self, filters: Filters | None = None) -> list[DocInfo]:
         from whoosh import query as Q
 
         fq = (filters or Filters()).queries()
         with self.ix.searcher() as s:
             rows = [self._info(st) for st in self._doc_records(s, Q.And(fq) if fq else None)]
+        dups = self._duplicates()
+        for r in rows:
+            r.duplicates = dups.get(r.id, [])
         return sorted(rows, key=lambda d: d.id)
 
     def ids(self) -> list[str]:

@@ -45,6 +45,7 @@ class Report:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     rebuilt: bool = False
     documents: int = 0
+    duplicates: int = 0  # files with the same content as an indexed one: recorded, not indexed again
     seconds: float = 0.0
 
     @property
@@ -268,7 +269,8 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
         _remove(_leftovers(index_dir, keep=manifest.indexname if manifest else ""))
         ix = windex.create_in(str(index_dir), make_schema(), indexname=name)
         _write(ix, docs, removes=[], procs=procs, fresh=True)
-        base.indexname, base.files = name, {}
+        base.indexname = name
+        base.files = {k: r for k, r in base.files.items() if r.duplicate_of}  # recorded by _ingest
     elif plan.needs_writer or docs:
         ix = windex.open_dir(str(index_dir), indexname=base.indexname)
         removes = {doc_id for _, doc_id in plan.remove}
@@ -286,7 +288,8 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
     report.added = sum(1 for d, _ in docs if str(d.path) not in changed_keys)
     report.changed = sum(1 for d, _ in docs if str(d.path) in changed_keys)
     report.removed = len({doc_id for _, doc_id in plan.remove})
-    report.documents = len(base.files)
+    report.documents = sum(1 for r in base.files.values() if not r.duplicate_of)
+    report.duplicates = sum(1 for r in base.files.values() if r.duplicate_of)
     report.unchanged = report.documents - report.added - report.changed
     if ix is not None or plan.touch or full or manifest is None or base.corpus != manifest.corpus \
             or base.skipped != manifest.skipped or base.catalogs != manifest.catalogs \
@@ -339,6 +342,9 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
     is removed from the index."""
     todo = plan.add + plan.change
     docs: list[tuple[Document, str]] = []
+    # Content already in the index (and staying): sha256 -> document id, for duplicates.
+    redo = {str(cf.path) for cf in todo} | {k for k, _ in plan.remove}
+    by_sha = {r.sha256: r.id for k, r in base.files.items() if not r.duplicate_of and k not in redo}
     task = progress.add_task("indexing", total=len(todo)) if progress is not None and todo else None
     for cf in todo:
         key = str(cf.path)
@@ -355,6 +361,16 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
             if key in base.files:
                 plan.remove.append((key, base.files[key].id))
         else:
+            twin = by_sha.get(doc.sha256)
+            if twin is not None and twin != doc.id:
+                warn(f"{cf.path}: same content as {twin}: recorded as a duplicate, not indexed again")
+                base.files[key] = FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, plan.catalog_hash(cf), twin)
+                base.skipped.pop(key, None)
+                report.duplicates += 1
+                if task is not None:
+                    progress.advance(task)
+                continue
+            by_sha[doc.sha256] = doc.id
             for w in doc.warnings:
                 warn(f"{cf.path}: {w}")
             doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)

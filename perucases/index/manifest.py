@@ -38,9 +38,13 @@ class FileRecord:
     mtime_ns: int
     sha256: str
     catalog: str  # hash of the file's catalog entry ("" when none)
+    duplicate_of: str = ""  # the id of the indexed document with the same content ("" when indexed itself)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "size": self.size, "mtime_ns": self.mtime_ns, "sha256": self.sha256, "catalog": self.catalog}
+        out = {"id": self.id, "size": self.size, "mtime_ns": self.mtime_ns, "sha256": self.sha256, "catalog": self.catalog}
+        if self.duplicate_of:
+            out["duplicate_of"] = self.duplicate_of
+        return out
 
 
 @dataclass
@@ -237,12 +241,21 @@ def make_plan(manifest: Manifest | None, roots: list[Path], catalog_loader: Call
                 plan.change.append(cf)
                 continue
             if digest == rec.sha256:
-                plan.touch[key] = FileRecord(rec.id, st.st_size, st.st_mtime_ns, rec.sha256, rec.catalog)
+                plan.touch[key] = FileRecord(rec.id, st.st_size, st.st_mtime_ns, rec.sha256, rec.catalog,
+                                             rec.duplicate_of)
             else:
                 plan.change.append(cf)
     for key, rec in known.items():
         if key not in present:
             plan.remove.append((key, rec.id))
+    # A duplicate whose indexed twin goes or changes is read again (it may now be the one indexed).
+    gone = {rec.id for key, rec in known.items() if not rec.duplicate_of and key not in present}
+    gone |= {known[str(cf.path)].id for cf in plan.change if str(cf.path) in known}
+    queued = {str(cf.path) for cf in plan.add + plan.change}
+    by_path = {str(cf.path): cf for cf in files}
+    for key, rec in known.items():
+        if rec.duplicate_of in gone and key in by_path and key not in queued:
+            plan.change.append(by_path[key])
     return plan
 
 

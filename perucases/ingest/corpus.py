@@ -2,7 +2,9 @@
 
 A corpus is one or more folders or files. A document's id is its path relative to its corpus
 folder, without the extension (`003_ed39d894751b7a98`, `informes/cvr-tomo-7`); with several
-folders the id starts with the folder's name. Hidden files and folders are skipped.
+folders the id starts with the folder's name. Hidden files and folders are skipped, and so is
+whatever a `.perucasesignore` file (gitignore syntax, in the corpus folder or any folder below it)
+matches: its patterns apply to the folder it is in and everything under it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from perucases.errors import PerucasesError
 from perucases.ingest.readers import reader_for
 
 CATALOG_NAME = "catalog.toml"  # beside the documents: see perucases.ingest.metadata
+IGNORE_NAME = ".perucasesignore"
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,43 @@ class CorpusFile:
     id: str
 
 
+def _ignore_spec(folder: Path):
+    f = folder / IGNORE_NAME
+    if not f.is_file():
+        return None
+    import pathspec
+
+    try:
+        lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 def _walk(root: Path):
+    """Files under ROOT, sorted, without hidden ones and without what .perucasesignore files match."""
+    specs: list[tuple[Path, object]] = []  # (folder, spec), for the folders on the current path
+
+    def ignored(path: Path, is_dir: bool) -> bool:
+        for base, spec in specs:
+            try:
+                rel = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(rel + "/" if is_dir else rel):
+                return True
+        return False
+
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        specs[:] = [(b, s) for b, s in specs if here == b or b in here.parents]
+        spec = _ignore_spec(here)
+        if spec is not None:
+            specs.append((here, spec))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not ignored(here / d, True))
         for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+            if not name.startswith(".") and not ignored(here / name, False):
+                yield here / name
 
 
 def discover(roots: list[Path]) -> tuple[list[CorpusFile], list[tuple[Path, str]]]:
