@@ -566,10 +566,7 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
             message("no documents")
             return 1
         if export:
-            from perucases.cite import export as ex
-
-            items = lib.csl_items(ids)
-            sys.stdout.write({"bibtex": ex.bibtex, "ris": ex.ris, "csl-json": ex.csl_json}[export](items))
+            sys.stdout.write(lib.export(export, ids))
             return 0
         refs = lib.references(style, ids, markup="markdown" if fmt == "md" else "plain")
     rows = cr.reference_rows(refs)

@@ -543,6 +543,18 @@ class Library:
                 q.citation, q.reference, q.style = citation, refs.entries.get(q.id), refs.style
         return found
 
+    def export(self, fmt: str, ids: list[str] | None = None) -> str:
+        """The references of IDS (all when None) as bibtex, ris or csl-json text."""
+        from perucases.cite import export as ex
+
+        items = self.csl_items(ids)
+        if fmt == "csl-json":
+            return ex.csl_json(items)
+        wanted = {it["id"] for it in items}
+        with self.ix.searcher() as s:
+            kinds = {st["id"]: st["meta"].get("doctype") for st in self._doc_records(s) if st["id"] in wanted}
+        return {"bibtex": ex.bibtex, "ris": ex.ris}[fmt](items, kinds)
+
     def csl_items(self, ids: list[str] | None = None) -> list[dict]:
         """CSL-JSON items of the documents IDS (all documents when None), in id order."""
         from perucases.cite.csl import csl_item

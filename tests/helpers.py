@@ -19,3 +19,87 @@ CHROME_WORDS = ["Pakistan", "Qatar", "Donate", "Blackbaud", "Skip", "WhatsApp", 
 
 def seed_text(doc_id: str) -> str:
     return (REPO / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- documents made by the tests
+
+PDF_HEADER = "Coordinadora de Derechos Humanos - Informe anual 2001"
+PDF_PAGES = [
+    # page 1: one column, a title, a word hyphenated at a line end
+    ["Informe sobre la violencia politica en el Peru",
+     "",
+     "La Coordinadora Nacional de Derechos Humanos presenta este informe sobre los",
+     "crímenes cometidos durante el gobierno de Alberto Fujimori. La investi-",
+     "gación reúne testimonios de familiares de las víctimas de Barrios Altos.",
+     "",
+     "El 3 de noviembre de 1991, un escuadrón del Grupo Colina asesinó a quince",
+     "personas en una fiesta del barrio limeño de Barrios Altos.",
+     ],
+    # page 2: two columns (left, right)
+    (["En julio de 1992 el mismo grupo",
+      "secuestró a nueve estudiantes y un",
+      "profesor de la Universidad La Cantuta.",
+      "",
+      "Los restos fueron hallados en 1993",
+      "en Cieneguilla."],
+     ["La ley de amnistía de junio de 1995",
+      "liberó a los miembros del Grupo",
+      "Colina condenados por estos crímenes.",
+      "",
+      "La Corte Interamericana declaró en",
+      "2001 que esa ley carece de efectos."]),
+    # page 3: one column
+    ["Recomendaciones",
+     "",
+     "La Coordinadora pide al Congreso de la República que anule la amnistía y",
+     "que el Ministerio Público reabra las investigaciones sobre Vladimiro Montesinos.",
+     ],
+]
+
+
+def make_pdf(path, pages=None, header: str = PDF_HEADER, title: str | None = "Informe anual 2001",
+             author: str | None = "Coordinadora Nacional de Derechos Humanos") -> None:
+    """A multi-page PDF drawn with reportlab: a running header, 'Página N de M' footers,
+    one- and two-column pages. Made by the tests, never copied from anywhere."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pages = PDF_PAGES if pages is None else pages
+    c = canvas.Canvas(str(path), pagesize=A4)
+    if title:
+        c.setTitle(title)
+    if author:
+        c.setAuthor(author)
+    width, height = A4
+    for n, page in enumerate(pages, 1):
+        c.setFont("Helvetica", 9)
+        c.drawString(72, height - 40, header)
+        c.drawString(width / 2 - 30, 30, f"Página {n} de {len(pages)}")
+        c.setFont("Helvetica", 11)
+        columns = page if isinstance(page, tuple) else (page,)
+        for k, lines in enumerate(columns):
+            x = 72 + k * (width - 144) / 2 if len(columns) > 1 else 72
+            y = height - 90
+            for line in lines:
+                if line:
+                    c.drawString(x, y, line)
+                y -= 15
+        c.showPage()
+    c.save()
+
+
+def make_docx(path) -> None:
+    """A small Word file made with python-docx: title, heading, paragraphs, a table."""
+    import docx
+
+    d = docx.Document()
+    d.core_properties.author = "Jo-Marie Burt"
+    d.add_heading("Memoria del caso La Cantuta", level=0)
+    d.add_paragraph("Este memorando resume el proceso contra los responsables de la desaparición de nueve "
+                    "estudiantes y un profesor de la Universidad La Cantuta en julio de 1992.")
+    d.add_heading("Cronología", level=1)
+    d.add_paragraph("El 7 de abril de 2009 la Sala Penal Especial condenó a Alberto Fujimori a 25 años de prisión.")
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "Fecha", "Hecho"
+    t.cell(1, 0).text, t.cell(1, 1).text = "18 de julio de 1992", "Secuestro en la Universidad La Cantuta"
+    d.save(str(path))

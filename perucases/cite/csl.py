@@ -55,14 +55,6 @@ def doctype(name: str | None) -> dict:
     return table["default"]
 
 
-def kind_of_item(item: dict) -> dict:
-    """The doctypes.toml entry a CSL item was made from (its type and genre tell)."""
-    for entry in doctypes().values():
-        if entry["csl"] == item.get("type") and entry.get("genre") == item.get("genre"):
-            return entry
-    return doctypes()["default"]
-
-
 # ---------------------------------------------------------------------------- names
 
 
@@ -74,11 +66,24 @@ def _given_names() -> frozenset[str]:
 _PARTICLES = {"de", "del", "la", "las", "los", "y", "van", "von", "da", "do", "dos", "das"}
 
 
+def _organisation(name: str) -> bool:
+    """Whether an author's name is an organisation's: a word that names organisations
+    (data/entity_rules.toml org_words: Coordinadora, Watch, Group, Comisión, ...)."""
+    from perucases.extract.entities import rules
+    from perucases.extract.gazetteer import fold
+
+    words = rules()["org_words"]
+    return any(fold(w) in words for w in re.findall(r"[\w'-]+", name))
+
+
 def person(name: str) -> dict:
-    """A CSL name from 'Family, Given' or 'Given Family'. Spanish two-part surnames stay together:
-    the given names are the leading words that are known given names (data/first_names.txt),
-    everything after them is the family name ('Jorge Fernández Mendoza' -> Fernández Mendoza)."""
+    """A CSL name from 'Family, Given' or 'Given Family'; an organisation stays one literal name.
+    Spanish two-part surnames stay together: the given names are the leading words that are
+    known given names (data/first_names.txt), everything after them is the family name
+    ('Jorge Fernández Mendoza' -> Fernández Mendoza)."""
     name = " ".join(name.split())
+    if _organisation(name):
+        return {"literal": name}
     if "," in name:
         family, given = (p.strip() for p in name.split(",", 1))
         return {"family": family, "given": given} if given else {"literal": family}
@@ -109,7 +114,12 @@ def csl_item(doc_id: str, meta: dict) -> dict:
     The publisher is the author (a literal name, never split into initials) when no person is
     named; unknown values are left out, so that styles print their own "n.d."."""
     kind = doctype(meta.get("doctype"))
-    item: dict = {"id": doc_id, "citation-key": doc_id, "type": kind["csl"]}
+    csl_type = kind["csl"]
+    if kind is doctypes()["default"]:
+        # No doctype: a web page when its address is known, else a report (Chicago leaves an
+        # untyped "document" with no publisher out of its bibliography altogether).
+        csl_type = "webpage" if meta.get("url") else "report"
+    item: dict = {"id": doc_id, "citation-key": doc_id, "type": csl_type}
     if meta.get("title"):
         item["title"] = meta["title"]
     authors = [person(a) for a in meta.get("authors") or []]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from perucases.cite.csl import kind_of_item
+from perucases.cite.csl import doctype
 
 _BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
                 "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -28,8 +28,8 @@ def _bib_name(name: dict) -> str:
     return f"{family}, {_bib_escape(name.get('given', ''))}".rstrip(", ")
 
 
-def bibtex_entry(item: dict) -> str:
-    kind = kind_of_item(item)
+def bibtex_entry(item: dict, kind_name: str | None = None) -> str:
+    kind = doctype(kind_name)
     fields: list[tuple[str, str]] = []
     if item.get("author"):
         fields.append(("author", " and ".join(_bib_name(n) for n in item["author"])))
@@ -64,12 +64,13 @@ def bibtex_entry(item: dict) -> str:
     return f"@{entry_type}{{{item['id']},\n{body}\n}}\n"
 
 
-def bibtex(items: list[dict]) -> str:
-    return "\n".join(bibtex_entry(it) for it in items)
+def bibtex(items: list[dict], kinds: dict[str, str | None] | None = None) -> str:
+    """KINDS: document id -> its catalog doctype (press release, news article, ...)."""
+    return "\n".join(bibtex_entry(it, (kinds or {}).get(it["id"])) for it in items)
 
 
-def ris_record(item: dict) -> str:
-    kind = kind_of_item(item)
+def ris_record(item: dict, kind_name: str | None = None) -> str:
+    kind = doctype(kind_name)
     lines = [("TY", kind["ris"])]
     for n in item.get("author") or []:
         # "Family, Given"; an organisation is all family name ("Human Rights Watch,"), so that
@@ -99,8 +100,8 @@ def ris_record(item: dict) -> str:
     return "".join(f"{tag}  - {value}\n" for tag, value in lines)
 
 
-def ris(items: list[dict]) -> str:
-    return "\n".join(ris_record(it) for it in items)
+def ris(items: list[dict], kinds: dict[str, str | None] | None = None) -> str:
+    return "\n".join(ris_record(it, (kinds or {}).get(it["id"])) for it in items)
 
 
 def csl_json(items: list[dict]) -> str:

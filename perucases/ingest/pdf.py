@@ -43,26 +43,68 @@ def _running(pages: list[list[str]]) -> set[str]:
     return {k for k, n in seen.items() if n >= need and k.strip("# ")}
 
 
-def _paragraphs(lines: list[str]) -> list[str]:
-    """Wrapped lines -> paragraphs: a line that ends a sentence well short of the usual line
-    length ends its paragraph; a word hyphenated at a line end is joined."""
-    widths = sorted(len(ln) for ln in lines if len(ln) > 20)
+def _page_lines(page) -> list[tuple[str, float | None]]:
+    """The lines of a page in reading order, each with its height on the page (None if unknown)."""
+    frags: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text:
+            frags.append((text, tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:
+        frags = []
+    if not frags:
+        return [(ln, None) for ln in (page.extract_text() or "").replace("\r", "\n").split("\n")]
+    lines: list[tuple[str, float | None]] = []
+    cur, y0 = "", None
+    for text, y in frags:
+        parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                lines.append((cur, y0))
+                cur, y0 = "", None
+            if part and y0 is None:
+                y0 = y
+            cur += part
+    if cur.strip():
+        lines.append((cur, y0))
+    return lines
+
+
+def _paragraphs(lines: list[tuple[str, float | None]]) -> list[str]:
+    """Wrapped lines -> paragraphs. A paragraph ends at a vertical gap wider than the usual line
+    spacing, at a jump up the page (the next column), or, where positions are unknown, at a line
+    that ends a sentence well short of the usual line length. A word hyphenated at a line end is
+    joined ("investi-" + "gación")."""
+    ys = [y for _, y in lines if y is not None]
+    steps = sorted(a - b for a, b in zip(ys, ys[1:]) if a - b > 0)
+    spacing = steps[(len(steps) - 1) // 4] if steps else None  # the usual line step (lower quartile)
+    widths = sorted(len(ln) for ln, _ in lines if len(ln) > 20)
     typical = widths[int(len(widths) * 0.8)] if widths else 80
     out, cur = [], ""
-    for ln in lines:
+    prev_y = None
+    for ln, y in lines:
         ln = ln.strip()
         if not ln:
             if cur:
                 out.append(cur)
                 cur = ""
             continue
+        gap = spacing is not None and y is not None and prev_y is not None and (
+            prev_y - y > 1.4 * spacing or y > prev_y + 0.5 * spacing)
+        if cur and gap:
+            out.append(cur)
+            cur = ""
         if cur and _HYPHEN_END.search(cur) and ln[:1].islower():
             cur = cur[:-1] + ln
         else:
             cur = f"{cur}\n{ln}" if cur else ln
-        if _SENTENCE_END.search(ln) and len(ln) < 0.85 * typical:
+        if spacing is None and _SENTENCE_END.search(ln) and len(ln) < 0.85 * typical:
             out.append(cur)
             cur = ""
+        prev_y = y if y is not None else prev_y
     if cur:
         out.append(cur)
     return out
@@ -87,30 +129,29 @@ def read_pdf(path: Path, data: bytes) -> Source:
                 ok = 0
             if not ok:
                 raise SkipFile("encrypted PDF (it needs a password)")
-        raw_pages = [(page.extract_text() or "") for page in reader.pages]
+        pages = [_page_lines(page) for page in reader.pages]
         info = reader.metadata or {}
     except SkipFile:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
         raise SkipFile(f"damaged PDF: {type(exc).__name__}: {exc}"[:200]) from None
-    if not raw_pages:
+    if not pages:
         raise SkipFile("PDF with no pages")
-    if sum(len(t.strip()) for t in raw_pages) < 20 * len(raw_pages) and sum(len(t.strip()) for t in raw_pages) < 200:
-        raise SkipFile(f"PDF without a text layer ({len(raw_pages)} page(s); a scan? run OCR first)")
-    pages = [t.replace("\r\n", "\n").replace("\r", "\n").split("\n") for t in raw_pages]
-    running = _running(pages)
+    chars = sum(len(ln.strip()) for lines in pages for ln, _ in lines)
+    if chars < 200 and chars < 20 * len(pages):
+        raise SkipFile(f"PDF without a text layer ({len(pages)} page(s): a scan? run OCR first)")
+    running = _running([[ln for ln, _ in lines] for lines in pages])
     text_parts: list[str] = []
     starts: list[int] = []
     pos = 0
     for lines in pages:
-        body = [ln for ln in lines if ln.strip()]
-        top, bottom = body[:EDGE_LINES], body[-EDGE_LINES:]
+        body = [i for i, (ln, _) in enumerate(lines) if ln.strip()]
+        edges = set(body[:EDGE_LINES] + body[-EDGE_LINES:])
         kept = []
-        for ln in lines:
-            edge = ln in top or ln in bottom
-            if edge and (_key(ln) in running or _PAGE_NUMBER.match(ln)):
+        for i, (ln, y) in enumerate(lines):
+            if i in edges and (_key(ln) in running or _PAGE_NUMBER.match(ln)):
                 continue
-            kept.append(ln)
+            kept.append((ln, y))
         page_text = "\n\n".join(_paragraphs(kept))
         starts.append(pos)
         text_parts.append(page_text)
