@@ -18,6 +18,7 @@ QUOTE_COLUMNS = [
     Column("end", table=False),
     Column("cut_start", table=False),
     Column("cut_end", table=False),
+    Column("text", table=False),
     Column("sha256", table=False),
     Column("title", table=False),
     Column("publisher", table=False),
@@ -70,7 +71,7 @@ def quote_rows(quotes) -> list[dict]:
             "rank": rank, "id": q.id, "paragraph": q.paragraph, "sentence": q.sentence, "start": q.start,
             "end": q.end, "quote": q.quote, "cut_start": q.cut_start, "cut_end": q.cut_end, "sha256": q.sha256,
             "title": q.title, "publisher": q.publisher, "date": q.date, "citation": q.citation,
-            "reference": q.reference, "style": q.style, "score": q.score,
+            "reference": q.reference, "style": q.style, "score": q.score, "text": q.text,
             "locator": f"{_short(q.id)}{f' p.{q.page}' if q.page else ''} ¶{q.paragraph} s{q.sentence}",
             "page": q.page,
         })

@@ -524,6 +524,10 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
         raise click.UsageError(f"--style {style} is an export: use it with --all or --doc ID")
     if export and fmt:
         raise click.UsageError(f"--style {style} writes its own format: leave out --format")
+    if not export and (text or doc or all_docs):
+        from perucases.cite.csl import style_path
+
+        style_path(style)  # an unknown style is a usage error before any search
     filters = Filters.parse(date_from, date_to, publisher, lang)
     with library(index_dir) as lib:
         if verify_file:

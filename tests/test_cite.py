@@ -431,3 +431,95 @@ def test_installed_cite_in_a_subprocess(tmp_path, seed_index):
                        capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert v.returncode == 0, v.stderr
     assert "1 of 1 quote(s) match their sources" in v.stderr
+
+
+# ---------------------------------------------------------------------------- awkward files
+
+def _one_file_library(tmp_path, name: str, text: str) -> tuple[Library, str]:
+    corpus = tmp_path / "c"
+    corpus.mkdir(exist_ok=True)
+    (corpus / name).write_text(text, encoding="utf-8", newline="")
+    return Library(tmp_path / "ix", [corpus]), text
+
+
+def test_decomposed_accents_are_quoted_whole(tmp_path):
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Informe\n\nDespués, el fiscal investigó la denuncia de tortura en Perú.\n")
+    lib, raw = _one_file_library(tmp_path, "nfd.txt", text)
+    for query in ("fiscal", "Perú"):
+        q = lib.quotes(query, limit=1)[0]
+        assert not q.cut_start and not q.cut_end
+        assert q.text == raw[q.start:q.end] and q.text.startswith("Despue")
+        assert unicodedata.normalize("NFC", q.text) == "Después, el fiscal investigó la denuncia de tortura en Perú."
+
+
+def test_form_feeds_fold_and_verify(tmp_path):
+    from click.testing import CliRunner
+
+    from perucases.cli import cli
+
+    text = "Report\n\nThe killings were committed by the Colina\n\fgroup in November 1991, witnesses said.\n"
+    lib, raw = _one_file_library(tmp_path, "ff.txt", text)
+    q = lib.quotes("Colina", limit=1)[0]
+    assert q.text == "The killings were committed by the Colina group in November 1991, witnesses said."
+    assert fold(raw[q.start:q.end]) == q.text
+    runner = CliRunner()
+    md = runner.invoke(cli, ["cite", "Colina", "--format", "md", "--index", str(tmp_path / "ix")])
+    notes = tmp_path / "n.md"
+    notes.write_text(md.stdout, encoding="utf-8")
+    r = runner.invoke(cli, ["cite", "--verify", str(notes), "--format", "json", "--index", str(tmp_path / "ix")])
+    assert r.exit_code == 0 and json.loads(r.stdout)[0]["status"] == "ok"
+
+
+def test_ids_with_spaces_round_trip_and_make_valid_keys(tmp_path):
+    import bibtexparser
+    from click.testing import CliRunner
+
+    from perucases.cli import cli
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "informe final (2003).txt").write_text("Informe final\n\nThe Colina group killed students.\n",
+                                                      encoding="utf-8")
+    (corpus / "informe preliminar.txt").write_text("Informe preliminar\n\nA draft about the army.\n",
+                                                   encoding="utf-8")
+    runner = CliRunner()
+    ix = str(tmp_path / "ix")
+    assert runner.invoke(cli, ["index", str(corpus), "--index", ix]).exit_code == 0
+    md = runner.invoke(cli, ["cite", "Colina", "--format", "md", "--index", ix]).stdout
+    assert "id=informe%20final%20(2003)" in md
+    notes = tmp_path / "n.md"
+    notes.write_text(md, encoding="utf-8")
+    r = runner.invoke(cli, ["cite", "--verify", str(notes), "--format", "json", "--index", ix])
+    assert r.exit_code == 0 and [c["id"] for c in json.loads(r.stdout)] == ["informe final (2003)"]
+    bib = runner.invoke(cli, ["cite", "--all", "--style", "bibtex", "--index", ix]).stdout
+    parsed = bibtexparser.parse_string(bib)
+    assert not parsed.failed_blocks
+    assert sorted(e.key for e in parsed.entries) == ["informe_final__2003_", "informe_preliminar"]
+    assert len(_pandoc_read(bib, "bibtex")) == 2
+
+
+def test_a_document_without_publisher_or_date_still_has_a_reference(tmp_path):
+    lib, _ = _one_file_library(tmp_path, "nota.txt", "Nota sobre Ayacucho\n\nUn texto breve sobre la tortura.\n")
+    for style in ("chicago", "apa", "mla", "harvard"):
+        entry = refs(lib, style)["nota"]
+        assert "nota sobre ayacucho" in entry.lower(), (style, entry)  # language unknown: styles may recase
+    assert "n.d." in refs(lib, "apa")["nota"]
+
+
+def test_an_unknown_style_is_a_usage_error_even_without_matches(run):
+    r = run("cite", "zzzzqqq", "--style", "no-such-style")
+    assert r.exit_code == 2 and "unknown style" in r.stderr
+
+
+def test_organisation_authors_in_the_catalog_stay_whole(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "cvr.txt").write_text("Informe final\n\nLa violencia en Ayacucho.\n", encoding="utf-8")
+    (corpus / "catalog.toml").write_text(
+        '[documents.cvr]\nauthor = "Comisión de la Verdad y Reconciliación"\ndate = "2003-08-28"\n', encoding="utf-8")
+    lib = Library(tmp_path / "ix", [corpus])
+    assert refs(lib, "apa")["cvr"].startswith("Comisión de la Verdad y Reconciliación. (2003")
+    assert person("Carlos Iván Degregori") == {"family": "Degregori", "given": "Carlos Iván"}
+    assert person("María del Pilar García") == {"family": "García", "given": "María del Pilar"}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers import REPO, SEED_IDS
 
-DOCS_FIELDS = ["id", "title", "publisher", "date", "date_source", "language", "url", "path", "words", "paragraphs", "authors"]
+DOCS_FIELDS = ["id", "title", "publisher", "date", "date_source", "language", "url", "path", "words", "paragraphs", "authors", "duplicates"]
 SEARCH_FIELDS = ["rank", "id", "title", "publisher", "date", "score", "paragraph", "snippet", "entities", "page"]
 
 

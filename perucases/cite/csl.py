@@ -91,8 +91,17 @@ def person(name: str) -> dict:
     if len(words) == 1:
         return {"literal": name}
     k = 1
-    while k < len(words) - 1 and _fold(words[k]) in _given_names() and words[k].lower() not in _PARTICLES:
-        k += 1
+    while k < len(words) - 1:
+        w = words[k].lower()
+        if _fold(w) in _given_names():
+            k += 1
+        elif w in _PARTICLES and k + 1 < len(words) - 1 and _fold(words[k + 1]) in _given_names():
+            k += 2  # "María del Pilar García": a particle before a given name is part of the given names
+        elif w in _PARTICLES and k + 2 < len(words) - 1 and words[k + 1].lower() in _PARTICLES \
+                and _fold(words[k + 2]) in _given_names():
+            k += 3  # "María de los Ángeles Pérez"
+        else:
+            break
     return {"family": " ".join(words[k:]), "given": " ".join(words[:k])}
 
 
@@ -108,6 +117,12 @@ def date_parts(iso: str | None) -> list[int] | None:
     return [int(p) for p in m.groups() if p]
 
 
+def citation_key(doc_id: str) -> str:
+    """A key that BibTeX, Pandoc and Zotero accept: the id with anything else made '_'."""
+    key = re.sub(r"[^A-Za-z0-9_:./-]", "_", doc_id)
+    return key if key[:1].isalnum() or key[:1] == "_" else "_" + key
+
+
 def csl_item(doc_id: str, meta: dict) -> dict:
     """The CSL-JSON item of one document, from what the index knows and nothing else.
 
@@ -119,7 +134,7 @@ def csl_item(doc_id: str, meta: dict) -> dict:
         # No doctype: a web page when its address is known, else a report (Chicago leaves an
         # untyped "document" with no publisher out of its bibliography altogether).
         csl_type = "webpage" if meta.get("url") else "report"
-    item: dict = {"id": doc_id, "citation-key": doc_id, "type": csl_type}
+    item: dict = {"id": doc_id, "citation-key": citation_key(doc_id), "type": csl_type}
     if meta.get("title"):
         item["title"] = meta["title"]
     authors = [person(a) for a in meta.get("authors") or []]
@@ -220,7 +235,7 @@ def pandoc() -> str:
 
 
 def format_references(items: list[dict], style: str, cites: list[Cite] | None = None,
-                      markup: str = "plain", locale: str | None = None) -> Formatted:
+                      markup: str = "plain", locale: str | None = None, retyped: bool = False) -> Formatted:
     """Format the bibliography of ITEMS and each of CITES in STYLE; MARKUP is plain or markdown."""
     path = style_path(style)
     cites = cites or []
@@ -256,6 +271,12 @@ def format_references(items: list[dict], style: str, cites: list[Cite] | None = 
     entries: list[tuple[str, str]] = []
     for block in out["blocks"]:
         _collect(block, markup, citations, entries)
+    empty = {i for i, e in entries if not e}
+    if empty and not retyped:
+        # Some styles leave an item out of the bibliography when it has too little to show
+        # (Chicago: an untyped document with no publisher); type those as reports instead.
+        again = [dict(it, type="report") if it["id"] in empty else it for it in items]
+        return format_references(again, style, cites, markup, locale, retyped=True)
     return Formatted(entries, citations, dict(entries), style_title(path), is_note_style(path))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from perucases.cite.csl import doctype
+from perucases.cite.csl import citation_key, doctype
 
 _BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
                 "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -61,7 +61,7 @@ def bibtex_entry(item: dict, kind_name: str | None = None) -> str:
     if item.get("note"):
         fields.append(("note", _bib_escape(item["note"])))
     body = ",\n".join(f"  {k} = {v}" if k == "month" else f"  {k} = {{{v}}}" for k, v in fields)
-    return f"@{entry_type}{{{item['id']},\n{body}\n}}\n"
+    return f"@{entry_type}{{{citation_key(item['id'])},\n{body}\n}}\n"
 
 
 def bibtex(items: list[dict], kinds: dict[str, str | None] | None = None) -> str:

@@ -13,6 +13,7 @@ ellipsis; `start:end` always covers exactly the quoted characters.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
@@ -21,12 +22,23 @@ from perucases.ingest.sentences import clause_span, sentence_spans
 
 LONG_QUOTE = 400  # characters: a longer sentence is cut to the clauses that hold the matches
 ELLIPSIS = "\u2026"
-_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)[ \t\r\n\u2028\u2029]*")
+# Line and page breaks: what str.splitlines() breaks at.
+_BREAKS = "\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029"
+_BREAK = re.compile(f"[ \\t]*[{_BREAKS}][ \\t{_BREAKS}]*")
 
 
 def fold(text: str) -> str:
-    """Hard line breaks (and the spaces around them) -> one space; nothing else changes."""
+    """Hard line and page breaks (and the spaces around them) -> one space; nothing else changes."""
     return _BREAK.sub(" ", text)
+
+
+def original_span(omap: OffsetMap, original: str, a: int, b: int) -> tuple[int, int]:
+    """Cleaned [a, b) -> original [start, end), with any combining marks after the last
+    character (an accent written as a separate mark: e + \u0301) kept with it."""
+    start, end = omap.span(a, b)
+    while end < len(original) and unicodedata.combining(original[end]):
+        end += 1
+    return start, end
 
 
 @dataclass
@@ -139,7 +151,8 @@ def clean_pieces(omap: OffsetMap, original: str, a: int, b: int) -> list[tuple[i
         if not (a < c1 < b):
             continue
         expected = orig[k] + (c1 - c0)
-        if orig[k + 1] > expected and normalize_text(original[expected:orig[k + 1]]).strip():
+        skipped = normalize_text(original[expected:orig[k + 1]]) if orig[k + 1] > expected else ""
+        if "".join(ch for ch in skipped if not unicodedata.combining(ch)).strip():
             cuts.append(c1)
     cuts.append(b)
     return [(x, y) for x, y in zip(cuts, cuts[1:]) if y > x]
@@ -179,7 +192,7 @@ def quotes_in_paragraph(doc_id: str, n: int, text: str, omap: OffsetMap, origina
             ca, cb = _trim(text, ca, cb)
             cut_a, cut_b = cut_a or ca > qa, cut_b or cb < qb
             qa, qb = ca, cb
-        start, end = omap.span(qa, qb)
+        start, end = original_span(omap, original, qa, qb)
         out.append(Quote(doc_id, n, lo_i + 1, hi_i - lo_i + 1, start, end, fold(original[start:end]),
                          cut_a, cut_b, round(score, 3), terms=matched))
     return out

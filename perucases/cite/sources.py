@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from perucases.cite.quotes import fold
+from perucases.cite.quotes import fold, original_span
 from perucases.dates import parse_partial_date
 from perucases.ingest.normalize import OffsetMap
 from perucases.ingest.sentences import sentence_spans
@@ -68,8 +68,8 @@ def cited_works(doc_id: str, paragraphs, original: str, entity_types: dict[str, 
             """A work at text[lo:hi]; its sentence (the whole paragraph when WHOLE) is quoted."""
             k = next((i for i, (a, b) in enumerate(spans) if a <= lo < b), 0)
             a, b = (0, len(text)) if whole or not spans else spans[k]
-            start, end = omap.span(a, b)
-            w0, w1 = omap.span(lo, hi)
+            start, end = original_span(omap, original, a, b)
+            w0, w1 = original_span(omap, original, lo, hi)
             out.append(CitedWork(doc_id, n, k + 1, kind, fold(original[w0:w1]).strip(), publisher, date, start, end,
                                  fold(original[start:end])))
 

@@ -20,10 +20,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from urllib.parse import quote, unquote
+
 from perucases.cite.quotes import ELLIPSIS, fold
 
 MARKER = re.compile(r"<!--\s*perucases-quote\s+(.*?)\s*-->")
 _ATTR = re.compile(r"(\w+)=(\S+)")
+_ID_SAFE = "/_-.()+,:@"
 _UNESCAPE = re.compile(r"\\([\\`*_\[\]<>#])")
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]<>])")
 
@@ -34,9 +37,14 @@ def md_escape(text: str) -> str:
     return "\\" + out if out[:1] == "#" else out
 
 
+def quote_id(doc_id: str) -> str:
+    """A document id as one token of a marker (ids are paths: they may hold spaces)."""
+    return quote(doc_id, safe=_ID_SAFE)
+
+
 def marker(q) -> str:
     cut = "both" if q.cut_start and q.cut_end else "start" if q.cut_start else "end" if q.cut_end else "none"
-    return (f"<!-- perucases-quote id={q.id} para={q.paragraph} sentence={q.sentence} start={q.start} "
+    return (f"<!-- perucases-quote id={quote_id(q.id)} para={q.paragraph} sentence={q.sentence} start={q.start} "
             f"end={q.end} cut={cut} sha256={q.sha256} -->")
 
 
@@ -91,7 +99,7 @@ def current_text(path: str) -> tuple[str, str]:
 
 
 def verify(notes: str, lib) -> list[Check]:
-    lines = notes.splitlines()
+    lines = [ln.rstrip("\r") for ln in notes.split("\n")]  # a quote may hold a form feed: only \n ends a line
     docs = {}
     out = []
     for i, line in enumerate(lines):
@@ -99,7 +107,7 @@ def verify(notes: str, lib) -> list[Check]:
         if not m:
             continue
         attrs = dict(_ATTR.findall(m.group(1)))
-        doc_id = attrs.get("id", "")
+        doc_id = unquote(attrs.get("id", ""))
         quote = _quote_above(lines, i) or ""
         cut = attrs.get("cut", "none")
         text = quote
