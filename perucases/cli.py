@@ -466,7 +466,7 @@ def curate_ignore(names, gazetteer, index_dir) -> int:
 
 
 TIMELINE_COLUMNS = [Column(f) for f in ("date", "start", "end", "precision", "expression", "relative", "kind", "id",
-                                          "paragraph", "sentence", "entities", "sources")]
+                                          "paragraph", "sentence", "entities", "sources", "page")]
 
 
 CITE_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md", "text")

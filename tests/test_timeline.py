@@ -39,7 +39,7 @@ SEED_CHRONOLOGY = [
     ("2006-01-31", "002", None, "2006-01-31"),
 ]
 FIELDS = ["date", "start", "end", "precision", "expression", "relative", "kind", "id", "paragraph", "sentence",
-          "entities", "sources"]
+          "entities", "sources", "page"]
 
 
 def rows(run, *args):
