@@ -323,7 +323,9 @@ def classify(segments: list[Segment]) -> Cleaned:
         # A title stands alone: a line that goes on with more of the text is not one.
         goes_on = nxt is not None and nxt.block == segments[t].block and nxt.kind not in ("chrome", "tail") \
             and suffix is None
-        if _looks_like_title(title) and not goes_on:
+        # ... and a document's only line is its text, not a title over nothing.
+        alone = not any(s.kind not in ("chrome", "tail") for s in segments[t + 1:])
+        if _looks_like_title(title) and not goes_on and not alone:
             segments[t].kind = "title"
             result.title = title.strip()
             result.site_title_suffix = suffix.strip() if suffix else None

@@ -8,11 +8,13 @@ blank line between blocks; offsets and quotes refer to that text.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perucases.ingest.decode import SkipFile, decode
+from perucases.resources import data_lines
 
 if TYPE_CHECKING:
     from perucases.ingest.readers import Source
@@ -46,6 +48,15 @@ def date_precision(html: str, iso: str | None) -> str | None:
     return iso
 
 
+@functools.lru_cache(maxsize=None)
+def prune_xpath() -> list[str]:
+    """One XPath expression for the elements data/html_prune.txt names (one pass over the page)."""
+    low = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'"
+    tests = [f"contains(translate(@{attr}, {low}), '{w.strip().lower()}')"
+             for w in data_lines("html_prune.txt") for attr in ("class", "id")]
+    return [f"//*[{' or '.join(tests)}]"] if tests else []
+
+
 def read_html(path: Path, data: bytes) -> Source:
     from perucases.ingest.readers import Source
 
@@ -56,7 +67,7 @@ def read_html(path: Path, data: bytes) -> Source:
 
     try:
         doc = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
+            html, with_metadata=True, include_comments=False, prune_xpath=prune_xpath(), include_tables=True, include_images=False,
             deduplicate=False, date_extraction_params={"extensive_search": False, "original_date": True})
     except Exception as exc:  # a parser failure on one page must not stop the corpus
         raise SkipFile(f"HTML extraction failed: {type(exc).__name__}: {exc}") from None
