@@ -208,6 +208,8 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to use (default: one a core; 1 reads files in this process).")
 @click.option("-0", "--null", "null", is_flag=True, help="With -: paths on stdin are separated by NUL bytes (find -print0).")
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
 @click.option("--wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
@@ -215,7 +217,7 @@ def cli(debug: bool) -> None:
 @click.option("--gazetteer", "-g", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A gazetteer file of your own (repeatable); the index remembers it.")
 @index_option
-def index(paths: tuple[Path, ...], null: bool, rebuild: bool, wait: float, gazetteers, index_dir: Path | None) -> int:
+def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, wait: float, gazetteers, index_dir: Path | None) -> int:
     """Build or update the index of PATHS (folders or files: .txt .md .html .htm .pdf .docx).
 
     Without PATHS, updates the corpus the index was built from (the bundled seeds at first).
@@ -252,7 +254,7 @@ def index(paths: tuple[Path, ...], null: bool, rebuild: bool, wait: float, gazet
             raise PerucasesError(f"{p}: no such file or folder")
     with progress_bar() as progress:
         report = update(target, roots, rebuild=rebuild, wait=wait, warn=lambda m: message(m, warning="skipped" in m),
-                        progress=progress, gazetteers=list(gazetteers) or None)
+                        progress=progress, gazetteers=list(gazetteers) or None, procs=jobs)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     skipped += f", {report.duplicates} duplicate file(s) recorded" if report.duplicates else ""
     message(f"{report.documents} document(s) in {target}: {report.added} added, {report.changed} changed, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -244,6 +245,9 @@ class Library:
         from whoosh import index as windex
 
         try:
+            from perucases.index.patches import apply
+
+            apply()
             self._ix = windex.open_dir(str(self.index_dir), indexname=manifest.indexname)
         except Exception as exc:  # a damaged index: say so in one line
             raise PerucasesError(f"cannot open the index at {self.index_dir}: {exc}; run: perucases index --rebuild") from None
@@ -299,6 +303,19 @@ class Library:
         self.ensure()
         return self._ix
 
+    @contextmanager
+    def searcher(self):
+        """One searcher, kept open across calls (opening one reads the segment's files again)."""
+        ix = self.ix
+        if getattr(self, "_searcher", None) is None or self._searcher_ix is not ix:
+            self._searcher, self._searcher_ix = ix.searcher(), ix
+        yield self._searcher
+
+    def close(self) -> None:
+        if getattr(self, "_searcher", None) is not None:
+            self._searcher.close()
+            self._searcher = None
+
     # -- documents
 
     def _doc_records(self, searcher, query=None):
@@ -327,7 +344,7 @@ class Library:
         from whoosh import query as Q
 
         fq = (filters or Filters()).queries()
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             rows = [self._info(st) for st in self._doc_records(s, Q.And(fq) if fq else None)]
         dups = self._duplicates()
         for r in rows:
@@ -335,12 +352,12 @@ class Library:
         return sorted(rows, key=lambda d: d.id)
 
     def ids(self) -> list[str]:
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             return sorted({t.decode("utf-8") for t in s.lexicon("id")})
 
     def _live(self, ids: list[str]) -> list[str]:
         """The ids that are documents now (the id lexicon keeps removed ones until a merge)."""
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             return [i for i in ids if s.document_number(key=i) is not None]
 
     def resolve(self, prefix: str) -> str:
@@ -363,7 +380,7 @@ class Library:
         from whoosh import query as Q
 
         doc_id = self.resolve(doc_id)
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             stored = s.document(key=doc_id)
             src = s.document(key=f"{doc_id}\x00src")["src"]
             texts = {}
@@ -390,7 +407,7 @@ class Library:
         from perucases.entity_query import entity_table
 
         if getattr(self, "_entity_table", None) is None:
-            with self.ix.searcher() as s:
+            with self.searcher() as s:
                 self._entity_table = entity_table(s)
         return self._entity_table
 
@@ -412,7 +429,7 @@ class Library:
         from perucases.entity_query import entity_detail
 
         key = self.resolve_entity(name)
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             detail = entity_detail(s, self.entity_table(), key, top)
         detail.events = [{"date": e.date, "id": e.id, "paragraph": e.paragraph, "sentence": e.sentence}
                          for e in self.timeline(entity=key)]
@@ -423,7 +440,7 @@ class Library:
         from perucases.entity_query import pairs
 
         keep = {r.key for r in self.entities(etype, None, min_mentions)}
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             return pairs(s, self.entity_table(), keep)
 
     def write_graph(self, path, etype: str | None = None, min_mentions: int = 1) -> tuple[int, int]:
@@ -445,7 +462,7 @@ class Library:
         filters = filters or Filters()
         ent_key = self.resolve_entity(entity) if entity else None
         doc_id = self.resolve(doc) if doc else None
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             return timeline(s, self.entity_table(), filters.date_from, filters.date_to, ent_key, doc_id, grep,
                             precision, sort)
 
@@ -480,7 +497,7 @@ class Library:
         ent_q = [Q.Term("entities", ent_key)] if ent_key else []
         doc_q = [Q.Term("id", self.resolve(doc))] if doc else []
         out = []
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             docs = s.search(Q.And([Q.Term("kind", "doc"), q, *filters.queries(), *ent_q, *doc_q]),
                             limit=max(50, limit * 5))
             doc_score = {h["id"]: h.score for h in docs}
@@ -551,7 +568,7 @@ class Library:
         if fmt == "csl-json":
             return ex.csl_json(items)
         wanted = {it["id"] for it in items}
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             kinds = {st["id"]: st["meta"].get("doctype") for st in self._doc_records(s) if st["id"] in wanted}
         return {"bibtex": ex.bibtex, "ris": ex.ris}[fmt](items, kinds)
 
@@ -560,7 +577,7 @@ class Library:
         from perucases.cite.csl import csl_item
 
         wanted = {self.resolve(i) for i in ids} if ids is not None else None
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             items = [csl_item(st["id"], st["meta"]) for st in self._doc_records(s)
                      if wanted is None or st["id"] in wanted]
         return sorted(items, key=lambda it: it["id"])
@@ -580,7 +597,7 @@ class Library:
 
         doc_id = self.resolve(doc)
         types = {k: e.type for k, e in self.entity_table().items()}
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             src = s.document(key=f"{doc_id}\x00src")["src"]
             paras = {}
             for docnum in s.docs_for_query(Q.And([Q.Term("kind", "para"), Q.Term("id", doc_id)])):
@@ -629,15 +646,16 @@ class Library:
         if explain and ent_key:
             notes.append(f"filter: names the entity {self.entity_table()[ent_key].name!r}")
         full = Q.And([Q.Term("kind", "doc"), q, *filters.queries(), *ent_q])
-        with self.ix.searcher() as s:
+        with self.searcher() as s:
             results = s.search(full, limit=limit)
             total = results.estimated_length()
             scored = [(round(h.score, 4), h["id"], h.docnum) for h in results]
             scored.sort(key=lambda t: (-t[0], t[1]))
             hits = []
+            best = self._best_paragraphs(s, q, [d for _, d, _ in scored], ent_q)
             for rank, (score, doc_id, docnum) in enumerate(scored, 1):
                 meta = s.stored_fields(docnum)["meta"]
-                para, snippet, keys, page = self._best_paragraph(s, q, doc_id, ent_q)
+                para, snippet, keys, page = best[doc_id]
                 names = [meta["entities"][k][0] for k in keys if k in meta.get("entities", {})]
                 hits.append(SearchHit(rank, doc_id, meta.get("title"), meta.get("publisher"), meta.get("date"),
                                       round(score, 3), para, snippet, names, page))
@@ -646,30 +664,49 @@ class Library:
             notes.append(f"{total} matching document(s)")
         return SearchResults(text, hits, total, suggestions, notes)
 
-    def _best_paragraph(self, s, q, doc_id: str, ent_q: list) -> tuple[int, str, list[str], int | None]:
+    def _best_paragraphs(self, s, q, doc_ids: list[str], ent_q: list) -> dict:
+        """doc id -> (paragraph, snippet, entity keys, page) of its best matching paragraph (one
+        that also names the entity, when there is one), in one search over all DOC_IDS."""
         from whoosh import highlight
         from whoosh import query as Q
 
+        out: dict = {}
         leaves = _body_leaves(q)
-        base = [Q.Term("kind", "para"), Q.Term("id", doc_id)]
-        if leaves:
-            want = Q.And([*base, Q.Or(leaves), *ent_q])
-            if ent_q and s.search(want, limit=1).is_empty():
-                want = Q.And([*base, Q.Or(leaves)])
-            r = s.search(want, limit=1, terms=True)
-            r.fragmenter = highlight.SentenceFragmenter(maxchars=320)
-            r.formatter = _Marker()
-            for hit in r:
+        if leaves and doc_ids:
+            ids = Q.Or([Q.Term("id", d) for d in doc_ids])
+            chosen: dict = {}
+            for extra in ([ent_q, []] if ent_q else [[]]):
+                left = [d for d in doc_ids if d not in chosen]
+                if not left:
+                    break
+                want = Q.And([Q.Term("kind", "para"), Q.Or([Q.Term("id", d) for d in left]) if extra else ids,
+                              Q.Or(leaves), *extra])
+                r = s.search(want, limit=None, terms=True)
+                r.fragmenter = highlight.SentenceFragmenter(maxchars=320)
+                r.formatter = _Marker()
+                for hit in r:  # best first: the first hit of each document is its best paragraph
+                    if hit["id"] not in chosen:
+                        chosen[hit["id"]] = hit
+            for doc_id, hit in chosen.items():
                 field = "body" if "body" in hit else "body_es"
                 snippet = hit.highlights(field, top=2) or _shorten(hit[field])
-                return hit["para"], snippet, _para_entities(hit), hit.get("page")
-        # The match was in the title or metadata only: show the document's first paragraph.
-        first = min((s.stored_fields(n) for n in s.docs_for_query(Q.And([*base, *ent_q]) if ent_q else Q.And(base))),
-                    key=lambda st: st["para"], default=None)
-        if first is None:
-            return 1, "", [], None
-        return (first["para"], _shorten(first.get("body") or first.get("body_es") or ""), _para_entities(first),
-                first.get("page"))
+                out[doc_id] = (hit["para"], snippet, _para_entities(hit), hit.get("page"))
+        for doc_id in doc_ids:
+            if doc_id in out:
+                continue
+            # The match was in the title or metadata only: show the document's first paragraph.
+            base = Q.And([Q.Term("kind", "para"), Q.Term("id", doc_id), *ent_q])
+            first = min((s.stored_fields(n) for n in s.docs_for_query(base)), key=lambda st: st["para"], default=None)
+            if first is None and ent_q:
+                base = Q.And([Q.Term("kind", "para"), Q.Term("id", doc_id)])
+                first = min((s.stored_fields(n) for n in s.docs_for_query(base)), key=lambda st: st["para"],
+                            default=None)
+            if first is None:
+                out[doc_id] = (1, "", [], None)
+            else:
+                out[doc_id] = (first["para"], _shorten(first.get("body") or first.get("body_es") or ""),
+                               _para_entities(first), first.get("page"))
+        return out
 
 
 def _para_entities(stored) -> list[str]:

@@ -191,12 +191,14 @@ def update(
     wait: float = 60.0,
     warn: Warn = lambda m: None,
     progress=None,
-    procs: int = 1,
+    procs: int | None = None,
     gazetteers: list[Path] | None = None,
 ) -> Report:
     """Bring the index in line with the corpus (ROOTS, or the corpus the manifest records).
 
-    GAZETTEERS are extra user gazetteer files (--gazetteer); the index remembers them."""
+    GAZETTEERS are extra user gazetteer files (--gazetteer); the index remembers them. PROCS is
+    how many processes to use (None: one a core; files are read and extracted by PROCS - 1
+    worker processes while this one writes the index)."""
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = hold_lock(index_dir, wait, warn)
@@ -258,35 +260,41 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
                  and (touched is None or base.files[str(cf.path)].id in touched)]
         plan.change += again
         warn(f"the gazetteer changed: extracting the entities of {len(again)} document(s) again")
-    docs = _ingest(plan, base, report, warn, progress, gaz)
+    todo = plan.add + plan.change
     changed_keys = {str(cf.path) for cf in plan.change}
-    if full or plan.needs_writer or docs:
+    workers = workers_for(len(todo)) if procs is None else max(0, procs - 1) if len(todo) >= POOL_MIN_FILES else 0
+    docs = _ingest(plan, base, report, warn, progress, gaz, workers)
+    written: list[tuple[str, FileRecord]] = []  # what was indexed, for the manifest
+    if full or plan.needs_writer or todo:
         from whoosh import index as windex  # only when there is something to write
+
+        from perucases.index.patches import apply
+
+        apply()
     if full:
         name = _next_name(index_dir)
         from perucases.index.schema import make_schema
 
         _remove(_leftovers(index_dir, keep=manifest.indexname if manifest else ""))
         ix = windex.create_in(str(index_dir), make_schema(), indexname=name)
-        _write(ix, docs, removes=[], procs=procs, fresh=True)
+        _write(ix, docs, [], written)
         base.indexname = name
-        base.files = {k: r for k, r in base.files.items() if r.duplicate_of}  # recorded by _ingest
-    elif plan.needs_writer or docs:
+    elif plan.needs_writer or todo:
         ix = windex.open_dir(str(index_dir), indexname=base.indexname)
         removes = {doc_id for _, doc_id in plan.remove}
         removes |= {base.files[k].id for k in changed_keys if k in base.files}
-        _write(ix, docs, removes=removes, procs=1, fresh=False)
+        _write(ix, docs, removes, written)
     else:
         ix = None
     for key, _ in plan.remove:
         base.files.pop(key, None)
         base.skipped.pop(key, None)
-    for doc, chash in docs:
-        base.files[doc.path] = FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, chash)
+    for key, rec in written:
+        base.files[key] = rec
     if ix is not None:
         base.generation = ix.latest_generation()
-    report.added = sum(1 for d, _ in docs if str(d.path) not in changed_keys)
-    report.changed = sum(1 for d, _ in docs if str(d.path) in changed_keys)
+    report.added = sum(1 for k, _ in written if k not in changed_keys)
+    report.changed = sum(1 for k, _ in written if k in changed_keys)
     report.removed = len({doc_id for _, doc_id in plan.remove})
     report.documents = sum(1 for r in base.files.values() if not r.duplicate_of)
     report.duplicates = sum(1 for r in base.files.values() if r.duplicate_of)
@@ -334,59 +342,108 @@ def _touched(index_dir: Path, manifest: Manifest, gaz) -> set[str] | None:
     return ids
 
 
-def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, gaz) -> list[tuple[Document, str]]:
-    """Read and clean the new and changed files; skip bad ones with a warning naming them.
+POOL_MIN_FILES = 200  # fewer files are read in this process: a pool costs more than it saves
 
-    Returns (document, hash of its catalog entry) pairs. A skipped file is remembered in the
-    manifest so that later runs stay quiet about it until it changes; one that was indexed before
-    is removed from the index."""
+
+def _read_one(cf, entry: dict | None, gaz) -> Document | str:
+    """Read, clean and extract one file: the Document, or why it was skipped."""
+    try:
+        doc = ingest_file(cf, {cf.id: entry} if entry else None)
+    except SkipFile as exc:
+        return str(exc)
+    doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
+    doc.events = _events(doc)
+    return doc
+
+
+_WORKER_GAZ = None
+
+
+def _worker_init(gazetteer_paths: tuple[str, ...]) -> None:
+    global _WORKER_GAZ
+    from perucases.extract.gazetteer import load_gazetteer
+
+    _WORKER_GAZ = load_gazetteer(tuple(Path(p) for p in gazetteer_paths))
+
+
+def _worker_read(job) -> Document | str:
+    cf, entry = job
+    return _read_one(cf, entry, _WORKER_GAZ)
+
+
+def workers_for(n_files: int) -> int:
+    """Extraction processes for N_FILES: none for small batches, else one a core but one
+    (the main process writes the index meanwhile), at least one."""
+    if n_files < POOL_MIN_FILES:
+        return 0
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], workers: int):
+    """(CorpusFile, Document or skip reason), in the order of TODO, read by a process pool
+    when WORKERS > 0 (the order is kept, so duplicates resolve the same way)."""
+    jobs = [(cf, plan.catalog(cf.root).get(cf.id) or plan.catalog(cf.root).get(cf.path.name)) for cf in todo]
+    if workers <= 0:
+        for cf, entry in jobs:
+            yield cf, _read_one(cf, entry, gaz)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("spawn" if os.name == "nt" else "fork")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
+                             initargs=(gazetteer_paths,)) as pool:
+        for (cf, _), result in zip(jobs, pool.map(_worker_read, jobs, chunksize=16)):
+            yield cf, result
+
+
+def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, gaz,
+            workers: int = 0):
+    """Read and clean the new and changed files, yielding (document, hash of its catalog entry);
+    skip bad ones with a warning naming them.
+
+    A skipped file is remembered in the manifest so that later runs stay quiet about it until it
+    changes; one that was indexed before is removed from the index. A file with the same content
+    as a document already indexed is recorded as its duplicate, not indexed again."""
     todo = plan.add + plan.change
-    docs: list[tuple[Document, str]] = []
+    task = progress.add_task("indexing", total=len(todo)) if progress is not None and todo else None
     # Content already in the index (and staying): sha256 -> document id, for duplicates.
     redo = {str(cf.path) for cf in todo} | {k for k, _ in plan.remove}
     by_sha = {r.sha256: r.id for k, r in base.files.items() if not r.duplicate_of and k not in redo}
-    task = progress.add_task("indexing", total=len(todo)) if progress is not None and todo else None
-    for cf in todo:
+    gazetteer_paths = tuple(str(f) for f in base.gazetteer_files if Path(f).is_file())
+    for cf, result in _results(plan, todo, gaz, gazetteer_paths, workers):
         key = str(cf.path)
-        try:
-            doc = ingest_file(cf, plan.catalog(cf.root))
-        except SkipFile as exc:
-            report.skipped.append((key, str(exc)))
-            warn(f"{cf.path}: skipped: {exc}")
+        if task is not None:
+            progress.advance(task)
+        if isinstance(result, str):
+            report.skipped.append((key, result))
+            warn(f"{cf.path}: skipped: {result}")
             try:
                 st = cf.path.stat()
-                base.skipped[key] = f"{st.st_size}:{st.st_mtime_ns}:{exc}"
+                base.skipped[key] = f"{st.st_size}:{st.st_mtime_ns}:{result}"
             except OSError:
                 pass
             if key in base.files:
                 plan.remove.append((key, base.files[key].id))
-        else:
-            twin = by_sha.get(doc.sha256)
-            if twin is not None and twin != doc.id:
-                warn(f"{cf.path}: same content as {twin}: recorded as a duplicate, not indexed again")
-                base.files[key] = FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, plan.catalog_hash(cf), twin)
-                base.skipped.pop(key, None)
-                report.duplicates += 1
-                if task is not None:
-                    progress.advance(task)
-                continue
-            by_sha[doc.sha256] = doc.id
-            for w in doc.warnings:
-                warn(f"{cf.path}: {w}")
-            doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
-            doc.events = _events(doc)
-            docs.append((doc, plan.catalog_hash(cf)))
+            continue
+        doc = result
+        twin = by_sha.get(doc.sha256)
+        if twin is not None and twin != doc.id:
+            warn(f"{cf.path}: same content as {twin}: recorded as a duplicate, not indexed again")
+            base.files[key] = FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, plan.catalog_hash(cf), twin)
             base.skipped.pop(key, None)
-        if task is not None:
-            progress.advance(task)
-    return docs
+            continue
+        by_sha[doc.sha256] = doc.id
+        for w in doc.warnings:
+            warn(f"{cf.path}: {w}")
+        base.skipped.pop(key, None)
+        yield doc, plan.catalog_hash(cf)
 
 
-def _write(ix, docs: list[tuple[Document, str]], removes, procs: int, fresh: bool) -> None:
-    kwargs = {}
-    if fresh and procs > 1 and len(docs) >= 500:
-        kwargs = {"procs": procs, "multisegment": True}
-    with ix.writer(**kwargs) as w:
+def _write(ix, docs, removes, written: list) -> None:
+    """Delete REMOVES, then add the records of each (document, catalog hash) DOCS yields, in one
+    commit; each document written goes into WRITTEN as (path, FileRecord)."""
+    with ix.writer() as w:
         for doc_id in removes:
             w.delete_by_term("id", doc_id)
         for doc, chash in docs:
@@ -394,3 +451,4 @@ def _write(ix, docs: list[tuple[Document, str]], removes, procs: int, fresh: boo
                 if rec["kind"] == "doc":
                     rec["meta"]["catalog"] = chash
                 w.add_document(**rec)
+            written.append((doc.path, FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, chash)))
