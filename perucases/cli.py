@@ -216,8 +216,15 @@ def cli(debug: bool) -> None:
               help="Seconds to wait for another perucases process that is updating the index.")
 @click.option("--gazetteer", "-g", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A gazetteer file of your own (repeatable); the index remembers it.")
+@click.option("--max-file-size", "max_file_size", default=None, metavar="SIZE",
+              help="Skip files larger than this (100M, 500K, 2G; default 100M); the index remembers it.")
+@click.option("--follow-links", "follow_links", is_flag=True, default=None,
+              help="Follow symbolic links that lead out of the corpus folder (not followed by default).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Check the index against its manifest and corpus, write nothing; exit 1 on damage.")
 @index_option
-def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, wait: float, gazetteers, index_dir: Path | None) -> int:
+def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, wait: float, gazetteers,
+          max_file_size: str | None, follow_links: bool | None, check_only: bool, index_dir: Path | None) -> int:
     """Build or update the index of PATHS (folders or files: .txt .md .html .htm .pdf .docx).
 
     Without PATHS, updates the corpus the index was built from (the bundled seeds at first).
@@ -234,6 +241,16 @@ def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, 
     from perucases.index.manifest import Manifest
 
     target = index_dir or default_index_dir()
+    if check_only:
+        return _check(target, bool(paths or rebuild))
+    limit = None
+    if max_file_size is not None:
+        from perucases.ingest.document import parse_size
+
+        try:
+            limit = parse_size(max_file_size)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--max-file-size") from None
     if any(str(p) == "-" for p in paths):
         listed = _read_paths(null)
         manifest = Manifest.load(target)
@@ -254,7 +271,8 @@ def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, 
             raise PerucasesError(f"{p}: no such file or folder")
     with progress_bar() as progress:
         report = update(target, roots, rebuild=rebuild, wait=wait, warn=lambda m: message(m, warning="skipped" in m),
-                        progress=progress, gazetteers=list(gazetteers) or None, procs=jobs)
+                        progress=progress, gazetteers=list(gazetteers) or None, procs=jobs,
+                        max_file_size=limit, follow_links=follow_links)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     skipped += f", {report.duplicates} duplicate file(s) recorded" if report.duplicates else ""
     message(f"{report.documents} document(s) in {target}: {report.added} added, {report.changed} changed, "
@@ -650,6 +668,26 @@ def parse_paragraphs(spec: str) -> list[tuple[int, int | None]]:
             raise PerucasesError(f"--paragraphs {spec!r}: paragraphs count from 1, N-M needs N <= M")
         out.append((lo, hi))
     return out
+
+
+def _check(target: Path, extra: bool) -> int:
+    from perucases.index.check import check
+
+    if extra:
+        raise click.UsageError("--check takes no PATHS and no --rebuild: it only reads")
+    rep = check(target)
+    for line in rep.damage:
+        message(f"damage: {line}", warning=True)
+    for line in rep.stale[:50]:
+        message(f"stale: {line}")
+    if len(rep.stale) > 50:
+        message(f"stale: ... and {len(rep.stale) - 50} more")
+    if rep.damage:
+        message(f"the index at {target} is damaged: repair it with perucases index --rebuild --index {target}")
+        return 1
+    message(f"the index at {target} is sound: {rep.documents} document(s)"
+            + (f"; {len(rep.stale)} change(s) to pick up with perucases index" if rep.stale else ""))
+    return 0
 
 
 def _read_paths(null: bool) -> list[Path]:

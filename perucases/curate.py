@@ -86,9 +86,13 @@ def _merge_into(entries: list[Entry], new: Entry) -> list[Entry]:
 
 def apply_change(lib, gazetteer: Path | None, change: tuple):
     """Write one curation to the user's gazetteer and re-extract; returns (file, summary)."""
+    from perucases.errors import check_text
     from perucases.index.build import update
     from perucases.index.manifest import Manifest
 
+    for value in change[1:]:
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            check_text(str(v), "a name")
     table = lib.entity_table()
     path, register = (Path(gazetteer), True) if gazetteer else default_path(lib)
     path = path.expanduser().resolve()

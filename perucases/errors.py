@@ -9,3 +9,10 @@ class PerucasesError(Exception):
 
 class IndexBusy(PerucasesError):
     """Another process holds the index's write lock for longer than we wait."""
+
+
+def check_text(value: str | None, what: str) -> None:
+    """Refuse text with lone surrogates: bytes from the command line that are not UTF-8 (Python
+    keeps them as surrogates), which no index, terminal or file can hold."""
+    if value and any("\ud800" <= c <= "\udfff" for c in value):
+        raise PerucasesError(f"{what} is not valid text: it holds bytes that are not UTF-8")

@@ -11,13 +11,14 @@ The command line (perucases.cli) is a thin layer over this module.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from perucases.errors import PerucasesError
+from perucases.errors import PerucasesError, check_text
 from perucases.index.location import bundled_seeds, default_index_dir
 from perucases.index.manifest import Manifest, make_plan
 
@@ -33,6 +34,8 @@ QUERY_FIELDS = {
     "id": "the document id (exact, or with a wildcard: id:003*)",
 }
 HL_START, HL_END = "\ue000", "\ue001"  # around matched words in snippets (never in cleaned text)
+# Query commands look for changed files themselves only up to this many files (see _staleness).
+AUTO_REFRESH_MAX_FILES = int(os.environ.get("PERUCASES_AUTO_REFRESH_MAX", "5000"))
 
 
 @dataclass
@@ -113,6 +116,8 @@ class Filters:
             raise PerucasesError(f"--from {f} is after --to {t}")
         if lang is not None and lang.lower() not in ("en", "es"):
             raise PerucasesError(f"--lang must be en or es, not {lang!r}")
+        check_text(publisher, "--publisher")
+        check_text(lang, "--lang")
         if publisher is not None and not publisher.strip():
             raise PerucasesError("--publisher needs a name")
         return cls(f, t, publisher, lang.lower() if lang else None)
@@ -156,6 +161,7 @@ class Filters:
 def parse_date_option(value: str | None, name: str) -> PartialDate | None:
     if value is None:
         return None
+    check_text(value, name)
     from perucases.dates import parse_partial_date
 
     d = parse_partial_date(value)
@@ -171,6 +177,7 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 def check_query(text: str) -> None:
     """Refuse what Whoosh would silently misread: unknown fields, unbalanced quotes, lone operators."""
+    check_text(text, "the query")
     if not text.strip():
         raise PerucasesError("empty query")
     if text.count('"') % 2:
@@ -272,7 +279,11 @@ class Library:
 
         if gazetteer_files(wanted, manifest.gazetteers) != manifest.gazetteer_files:
             return "the gazetteer changed", False
-        plan = make_plan(manifest, wanted, load_catalog)
+        if len(manifest.files) > AUTO_REFRESH_MAX_FILES:
+            # Walking a large corpus on every query costs seconds: large corpora are brought up
+            # to date by `perucases index` (or a cron job), as a search engine's are.
+            return None
+        plan = make_plan(manifest, wanted, load_catalog, follow_links=bool(manifest.options.get("follow_links")))
         if plan.needs_writer:
             return f"{len(plan.add)} new, {len(plan.change)} changed, {len(plan.remove)} removed file(s)", False
         if plan.stale:
@@ -362,6 +373,7 @@ class Library:
 
     def resolve(self, prefix: str) -> str:
         """A full id from an id or a unique prefix of one (`003` -> `003_ed39d894751b7a98`)."""
+        check_text(prefix, "the document id")
         prefix = prefix.strip()
         if not prefix:
             raise PerucasesError("empty document id")
@@ -404,11 +416,28 @@ class Library:
     # -- entities
 
     def entity_table(self):
+        """The corpus's entities merged across documents. Reading every document's entities takes
+        seconds on a large corpus, so the table is kept in the index folder, one file for each
+        commit of the index (written atomically; a file that cannot be read is made again)."""
+        import pickle
+
         from perucases.entity_query import entity_table
+        from perucases.index.manifest import write_atomic_bytes
 
         if getattr(self, "_entity_table", None) is None:
-            with self.searcher() as s:
-                self._entity_table = entity_table(s)
+            ix = self.ix
+            cache = self.index_dir / f".entities-{ix.indexname}-{ix.latest_generation()}.pickle"
+            try:
+                self._entity_table = pickle.loads(cache.read_bytes())
+            except Exception:  # missing, from another version, damaged: make it again
+                with self.searcher() as s:
+                    self._entity_table = entity_table(s)
+                try:
+                    for old in self.index_dir.glob(".entities-*.pickle"):
+                        old.unlink()
+                    write_atomic_bytes(cache, pickle.dumps(self._entity_table, protocol=pickle.HIGHEST_PROTOCOL))
+                except OSError:
+                    pass  # a read-only index folder: no cache
         return self._entity_table
 
     def entities(self, etype: str | None = None, doc: str | None = None, min_mentions: int = 1,
@@ -422,6 +451,7 @@ class Library:
     def resolve_entity(self, name: str) -> str:
         from perucases.entity_query import resolve_entity
 
+        check_text(name, "the entity name")
         return resolve_entity(self.entity_table(), name)
 
     def entity(self, name: str, top: int = 10):
@@ -459,6 +489,7 @@ class Library:
         """Dated events, in order; see perucases.timeline_query."""
         from perucases.timeline_query import timeline
 
+        check_text(grep, "--grep")
         filters = filters or Filters()
         ent_key = self.resolve_entity(entity) if entity else None
         doc_id = self.resolve(doc) if doc else None

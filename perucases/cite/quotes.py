@@ -12,6 +12,7 @@ ellipsis; `start:end` always covers exactly the quoted characters.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -146,9 +147,12 @@ def clean_pieces(omap: OffsetMap, original: str, a: int, b: int) -> list[tuple[i
     space (a line of chrome inside a paragraph): a quote never crosses such a gap."""
     cuts = [a]
     clean, orig = omap.clean, omap.orig
-    for k in range(len(clean) - 1):
+    first = max(0, bisect.bisect_right(clean, a) - 1)
+    for k in range(first, len(clean) - 1):
         c0, c1 = clean[k], clean[k + 1]
-        if not (a < c1 < b):
+        if c1 >= b:
+            break
+        if c1 <= a:
             continue
         expected = orig[k] + (c1 - c0)
         skipped = normalize_text(original[expected:orig[k + 1]]) if orig[k + 1] > expected else ""

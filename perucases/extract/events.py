@@ -11,11 +11,12 @@ statement is listed once. The document's own date is an event of kind `publicati
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
 from perucases.extract.timex import Timex, find
-from perucases.ingest.sentences import clause_span, sentence_spans
+from perucases.ingest.sentences import clause_cuts, clause_span, sentence_spans
 
 LONG_SENTENCE = 220  # characters: longer sentences are cut to the clause that holds the date
 
@@ -35,9 +36,10 @@ class Event:
     entities: list[str] = field(default_factory=list)  # entity keys, in order of mention
 
 
-def clause(text: str, a: int, b: int, t: Timex) -> tuple[int, int]:
-    """The clause of text[a:b] that holds T, widened to at least ~80 characters."""
-    return clause_span(text, a, b, t.start, t.end, LONG_SENTENCE)
+def clause(text: str, a: int, b: int, t: Timex, cuts: list[int] | None = None) -> tuple[int, int]:
+    """The clause of text[a:b] that holds T, widened to at least ~80 characters (CUTS: the
+    sentence's clause boundaries, when already known)."""
+    return clause_span(text, a, b, t.start, t.end, LONG_SENTENCE, cuts=cuts)
 
 
 def _quote(text: str, lo: int, hi: int, a: int, b: int) -> str:
@@ -62,19 +64,34 @@ def extract_events(paragraphs: list[str], anchor: dt.date | None, mentions=(),
     by_para: dict[int, list] = {}
     for m in mentions:
         by_para.setdefault(m.paragraph, []).append(m)
+    # Everything below is looked up by bisection, so that a long paragraph with many dates
+    # (a 1 MB line) costs n log n, not n squared.
     for n, text in enumerate(paragraphs, 1):
         spans = sentence_spans(text)
+        starts = [x for x, _ in spans]
+        cuts_of: dict[tuple[int, int], list[int]] = {}
+        ments = sorted(by_para.get(n, []), key=lambda m: m.start)
+        ment_starts = [m.start for m in ments]
         for t in find(text, anchor):
             if t.precision == "ref":
                 continue
-            a, b = next(((x, y) for x, y in spans if x <= t.start < y), (0, len(text)))
-            lo, hi = clause(text, a, b, t)
+            k = bisect.bisect_right(starts, t.start) - 1
+            a, b = spans[k] if k >= 0 and spans[k][0] <= t.start < spans[k][1] else (0, len(text))
+            if (a, b) not in cuts_of and b - a > LONG_SENTENCE:
+                cuts_of[(a, b)] = clause_cuts(text, a, b)
+            lo, hi = clause(text, a, b, t, cuts_of.get((a, b)))
             sentence = _quote(text, lo, hi, a, b)
             key = (n, sentence, t.value)
             if key in seen:
                 continue
             seen.add(key)
-            ents = list(dict.fromkeys(m.key for m in by_para.get(n, []) if lo <= m.start and m.end <= hi))
+            i = bisect.bisect_left(ment_starts, lo)
+            inside = []
+            while i < len(ments) and ments[i].start < hi:
+                if ments[i].end <= hi:
+                    inside.append(ments[i].key)
+                i += 1
+            ents = list(dict.fromkeys(inside))
             out.append(Event("mention", t.value, t.first, t.last, t.precision, t.text, t.relative, t.unresolved,
                              n, sentence, ents))
     return out

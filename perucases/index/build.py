@@ -31,7 +31,7 @@ from perucases.index.manifest import (
 )
 from perucases.extract.entities import extract
 from perucases.extract.events import extract_events
-from perucases.ingest.document import Document, SkipFile, ingest_file
+from perucases.ingest.document import DEFAULT_MAX_FILE_SIZE, Document, SkipFile, ingest_file
 from perucases.ingest.metadata import load_catalog
 
 
@@ -193,6 +193,8 @@ def update(
     progress=None,
     procs: int | None = None,
     gazetteers: list[Path] | None = None,
+    max_file_size: int | None = None,
+    follow_links: bool | None = None,
 ) -> Report:
     """Bring the index in line with the corpus (ROOTS, or the corpus the manifest records).
 
@@ -203,14 +205,20 @@ def update(
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = hold_lock(index_dir, wait, warn)
     try:
-        report = _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
+        report = _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
+                                max_file_size, follow_links)
+    except OSError as exc:  # disk full, permissions: the previous index is still the one in use
+        _remove(_leftovers(index_dir, keep=(Manifest.load(index_dir) or Manifest([], "", 0, "")).indexname))
+        raise PerucasesError(f"cannot write the index at {index_dir}: {exc.strerror or exc}; "
+                             f"the index is as it was before this update") from None
     finally:
         lock.release()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers) -> Report:
+def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers, max_file_size=None,
+                   follow_links=None) -> Report:
     from perucases.extract.gazetteer import load_gazetteer
 
     manifest = Manifest.load(index_dir)
@@ -219,7 +227,15 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
             raise PerucasesError("no corpus given and no index to refresh")
         roots = [Path(r) for r in manifest.corpus]
     corpus = [str(Path(r).expanduser().resolve()) for r in roots]
+    old_options = dict(manifest.options) if manifest else {}
+    options = {
+        "max_file_size": max_file_size if max_file_size is not None
+        else old_options.get("max_file_size", DEFAULT_MAX_FILE_SIZE),
+        "follow_links": follow_links if follow_links is not None else old_options.get("follow_links", False),
+    }
     why = "--rebuild" if rebuild else needs_rebuild(manifest, index_dir)
+    if why is None and manifest is not None and options != {**options, **old_options}:
+        why = "the way files are read changed (--max-file-size or --follow-links)"
     if why is None and manifest is not None and current_generation(index_dir, manifest.indexname) != manifest.generation:
         # A crash between the Whoosh commit and the manifest: trust the index.
         from whoosh import index as windex
@@ -231,14 +247,17 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
     if manifest is not None and not full:
         _remove(_leftovers(index_dir, keep=manifest.indexname))  # from an interrupted full build
     report = Report(rebuilt=full)
-    plan = make_plan(None if full else manifest, [Path(c) for c in corpus], load_catalog)
+    plan = make_plan(None if full else manifest, [Path(c) for c in corpus], load_catalog,
+                     follow_links=options["follow_links"])
     if full:
         warn(f"building the index in {index_dir} ({why})")
     for path, why_skip in plan.unsupported:
         report.skipped.append((str(path), why_skip))
+        warn(f"{path}: skipped: {why_skip}")
     base = Manifest(corpus, manifest.indexname if manifest else "I0", manifest.generation if manifest else 0,
                     pipeline_fingerprint(), dict(manifest.files) if (manifest and not full) else {},
                     dict(manifest.skipped) if (manifest and not full) else {})
+    base.options = options
     base.files.update(plan.touch)
     base.catalogs = dict(plan.signatures)
     base.gazetteers = [str(Path(g).expanduser().resolve()) for g in gazetteers] if gazetteers is not None \
@@ -263,7 +282,7 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers)
     todo = plan.add + plan.change
     changed_keys = {str(cf.path) for cf in plan.change}
     workers = workers_for(len(todo)) if procs is None else max(0, procs - 1) if len(todo) >= POOL_MIN_FILES else 0
-    docs = _ingest(plan, base, report, warn, progress, gaz, workers)
+    docs = _ingest(plan, base, report, warn, progress, gaz, workers, options["max_file_size"])
     written: list[tuple[str, FileRecord]] = []  # what was indexed, for the manifest
     if full or plan.needs_writer or todo:
         from whoosh import index as windex  # only when there is something to write
@@ -345,10 +364,10 @@ def _touched(index_dir: Path, manifest: Manifest, gaz) -> set[str] | None:
 POOL_MIN_FILES = 200  # fewer files are read in this process: a pool costs more than it saves
 
 
-def _read_one(cf, entry: dict | None, gaz) -> Document | str:
+def _read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Document | str:
     """Read, clean and extract one file: the Document, or why it was skipped."""
     try:
-        doc = ingest_file(cf, {cf.id: entry} if entry else None)
+        doc = ingest_file(cf, {cf.id: entry} if entry else None, max_size=max_size)
     except SkipFile as exc:
         return str(exc)
     doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
@@ -367,8 +386,8 @@ def _worker_init(gazetteer_paths: tuple[str, ...]) -> None:
 
 
 def _worker_read(job) -> Document | str:
-    cf, entry = job
-    return _read_one(cf, entry, _WORKER_GAZ)
+    cf, entry, max_size = job
+    return _read_one(cf, entry, _WORKER_GAZ, max_size)
 
 
 def workers_for(n_files: int) -> int:
@@ -379,13 +398,14 @@ def workers_for(n_files: int) -> int:
     return max(1, (os.cpu_count() or 1) - 1)
 
 
-def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], workers: int):
+def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], workers: int, max_size: int):
     """(CorpusFile, Document or skip reason), in the order of TODO, read by a process pool
     when WORKERS > 0 (the order is kept, so duplicates resolve the same way)."""
-    jobs = [(cf, plan.catalog(cf.root).get(cf.id) or plan.catalog(cf.root).get(cf.path.name)) for cf in todo]
+    jobs = [(cf, plan.catalog(cf.root).get(cf.id) or plan.catalog(cf.root).get(cf.path.name), max_size)
+            for cf in todo]
     if workers <= 0:
-        for cf, entry in jobs:
-            yield cf, _read_one(cf, entry, gaz)
+        for cf, entry, _ in jobs:
+            yield cf, _read_one(cf, entry, gaz, max_size)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -393,12 +413,12 @@ def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], work
     ctx = mp.get_context("spawn" if os.name == "nt" else "fork")
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
                              initargs=(gazetteer_paths,)) as pool:
-        for (cf, _), result in zip(jobs, pool.map(_worker_read, jobs, chunksize=16)):
+        for (cf, _, _), result in zip(jobs, pool.map(_worker_read, jobs, chunksize=16)):
             yield cf, result
 
 
 def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, gaz,
-            workers: int = 0):
+            workers: int = 0, max_size: int = DEFAULT_MAX_FILE_SIZE):
     """Read and clean the new and changed files, yielding (document, hash of its catalog entry);
     skip bad ones with a warning naming them.
 
@@ -411,7 +431,7 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
     redo = {str(cf.path) for cf in todo} | {k for k, _ in plan.remove}
     by_sha = {r.sha256: r.id for k, r in base.files.items() if not r.duplicate_of and k not in redo}
     gazetteer_paths = tuple(str(f) for f in base.gazetteer_files if Path(f).is_file())
-    for cf, result in _results(plan, todo, gaz, gazetteer_paths, workers):
+    for cf, result in _results(plan, todo, gaz, gazetteer_paths, workers, max_size):
         key = str(cf.path)
         if task is not None:
             progress.advance(task)

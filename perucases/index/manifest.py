@@ -60,6 +60,7 @@ class Manifest:
     gazetteer: str = ""  # fingerprint of the gazetteer the entities were extracted with
     gazetteer_files: dict[str, str] = field(default_factory=dict)  # user gazetteer file -> its stat
     gazetteer_snapshot: dict = field(default_factory=dict)  # Gazetteer.snapshot(): to see what changed
+    options: dict = field(default_factory=dict)  # max_file_size, follow_links: how the corpus is read
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest | None:
@@ -77,6 +78,7 @@ class Manifest:
                 gazetteer=raw.get("gazetteer", ""),
                 gazetteer_files=dict(raw.get("gazetteer_files", {})),
                 gazetteer_snapshot=dict(raw.get("gazetteer_snapshot", {})),
+                options=dict(raw.get("options", {})),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -97,15 +99,21 @@ class Manifest:
             "gazetteer": self.gazetteer,
             "gazetteer_files": dict(sorted(self.gazetteer_files.items())),
             "gazetteer_snapshot": self.gazetteer_snapshot,
+            "options": self.options,
         }
         write_atomic(index_dir / MANIFEST, json.dumps(data, indent=1, ensure_ascii=False))
 
 
 def write_atomic(path: Path, text: str) -> None:
+    write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, synced, then renamed."""
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -207,8 +215,9 @@ class Plan:
         return self.needs_writer or bool(self.touch) or self.catalogs_changed
 
 
-def make_plan(manifest: Manifest | None, roots: list[Path], catalog_loader: Callable[[Path], dict]) -> Plan:
-    files, unsupported = discover(roots)
+def make_plan(manifest: Manifest | None, roots: list[Path], catalog_loader: Callable[[Path], dict],
+              follow_links: bool = False) -> Plan:
+    files, unsupported = discover(roots, follow_links)
     plan = Plan(files, catalog_loader, unsupported=unsupported)
     for root in sorted({str(cf.root) for cf in files}):
         plan.signatures[root] = catalog_signature(Path(root))

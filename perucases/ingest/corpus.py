@@ -40,9 +40,21 @@ def _ignore_spec(folder: Path):
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _walk(root: Path):
-    """Files under ROOT, sorted, without hidden ones and without what .perucasesignore files match."""
+def _outside(path: Path, root: Path) -> bool:
+    """Whether a symbolic link leads out of ROOT (or nowhere)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return True
+    return target != root and root not in target.parents
+
+
+def _walk(root: Path, follow_links: bool = False, skipped: list | None = None):
+    """Files under ROOT, sorted, without hidden ones and without what .perucasesignore files match.
+    Symbolic links that lead out of ROOT are passed over (into SKIPPED) unless FOLLOW_LINKS;
+    folders are visited once each, so a link cycle ends."""
     specs: list[tuple[Path, object]] = []  # (folder, spec), for the folders on the current path
+    seen_dirs: set = set()
 
     def ignored(path: Path, is_dir: bool) -> bool:
         for base, spec in specs:
@@ -54,19 +66,43 @@ def _walk(root: Path):
                 return True
         return False
 
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links):
         here = Path(dirpath)
+        try:
+            real = here.resolve()
+        except (OSError, RuntimeError):
+            dirnames[:] = []
+            continue
+        if real in seen_dirs:  # a link back to a folder already read
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
         specs[:] = [(b, s) for b, s in specs if here == b or b in here.parents]
         spec = _ignore_spec(here)
         if spec is not None:
             specs.append((here, spec))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not ignored(here / d, True))
+        keep = []
+        for d in sorted(dirnames):
+            if d.startswith(".") or ignored(here / d, True):
+                continue
+            if (here / d).is_symlink() and not follow_links:
+                if skipped is not None:
+                    skipped.append((here / d, "a symbolic link to a folder (use --follow-links to read it)"))
+                continue
+            keep.append(d)
+        dirnames[:] = keep
         for name in sorted(filenames):
-            if not name.startswith(".") and not ignored(here / name, False):
-                yield here / name
+            if name.startswith(".") or ignored(here / name, False):
+                continue
+            p = here / name
+            if p.is_symlink() and not follow_links and _outside(p, root):
+                if skipped is not None and reader_for(p) is not None:
+                    skipped.append((p, "a symbolic link out of the corpus (use --follow-links to read it)"))
+                continue
+            yield p
 
 
-def discover(roots: list[Path]) -> tuple[list[CorpusFile], list[tuple[Path, str]]]:
+def discover(roots: list[Path], follow_links: bool = False) -> tuple[list[CorpusFile], list[tuple[Path, str]]]:
     """Supported files under the roots, with ids; and the files passed over, with why."""
     roots = [Path(r).expanduser().resolve() for r in roots]
     for r in roots:
@@ -79,7 +115,7 @@ def discover(roots: list[Path]) -> tuple[list[CorpusFile], list[tuple[Path, str]
         if root.is_file():
             files, base = [root], root.parent
         else:
-            files, base = list(_walk(root)), root
+            files, base = list(_walk(root, follow_links, skipped)), root
         for f in files:
             if reader_for(f) is None:
                 if root.is_file():

@@ -42,6 +42,27 @@ class Document:
         return self.meta.date
 
 
+def human_size(n: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            v = n / scale
+            return f"{v:.0f} {unit}" if v == int(v) else f"{v:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def parse_size(text: str) -> int:
+    """'100M', '500K', '2G', '1.5MB' or bytes -> bytes."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", text.lower())
+    if not m:
+        raise ValueError(f"not a size: {text!r} (use bytes or K, M, G: 100M)")
+    value = float(m.group(1)) * {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[m.group(2)]
+    if value < 1:
+        raise ValueError(f"a size limit must be at least one byte: {text!r}")
+    return int(value)
+
+
 def file_stat(path: Path) -> tuple[int, int]:
     st = path.stat()
     return st.st_size, st.st_mtime_ns
@@ -56,7 +77,7 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
     try:
         size, mtime_ns = file_stat(cf.path)
         if size > max_size:
-            raise SkipFile(f"larger than {max_size // (1024 * 1024)} MB ({size} bytes)")
+            raise SkipFile(f"larger than the size limit of {human_size(max_size)} ({size} bytes; see --max-file-size)")
         data = cf.path.read_bytes()
     except OSError as exc:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from None

@@ -8,6 +8,7 @@ letter (an initial: "Jo-Marie J. Burt").
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -55,14 +56,22 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 _CLAUSE_BREAK = re.compile(r"\s*(?:;|:|,|\s-\s|\s--\s|\s—\s|\()\s*")
 
 
-def clause_span(text: str, a: int, b: int, lo: int, hi: int, longest: int, shortest: int = 80) -> tuple[int, int]:
+def clause_cuts(text: str, a: int, b: int) -> list[int]:
+    """Where the clauses of the sentence text[a:b] begin, with a and b."""
+    return [a] + [m.end() for m in _CLAUSE_BREAK.finditer(text, a, b) if a < m.start() and m.end() < b] + [b]
+
+
+def clause_span(text: str, a: int, b: int, lo: int, hi: int, longest: int, shortest: int = 80,
+                cuts: list[int] | None = None) -> tuple[int, int]:
     """The clause(s) of the sentence text[a:b] that hold text[lo:hi], when the sentence is longer
-    than LONGEST characters; widened clause by clause to at least SHORTEST characters."""
+    than LONGEST characters; widened clause by clause to at least SHORTEST characters. CUTS are
+    clause_cuts(text, a, b) when the caller has them."""
     if b - a <= longest:
         return a, b
-    cuts = [a] + [m.end() for m in _CLAUSE_BREAK.finditer(text, a, b) if a < m.start() and m.end() < b] + [b]
-    i = max(k for k, c in enumerate(cuts) if c <= lo)
-    j = min(k for k, c in enumerate(cuts) if c >= hi)
+    if cuts is None:
+        cuts = clause_cuts(text, a, b)
+    i = max(0, bisect.bisect_right(cuts, lo) - 1)
+    j = min(len(cuts) - 1, bisect.bisect_left(cuts, hi))
     while cuts[j] - cuts[i] < shortest and (i > 0 or j < len(cuts) - 1):
         if j < len(cuts) - 1:
             j += 1

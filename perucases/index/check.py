@@ -1,0 +1,95 @@
+"""`perucases index --check`: the index against its manifest and its corpus, without writing.
+
+Damage (the index cannot be trusted: run `perucases index --rebuild`):
+  the manifest is unreadable; the index files are missing or cannot be read; a document of the
+  manifest is not in the index, or the index holds one the manifest does not know; a stored
+  record cannot be read.
+Staleness (a normal `perucases index` brings it up to date):
+  files added, changed or removed since the last update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from perucases.index.manifest import Manifest, current_generation, make_plan, needs_rebuild
+
+
+@dataclass
+class CheckReport:
+    damage: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    documents: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.damage
+
+
+def check(index_dir: Path) -> CheckReport:
+    from perucases.ingest.metadata import load_catalog
+
+    rep = CheckReport()
+    manifest = Manifest.load(index_dir)
+    if manifest is None:
+        rep.damage.append("the manifest is missing or unreadable" if (index_dir / "manifest.json").exists()
+                          else "there is no index here")
+        return rep
+    why = needs_rebuild(manifest, index_dir)
+    if why and "another version" not in why:
+        rep.damage.append(why)
+        return rep
+    if why:
+        rep.stale.append(why)
+    if current_generation(index_dir, manifest.indexname) != manifest.generation:
+        rep.stale.append("the index was committed after the manifest was last written (an interrupted update: "
+                         "the next update reconciles it)")
+    from whoosh import index as windex
+    from whoosh import query as Q
+
+    from perucases.index.patches import apply
+
+    apply()
+    try:
+        ix = windex.open_dir(str(index_dir), indexname=manifest.indexname)
+    except Exception as exc:
+        rep.damage.append(f"the index cannot be opened: {type(exc).__name__}: {exc}")
+        return rep
+    expected = {r.id for r in manifest.files.values() if not r.duplicate_of}
+    found: dict[str, dict] = {}
+    try:
+        with ix.searcher() as s:
+            for docnum in s.docs_for_query(Q.Term("kind", "doc")):
+                st = s.stored_fields(docnum)
+                found[st["id"]] = st
+            for doc_id in found:
+                if s.document(key=f"{doc_id}\x00src") is None:
+                    rep.damage.append(f"{doc_id}: its source text record is missing")
+                for docnum in s.docs_for_query(Q.And([Q.Term("kind", "para"), Q.Term("id", doc_id)])):
+                    s.stored_fields(docnum)  # every stored record must read
+    except Exception as exc:
+        rep.damage.append(f"a record cannot be read: {type(exc).__name__}: {exc}")
+        return rep
+    for doc_id in sorted(expected - set(found)):
+        rep.damage.append(f"{doc_id}: in the manifest, missing from the index")
+    for doc_id in sorted(set(found) - expected):
+        rep.damage.append(f"{doc_id}: in the index, unknown to the manifest")
+    by_id = {r.id: (p, r) for p, r in manifest.files.items() if not r.duplicate_of}
+    for doc_id, st in found.items():
+        if doc_id in by_id and st["meta"].get("sha256") != by_id[doc_id][1].sha256:
+            rep.damage.append(f"{doc_id}: the index and the manifest disagree on its content")
+    rep.documents = len(found)
+    try:
+        plan = make_plan(manifest, [Path(c) for c in manifest.corpus], load_catalog,
+                         follow_links=bool(manifest.options.get("follow_links")))
+    except Exception as exc:  # a corpus folder gone: staleness, not damage to the index
+        rep.stale.append(f"the corpus cannot be read: {exc}")
+        return rep
+    for cf in plan.add:
+        rep.stale.append(f"{cf.path}: new, not indexed yet")
+    for cf in plan.change:
+        rep.stale.append(f"{cf.path}: changed since it was indexed")
+    for path, _ in plan.remove:
+        rep.stale.append(f"{path}: gone, still in the index")
+    return rep
