@@ -363,8 +363,9 @@ class Library:
         return sorted(rows, key=lambda d: d.id)
 
     def ids(self) -> list[str]:
+        """The ids of the documents in the index, sorted."""
         with self.searcher() as s:
-            return sorted({t.decode("utf-8") for t in s.lexicon("id")})
+            return self._live(sorted({t.decode("utf-8") for t in s.lexicon("id")}))
 
     def _live(self, ids: list[str]) -> list[str]:
         """The ids that are documents now (the id lexicon keeps removed ones until a merge)."""
@@ -377,10 +378,11 @@ class Library:
         prefix = prefix.strip()
         if not prefix:
             raise PerucasesError("empty document id")
-        ids = self.ids()
-        if prefix in ids and self._live([prefix]):
+        if self._live([prefix]):  # an exact id: one lookup, no scan of the corpus's ids
             return prefix
-        matches = self._live([i for i in ids if i.startswith(prefix)])
+        with self.searcher() as s:
+            candidates = sorted({t.decode("utf-8") for t in s.reader().expand_prefix("id", prefix)})
+        matches = self._live(candidates)
         if len(matches) == 1:
             return matches[0]
         if not matches:
@@ -598,19 +600,20 @@ class Library:
         items = self.csl_items(ids)
         if fmt == "csl-json":
             return ex.csl_json(items)
-        wanted = {it["id"] for it in items}
         with self.searcher() as s:
-            kinds = {st["id"]: st["meta"].get("doctype") for st in self._doc_records(s) if st["id"] in wanted}
+            kinds = {it["id"]: (s.document(key=it["id"]) or {"meta": {}})["meta"].get("doctype") for it in items}
         return {"bibtex": ex.bibtex, "ris": ex.ris}[fmt](items, kinds)
 
     def csl_items(self, ids: list[str] | None = None) -> list[dict]:
         """CSL-JSON items of the documents IDS (all documents when None), in id order."""
         from perucases.cite.csl import csl_item
 
-        wanted = {self.resolve(i) for i in ids} if ids is not None else None
         with self.searcher() as s:
-            items = [csl_item(st["id"], st["meta"]) for st in self._doc_records(s)
-                     if wanted is None or st["id"] in wanted]
+            if ids is None:
+                records = list(self._doc_records(s))
+            else:  # only the documents asked for: a corpus may hold many thousands
+                records = [s.document(key=i) for i in sorted({self.resolve(i) for i in ids})]
+            items = [csl_item(st["id"], st["meta"]) for st in records if st is not None]
         return sorted(items, key=lambda it: it["id"])
 
     def verify(self, text: str):
