@@ -194,14 +194,26 @@ def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
 
     remember()
     rnd = random.Random(11)
+
+    def args(k):
+        return [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"] + (["--rebuild"] if k % 3 == 0 else [])
+
+    # How long a rebuild and an update take here, so that the kills land while they run.
+    took = {}
+    for k in (0, 1):
+        p = extra / "note-00.txt"
+        p.write_text(p.read_text(encoding="utf-8") + f"Timed {k}.\n", encoding="utf-8")
+        remember()
+        t = time.perf_counter()
+        subprocess.run(args(k), capture_output=True)
+        took[k] = time.perf_counter() - t
     kills = 0
     for k in range(12):
         for p in rnd.sample(sorted(extra.glob("*.txt")), 5):  # change some files
             p.write_text(p.read_text(encoding="utf-8") + f"Amended {k}.\n", encoding="utf-8")
         remember()
-        args = [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"] + (["--rebuild"] if k % 3 == 0 else [])
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rnd.uniform(0.05, 0.9))
+        proc = subprocess.Popen(args(k), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.1, 0.95) * took[0 if k % 3 == 0 else 1])
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -212,7 +224,7 @@ def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
             assert sha in versions[doc_id], doc_id
         check = subprocess.run([_perucases(), "index", "--check", "--index", str(ix)], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
-    assert kills >= 3  # the test really killed builds in flight
+    assert kills >= 6  # the test really killed builds in flight
     assert subprocess.run([_perucases(), "index", str(corpus), "--index", str(ix)], capture_output=True).returncode == 0
     final = _state(ix)
     for p in corpus.rglob("*.txt"):
