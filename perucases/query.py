@@ -521,13 +521,10 @@ class Library:
         if context < 0:
             raise PerucasesError("--context must be 0 or more")
         filters = filters or Filters()
-        parsed = {lang: p.parse(text) for lang, p in self._parsers(self.ix.schema).items()}
-        alive = [q for q in parsed.values() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))]
-        if not alive:
+        _, q = self._parse(text)
+        if q is None:
             return []
-        q = alive[0] if len(alive) == 1 else Q.Or(alive)
-        ent_key = self.resolve_entity(entity) if entity else None
-        ent_q = [Q.Term("entities", ent_key)] if ent_key else []
+        ent_q = self._entity_filter(entity)
         doc_q = [Q.Term("id", self.resolve(doc))] if doc else []
         out = []
         with self.searcher() as s:
@@ -541,6 +538,7 @@ class Library:
                             Q.Or(leaves) if leaves else Q.NullQuery, *ent_q])
             paras = s.search(para_q, limit=max(100, limit * 20))
             srcs: dict[str, tuple] = {}
+            matchers: dict[str, Matcher] = {}
             for hit in paras:
                 doc_id, n = hit["id"], hit["para"]
                 lang = "es" if "body_es" in hit else "en"
@@ -551,11 +549,12 @@ class Library:
                     srcs[doc_id] = (src, meta)
                 src, meta = srcs[doc_id]
                 fieldname = "body_es" if lang == "es" else "body"
+                if fieldname not in matchers:
+                    def idf(word, fieldname=fieldname):
+                        return s.idf(fieldname, word) if s.doc_frequency(fieldname, word) else 1.0
 
-                def idf(word, fieldname=fieldname):
-                    return s.idf(fieldname, word) if s.doc_frequency(fieldname, word) else 1.0
-
-                matcher = Matcher.from_leaves(leaves, idf)
+                    matchers[fieldname] = Matcher.from_leaves(leaves, idf)
+                matcher = matchers[fieldname]
                 start, end, pairs, *rest = src["paragraphs"][n - 1]
                 for quote in quotes_in_paragraph(doc_id, n, body, OffsetMap.from_pairs(pairs), src["original"],
                                                  matcher, analyzer(lang), context, full):
@@ -597,24 +596,29 @@ class Library:
         """The references of IDS (all when None) as bibtex, ris or csl-json text."""
         from perucases.cite import export as ex
 
-        items = self.csl_items(ids)
+        from perucases.cite.csl import csl_item
+
+        metas = self._metas(ids)
+        items = [csl_item(doc_id, meta) for doc_id, meta in metas]
         if fmt == "csl-json":
             return ex.csl_json(items)
-        with self.searcher() as s:
-            kinds = {it["id"]: (s.document(key=it["id"]) or {"meta": {}})["meta"].get("doctype") for it in items}
+        kinds = {doc_id: meta.get("doctype") for doc_id, meta in metas}
         return {"bibtex": ex.bibtex, "ris": ex.ris}[fmt](items, kinds)
+
+    def _metas(self, ids: list[str] | None = None) -> list[tuple[str, dict]]:
+        """(id, stored metadata) of the documents IDS (all when None), in id order."""
+        with self.searcher() as s:
+            if ids is None:
+                records = list(self._doc_records(s))
+            else:  # only the documents asked for: a corpus may hold many thousands
+                records = [s.document(key=i) for i in {self.resolve(i) for i in ids}]
+        return sorted(((st["id"], st["meta"]) for st in records if st is not None), key=lambda t: t[0])
 
     def csl_items(self, ids: list[str] | None = None) -> list[dict]:
         """CSL-JSON items of the documents IDS (all documents when None), in id order."""
         from perucases.cite.csl import csl_item
 
-        with self.searcher() as s:
-            if ids is None:
-                records = list(self._doc_records(s))
-            else:  # only the documents asked for: a corpus may hold many thousands
-                records = [s.document(key=i) for i in sorted({self.resolve(i) for i in ids})]
-            items = [csl_item(st["id"], st["meta"]) for st in records if st is not None]
-        return sorted(items, key=lambda it: it["id"])
+        return [csl_item(doc_id, meta) for doc_id, meta in self._metas(ids)]
 
     def verify(self, text: str):
         """Check every quote of a notes file (Markdown written by `cite --format md`)."""
@@ -657,6 +661,22 @@ class Library:
             out[lang] = p
         return out
 
+    def _parse(self, text: str):
+        """(the query parsed for each language, their union or None when no word is left)."""
+        from whoosh import query as Q
+
+        parsed = {lang: p.parse(text) for lang, p in self._parsers(self.ix.schema).items()}
+        alive = [q for q in parsed.values() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))]
+        if not alive:
+            return parsed, None
+        return parsed, alive[0] if len(alive) == 1 else Q.Or(alive)
+
+    def _entity_filter(self, entity: str | None) -> list:
+        """[a query term for the entity's key], or [] without an entity."""
+        from whoosh import query as Q
+
+        return [Q.Term("entities", self.resolve_entity(entity))] if entity else []
+
     def search(self, text: str, filters: Filters | None = None, limit: int = 10,
                explain: bool = False, entity: str | None = None) -> SearchResults:
         from whoosh import query as Q
@@ -665,20 +685,16 @@ class Library:
         if limit < 1:
             raise PerucasesError("--limit must be at least 1")
         filters = filters or Filters()
-        schema = self.ix.schema
-        parsed = {lang: p.parse(text) for lang, p in self._parsers(schema).items()}
-        alive = [q for q in parsed.values() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))]
+        parsed, q = self._parse(text)
         notes: list[str] = []
         if explain:
             notes += _explain(text, parsed, filters)
-        if not alive:
+        if q is None:
             return SearchResults(text, [], 0, [], notes + [
                 "the query has no word the index keeps (stop words and single letters are left out)"])
-        q = alive[0] if len(alive) == 1 else Q.Or(alive)
-        ent_key = self.resolve_entity(entity) if entity else None
-        ent_q = [Q.Term("entities", ent_key)] if ent_key else []
-        if explain and ent_key:
-            notes.append(f"filter: names the entity {self.entity_table()[ent_key].name!r}")
+        ent_q = self._entity_filter(entity)
+        if explain and ent_q:
+            notes.append(f"filter: names the entity {self.entity_table()[ent_q[0].text].name!r}")
         full = Q.And([Q.Term("kind", "doc"), q, *filters.queries(), *ent_q])
         with self.searcher() as s:
             results = s.search(full, limit=limit)

@@ -320,6 +320,11 @@ def _collect(block: dict, markup: str, citations: list[str], entries: list) -> N
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]<>])")
 
 
+def md_escape_inline(text: str) -> str:
+    """Backslash what Markdown would read as inline markup: \\ ` * _ [ ] < >."""
+    return _MD_ESCAPE.sub(r"\\\1", text)
+
+
 def _text(nodes, markup: str, notes: bool = False) -> str:
     """Pandoc AST -> text (plain, or Markdown with *italics* and **bold**)."""
     if isinstance(nodes, dict):
@@ -328,7 +333,7 @@ def _text(nodes, markup: str, notes: bool = False) -> str:
     for n in nodes:
         t, c = n.get("t"), n.get("c")
         if t == "Str":
-            out.append(_MD_ESCAPE.sub(r"\\\1", c) if markup == "markdown" else c)
+            out.append(md_escape_inline(c) if markup == "markdown" else c)
         elif t in ("Space", "SoftBreak", "LineBreak"):
             out.append(" ")
         elif t in ("Emph", "Underline"):

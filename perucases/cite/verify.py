@@ -22,18 +22,18 @@ from pathlib import Path
 
 from urllib.parse import quote, unquote
 
+from perucases.cite.csl import md_escape_inline
 from perucases.cite.quotes import ELLIPSIS, fold
 
 MARKER = re.compile(r"<!--\s*perucases-quote\s+(.*?)\s*-->")
 _ATTR = re.compile(r"(\w+)=(\S+)")
 _ID_SAFE = "/_-.()+,:@"
 _UNESCAPE = re.compile(r"\\([\\`*_\[\]<>#])")
-_MD_ESCAPE = re.compile(r"([\\`*_\[\]<>])")
 
 
 def md_escape(text: str) -> str:
     """Escape what Markdown would read as markup, so that the quote renders as written."""
-    out = _MD_ESCAPE.sub(r"\\\1", text)
+    out = md_escape_inline(text)
     return "\\" + out if out[:1] == "#" else out
 
 
