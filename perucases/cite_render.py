@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from perucases.cite.verify import marker, md_escape
-from perucases.render import Column
+from perucases.render import Column, short_id
 
 QUOTE_COLUMNS = [
     Column("rank", "#", justify="right", no_wrap=True, optional=True),
@@ -58,12 +58,6 @@ CHECK_COLUMNS = [
 ]
 
 
-def _short(doc_id: str) -> str:
-    """003_ed39d894751b7a98 -> 003; other ids as they are."""
-    head = doc_id.split("_", 1)[0]
-    return head if "_" in doc_id and head.isdigit() else doc_id
-
-
 def quote_rows(quotes) -> list[dict]:
     rows = []
     for rank, q in enumerate(quotes, 1):
@@ -72,7 +66,7 @@ def quote_rows(quotes) -> list[dict]:
             "end": q.end, "quote": q.quote, "cut_start": q.cut_start, "cut_end": q.cut_end, "sha256": q.sha256,
             "title": q.title, "publisher": q.publisher, "date": q.date, "citation": q.citation,
             "reference": q.reference, "style": q.style, "score": q.score, "text": q.text,
-            "locator": f"{_short(q.id)}{f' p.{q.page}' if q.page else ''} ¶{q.paragraph} s{q.sentence}",
+            "locator": f"{short_id(q.id)}{f' p.{q.page}' if q.page else ''} ¶{q.paragraph} s{q.sentence}",
             "page": q.page,
         })
     return rows
@@ -100,7 +94,7 @@ def source_rows(works) -> list[dict]:
     for w in works:
         rows.append({"id": w.id, "paragraph": w.paragraph, "sentence": w.sentence, "kind": w.kind, "work": w.work,
                      "publisher": w.publisher, "date": w.date, "start": w.start, "end": w.end, "text": w.text,
-                     "locator": f"{_short(w.id)} ¶{w.paragraph} s{w.sentence}"})
+                     "locator": f"{short_id(w.id)} ¶{w.paragraph} s{w.sentence}"})
     return rows
 
 

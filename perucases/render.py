@@ -71,6 +71,12 @@ def plain(value: Any) -> Any:
     return value
 
 
+def short_id(doc_id: str) -> str:
+    """003_ed39d894751b7a98 -> 003 in locators; other ids as they are."""
+    head = doc_id.split("_", 1)[0]
+    return head if "_" in doc_id and head.isdigit() else doc_id
+
+
 def safe_text(s: str) -> str:
     """Document text for a terminal: no control or bidi-override characters."""
     return _CONTROL.sub("", s)

@@ -8,12 +8,13 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from perucases.render import short_id
 from perucases.timeline_query import TimelineEvent, happenings
 
 
 def locator(e: TimelineEvent) -> str:
-    short = e.id.split("_")[0] if "_" in e.id and e.id.split("_")[0].isdigit() else e.id
-    page = f" p.{e.page}" if getattr(e, "page", None) else ""
+    short = short_id(e.id)
+    page = f" p.{e.page}" if e.page else ""
     return f"{short}{page} ¶{e.paragraph}" if e.paragraph else f"{short} (published)"
 
 
