@@ -829,6 +829,47 @@ def _Marker():
     return _marker_class()()
 
 
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions count one)."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _close_word(s, word: str, lang: str) -> tuple[int, int, str] | None:
+    """The indexed word closest to WORD (folded) in LANG's documents, as (edits, -documents,
+    word), or None. The index holds stems; a stem close to WORD's stem is turned back into a
+    word by reading paragraphs that have it (a suggestion is only sought when a query word is
+    missing from the whole corpus, so this costs nothing on the usual path)."""
+    from whoosh import query as Q
+
+    from perucases.index.schema import analyzer, field_for, folding_analyzer
+
+    stem = [t.text for t in analyzer(lang)(word)]
+    if len(stem) != 1:
+        return None
+    fname, body = field_for("text", lang), field_for("body", lang)
+    reader = s.reader()
+    stems = sorted(((_edits(stem[0], c), -reader.doc_frequency(fname, c), c)
+                    for c in reader.terms_within(fname, stem[0], 2, prefix=1)))[:8]
+    best = None
+    for _, df, c in stems:
+        for hit in s.search(Q.Term(body, c), limit=3):
+            for t in folding_analyzer()(hit.get(body) or ""):
+                w = t.text
+                if w.isalpha() and [x.text for x in analyzer(lang)(w)] == [c]:
+                    cand = (_edits(word, w), df, w)
+                    if cand[0] <= 2 and (best is None or cand < best):
+                        best = cand
+    return best
+
+
 def _suggest(s, text: str) -> list[str]:
     """'Did you mean': query words the index lacks, replaced by close words it has."""
     from perucases.index.schema import analyzer, folding_analyzer
@@ -846,16 +887,9 @@ def _suggest(s, text: str) -> list[str]:
         if any(not st or s.doc_frequency(fname, st[0]) > 0
                for fname, st in (("text", stems["en"]), ("text_es", stems["es"]))):
             continue  # a stop word, or a word the index has
-        best = None
-        for fname in ("text", "text_es"):
-            try:
-                words = s.corrector(fname).suggest(folded[0], limit=1, maxdist=2, prefix=1)
-            except Exception:
-                words = []
-            if words:
-                best = words[0]
-                break
-        if best:
+        found = [c for c in (_close_word(s, folded[0], lang) for lang in ("en", "es")) if c]
+        if found:
+            best = min(found)[2]
             if word[:1].isupper():
                 best = best[:1].upper() + best[1:]
             replaced = re.sub(rf"(?<![\w:]){re.escape(word)}(?!\w)", best, replaced, count=1)

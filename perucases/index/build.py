@@ -53,9 +53,14 @@ class Report:
         return bool(self.added or self.changed or self.removed or self.rebuilt)
 
 
-def _records(doc: Document) -> list[dict]:
-    """The Whoosh records of one document: doc, src, and one per paragraph."""
+def _records(doc: Document, postings=None) -> list[dict]:
+    """The Whoosh records of one document: doc, src, and one per paragraph. POSTINGS, when an
+    extraction process analysed the text already, is `analyse(doc)`."""
     from perucases.index.schema import field_for
+
+    if postings is None:
+        postings = analyse(doc)
+    doc_postings, para_postings = postings
 
     md = doc.meta
     lang = md.language if md.language in ("en", "es") else "en"
@@ -82,7 +87,7 @@ def _records(doc: Document) -> list[dict]:
     rec: dict = dict(kind="doc", key=doc.id, id=doc.id, lang=md.language or "", meta=meta)
     if doc.entities:
         rec["entities"] = ",".join(sorted(doc.entities))
-    rec[field_for("text", lang)] = "\n".join(p.text for p in doc.paragraphs)
+    rec[field_for("text", lang)] = doc_postings
     if md.title:
         rec[field_for("title", lang)] = md.title
     if md.publisher:
@@ -100,8 +105,9 @@ def _records(doc: Document) -> list[dict]:
     by_para: dict[int, list] = {}
     for m in doc.mentions:
         by_para.setdefault(m.paragraph, []).append([m.key, m.start, m.end])
-    for p in doc.paragraphs:
-        prec = {"kind": "para", "key": f"{doc.id}\x00{p.n}", "id": doc.id, "para": p.n, body: p.text}
+    for p, analysed in zip(doc.paragraphs, para_postings):
+        prec = {"kind": "para", "key": f"{doc.id}\x00{p.n}", "id": doc.id, "para": p.n, body: analysed,
+                f"_stored_{body}": p.text}
         if p.page is not None:
             prec["page"] = p.page
         if p.n in by_para:
@@ -128,6 +134,14 @@ def _records(doc: Document) -> list[dict]:
             trec["entities"] = ",".join(keys)
         out.append(trec)
     return out
+
+
+def analyse(doc: Document):
+    """The postings of the document's text and of each paragraph, in its language's analyser."""
+    from perucases.index.schema import analyse_paragraphs
+
+    lang = doc.meta.language if doc.meta.language in ("en", "es") else "en"
+    return analyse_paragraphs([p.text for p in doc.paragraphs], lang)
 
 
 def _events(doc: Document) -> list:
@@ -364,15 +378,16 @@ def _touched(index_dir: Path, manifest: Manifest, gaz) -> set[str] | None:
 POOL_MIN_FILES = 200  # fewer files are read in this process: a pool costs more than it saves
 
 
-def _read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Document | str:
-    """Read, clean and extract one file: the Document, or why it was skipped."""
+def _read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE):
+    """Read, clean, extract and analyse one file: (the Document, its postings), or why it was
+    skipped."""
     try:
         doc = ingest_file(cf, {cf.id: entry} if entry else None, max_size=max_size)
     except SkipFile as exc:
         return str(exc)
     doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
     doc.events = _events(doc)
-    return doc
+    return doc, analyse(doc)
 
 
 _WORKER_GAZ = None
@@ -385,7 +400,7 @@ def _worker_init(gazetteer_paths: tuple[str, ...]) -> None:
     _WORKER_GAZ = load_gazetteer(tuple(Path(p) for p in gazetteer_paths))
 
 
-def _worker_read(job) -> Document | str:
+def _worker_read(job):
     cf, entry, max_size = job
     return _read_one(cf, entry, _WORKER_GAZ, max_size)
 
@@ -446,7 +461,7 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
             if key in base.files:
                 plan.remove.append((key, base.files[key].id))
             continue
-        doc = result
+        doc, postings = result
         twin = by_sha.get(doc.sha256)
         if twin is not None and twin != doc.id:
             warn(f"{cf.path}: same content as {twin}: recorded as a duplicate, not indexed again")
@@ -457,17 +472,17 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
         for w in doc.warnings:
             warn(f"{cf.path}: {w}")
         base.skipped.pop(key, None)
-        yield doc, plan.catalog_hash(cf)
+        yield doc, postings, plan.catalog_hash(cf)
 
 
 def _write(ix, docs, removes, written: list) -> None:
-    """Delete REMOVES, then add the records of each (document, catalog hash) DOCS yields, in one
-    commit; each document written goes into WRITTEN as (path, FileRecord)."""
+    """Delete REMOVES, then add the records of each (document, postings, catalog hash) DOCS
+    yields, in one commit; each document written goes into WRITTEN as (path, FileRecord)."""
     with ix.writer() as w:
         for doc_id in removes:
             w.delete_by_term("id", doc_id)
-        for doc, chash in docs:
-            for rec in _records(doc):
+        for doc, postings, chash in docs:
+            for rec in _records(doc, postings):
                 if rec["kind"] == "doc":
                     rec["meta"]["catalog"] = chash
                 w.add_document(**rec)

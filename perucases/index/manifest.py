@@ -22,7 +22,7 @@ from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover
 from perucases.resources import data_fingerprint
 
 # Bump when the fields or analysers change: an older index is then rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MANIFEST = "manifest.json"
 
 

@@ -4,11 +4,52 @@
   KEYWORD fields without scoring), so every posting of such a field asked the file system again
   (os.stat) while a segment was written: 215,000 stat calls for 2,000 Reuters stories, 7% of
   the build. The absence is remembered now; a segment's files never change once written.
+- A field-length column (one byte a document) was read from the file, seek and read, for every
+  posting written (the codec keeps each block's shortest and longest length) and for every
+  document scored: 530,000 reads for 3,000 stories, 16% of the writer's time. Such a column is
+  now read into memory once per segment reader (one byte a document: 150 KB for 150,000 records).
 """
 
 from __future__ import annotations
 
 _APPLIED = False
+
+
+class _BytesLengths:
+    """A whole field-length column in memory; reads as whoosh's Numeric("B") column reader."""
+
+    __slots__ = ("_data", "_default")
+
+    def __init__(self, data: bytes, default: int) -> None:
+        self._data = data
+        self._default = default
+
+    def __getitem__(self, docnum: int) -> int:
+        data = self._data
+        return data[docnum] if docnum < len(data) else self._default
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def load(self):
+        return self
+
+    def close(self) -> None:
+        pass
+
+
+def _in_memory(reader):
+    from whoosh import columns
+
+    if type(reader) is columns.NumericColumn.Reader and reader._typecode == "B" and not reader._reverse:
+        data = bytes(reader._dbfile.get(reader._basepos, reader._count)) if reader._count else b""
+        if len(data) < reader._doccount:  # trailing documents without a value have the default
+            data += bytes([reader._default]) * (reader._doccount - len(data))
+        return _BytesLengths(data, reader._default)
+    return reader
 
 
 def apply() -> None:
@@ -26,6 +67,8 @@ def apply() -> None:
         if got is not missing:
             return got
         reader = original(self, fieldname, column)
+        if reader is not None and column is whoosh3.LENGTHS_COLUMN:
+            reader = _in_memory(reader)
         readers[fieldname] = reader  # None too: "no such column" is remembered
         return reader
 

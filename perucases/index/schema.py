@@ -50,6 +50,58 @@ def folding_analyzer():
     return RegexTokenizer(TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
 
 
+class Analysed:
+    """A field value analysed beforehand (in an extraction process): the postings whoosh would
+    compute from the text, as (term bytes, frequency, weight, encoded positions)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list) -> None:
+        self.items = items
+
+
+class PreTEXT(fields.TEXT):
+    """TEXT that also takes an `Analysed` value, so that the index writer does not analyse
+    again what an extraction process analysed while the writer was busy."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Analysed):
+            return iter(value.items)
+        return super().index(value, **kwargs)
+
+
+def analyse_paragraphs(texts: list[str], lang: str) -> tuple[Analysed, list[Analysed]]:
+    """The postings of a document's text (its paragraphs joined by newlines) and of each
+    paragraph, from one analysis: a token never spans a newline, so the document's tokens are
+    the paragraphs' tokens one after another, their positions shifted. Equal, posting for
+    posting, to what whoosh computes from the joined text and from each paragraph."""
+    from whoosh.compat import dumps
+    from whoosh.system import pack_uint
+
+    def encode(poslist: list[int]) -> bytes:  # whoosh.formats.Positions.encode
+        deltas, base = [], 0
+        for pos in poslist:
+            deltas.append(pos - base)
+            base = pos
+        return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+    a = analyzer(lang)
+    whole: dict[str, list[int]] = {}
+    paras = []
+    shift = 0
+    for text in texts:
+        poses: dict[str, list[int]] = {}
+        n = 0
+        for t in a(text, positions=True):
+            poses.setdefault(t.text, []).append(t.pos)
+            n = t.pos + 1
+        paras.append(Analysed([(w.encode("utf-8"), len(pl), float(len(pl)), encode(pl)) for w, pl in poses.items()]))
+        for w, pl in poses.items():
+            whole.setdefault(w, []).extend([p + shift for p in pl] if shift else pl)
+        shift += n
+    return Analysed([(w.encode("utf-8"), len(pl), float(len(pl)), encode(pl)) for w, pl in whole.items()]), paras
+
+
 def field_for(base: str, lang: str) -> str:
     """title/text/body for English, title_es/text_es/body_es for Spanish."""
     return base if lang == "en" else f"{base}_{lang}"
@@ -77,6 +129,6 @@ def make_schema() -> fields.Schema:
     for lang in LANGS:
         a = analyzer(lang)
         f[field_for("title", lang)] = fields.TEXT(analyzer=a)
-        f[field_for("text", lang)] = fields.TEXT(analyzer=a, spelling=True)
-        f[field_for("body", lang)] = fields.TEXT(analyzer=a, stored=True)
+        f[field_for("text", lang)] = PreTEXT(analyzer=a)
+        f[field_for("body", lang)] = PreTEXT(analyzer=a, stored=True)
     return fields.Schema(**f)

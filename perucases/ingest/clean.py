@@ -198,8 +198,9 @@ def _split_points(s: str) -> list[tuple[int, str]]:
     words, prefixes = _camel_exceptions()
     protected = set()
     for x in words:
-        for m in re.finditer(re.escape(x), s):
-            protected.update(range(m.start() + 1, m.end()))
+        if x in s:
+            for m in re.finditer(re.escape(x), s):
+                protected.update(range(m.start() + 1, m.end()))
     for m in _WORD_RUN.finditer(s):
         i = m.start()
         if i in points or i in protected:

@@ -25,8 +25,9 @@ _PRIVATE = range(0xE000, 0xF900)  # private use: reserved by the highlighter
 # Characters that need more than copying: whitespace, replacements, characters to drop, combining
 # marks. Everything else is copied in runs, which keeps cleaning fast on long documents.
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# A run of whitespace is one match: it becomes one separator.
 _SPECIAL = re.compile(
-    "[\\s" + re.escape("".join(_REPLACE)) + re.escape("".join(_DROP))
+    "\\s+|[" + re.escape("".join(_REPLACE)) + re.escape("".join(_DROP))
     + "\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff" + _COMBINING + "]"
 )
 
@@ -112,6 +113,8 @@ class Builder:
             c = text[i]
             if c.isspace():
                 self.space(i)
+                pos = m.end()
+                continue
             elif unicodedata.combining(c):
                 if self.out and self._space_pending is None:
                     composed = unicodedata.normalize("NFC", self.out[-1][-1] + c)
