@@ -524,6 +524,19 @@ def _cues() -> dict[str, re.Pattern]:
     return {cue: re.compile(named.get(cue, rf"(?<!\w)(?:{cue})"), re.IGNORECASE) for cue in set(_NEEDS.values())}
 
 
+@functools.lru_cache(maxsize=None)
+def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
+    """The cues for lowercased text (no IGNORECASE: twice as fast), each with a looser form
+    without its leading lookbehind that can be scanned for quickly: where the loose form finds
+    nothing, the cue finds nothing either."""
+    out = {}
+    for cue, rx in _cues().items():
+        pattern = re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), rx.pattern)  # FY, not \W
+        loose = pattern[len("(?<!\\w)"):] if pattern.startswith("(?<!\\w)") else pattern
+        out[cue] = (re.compile(pattern), re.compile(loose))
+    return out
+
+
 def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> list[tuple[int, int]]:
     """Stretches of TEXT around each cue, merged: the only places a pattern needing it can match."""
     out: list[list[int]] = []
@@ -544,10 +557,17 @@ def find(text: str, anchor: dt.date | None = None, *, follow: bool = True) -> li
     taken = [False] * (len(text) + 1)
     found: list[Timex] = []
     windows: dict[str, list[tuple[int, int]]] = {}
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
+        low = None
     for name, rx in _patterns():
         cue = _NEEDS[name]
         if cue not in windows:
-            windows[cue] = _windows(_cues()[cue], text)
+            if low is None:
+                windows[cue] = _windows(_cues()[cue], text)
+            else:
+                exact, loose = _lower_cues()[cue]
+                windows[cue] = _windows(exact, low) if loose.search(low) else []
         for m in (m for lo, hi in windows[cue] for m in rx.finditer(text, lo, hi)):
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " ,.":
