@@ -106,7 +106,7 @@ def _records(doc: Document, postings=None) -> list[dict]:
     for m in doc.mentions:
         by_para.setdefault(m.paragraph, []).append([m.key, m.start, m.end])
     for p, analysed in zip(doc.paragraphs, para_postings):
-        prec = {"kind": "para", "key": f"{doc.id}\x00{p.n}", "id": doc.id, "para": p.n, body: analysed,
+        prec = {"kind": "para", "id": doc.id, "para": p.n, body: analysed,
                 f"_stored_{body}": p.text}
         if p.page is not None:
             prec["page"] = p.page
@@ -124,7 +124,7 @@ def _records(doc: Document, postings=None) -> list[dict]:
                 "kind": e.kind, "paragraph": e.paragraph, "page": pages.get(e.paragraph),
                 "sentence": e.sentence, "entities": e.entities}
                for e in doc.events]
-        trec = {"kind": "tl", "key": f"{doc.id}\x00tl", "id": doc.id, "ev": evs}
+        trec = {"kind": "tl", "id": doc.id, "ev": evs}
         dated = [e for e in doc.events if e.first and e.last]
         if dated:
             trec["ev_first"] = [dt.datetime.combine(e.first, dt.time()) for e in dated]

@@ -8,6 +8,11 @@
   posting written (the codec keeps each block's shortest and longest length) and for every
   document scored: 530,000 reads for 3,000 stories, 16% of the writer's time. Such a column is
   now read into memory once per segment reader (one byte a document: 150 KB for 150,000 records).
+- The writer's posting pool spills sorted runs to disk every 128 MB (of its estimate) and merges
+  them at commit, writing and reading each posting with its own pickle call: 45% of the
+  writer's time on 21,578 Reuters stories. Runs are now pickled in chunks of postings, read
+  back a chunk at a time: the same sort, the same bounded memory, a few calls instead of
+  millions.
 """
 
 from __future__ import annotations
@@ -52,11 +57,49 @@ def _in_memory(reader):
     return reader
 
 
+_CHUNK = 4096  # postings a pickle call in a run file
+
+
+def _write_run(self, f, items) -> None:
+    import itertools
+    import pickle
+
+    it = iter(items)
+    try:
+        while True:
+            chunk = list(itertools.islice(it, _CHUNK))
+            if not chunk:
+                break
+            pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+    finally:
+        f.close()
+
+
+def _read_run(self, path):
+    import pickle
+
+    f = self._open_run(path)
+    try:
+        while True:
+            try:
+                chunk = pickle.load(f)
+            except EOFError:
+                return
+            yield from chunk
+    finally:
+        f.close()
+        self._remove_run(path)
+
+
 def apply() -> None:
     global _APPLIED
     if _APPLIED:
         return
+    from whoosh import externalsort
     from whoosh.codec import whoosh3
+
+    externalsort.SortingPool._write_run = _write_run
+    externalsort.SortingPool._read_run = _read_run
 
     original = whoosh3.W3PerDocReader._cached_reader
     missing = object()

@@ -1,9 +1,13 @@
 """Whoosh analysers and fields.
 
-Three kinds of record share one index:
+Four kinds of record share one index (`kind`), each naming its document (`id`):
   doc   one per document: metadata, title and full text (for document-level matching and filters)
   para  one per paragraph: its text, stored, so every hit points to a paragraph and a snippet
   src   one per document: the original text and the offset maps (for show --raw and quotes)
+  tl    one per document with dated events: the events, stored; their dates indexed
+
+A document's text and its paragraphs are analysed once, in the extraction processes
+(`analyse_paragraphs`), and handed to the writer as postings (`PreTEXT`).
 
 English text is analysed with accent folding then the English stemmer; Spanish documents go to
 `*_es` fields, folded then stemmed in Spanish. Folding includes ñ -> n (see the README): a
@@ -110,9 +114,9 @@ def field_for(base: str, lang: str) -> str:
 def make_schema() -> fields.Schema:
     f: dict = dict(
         kind=fields.ID(),
-        key=fields.ID(unique=True, stored=True),
+        key=fields.ID(unique=True, stored=True),  # doc records: the id; src records: id + "\0src"
         id=fields.ID(stored=True),
-        para=fields.NUMERIC(int, stored=True),
+        para=fields.STORED(),  # para records: the paragraph's number (read, never searched)
         publisher=fields.TEXT(analyzer=folding_analyzer()),
         lang=fields.ID(),
         date_start=fields.DATETIME(),
@@ -120,8 +124,8 @@ def make_schema() -> fields.Schema:
         meta=fields.STORED(),
         src=fields.STORED(),
         entities=fields.KEYWORD(commas=True, scorable=True),  # entity keys, on doc and para records
-        ments=fields.STORED(),
-        page=fields.STORED(),  # para records of PDFs: the page the paragraph starts on  # para records: [[key, start, end], ...]
+        ments=fields.STORED(),  # para records: [[entity key, start, end], ...]
+        page=fields.STORED(),  # para records of PDFs: the page the paragraph starts on
         ev_first=fields.DATETIME(),  # event records: the calendar interval of the date
         ev_last=fields.DATETIME(),
         ev=fields.STORED(),  # event records: everything the timeline shows
