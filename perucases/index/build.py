@@ -378,16 +378,29 @@ def _touched(index_dir: Path, manifest: Manifest, gaz) -> set[str] | None:
 POOL_MIN_FILES = 200  # fewer files are read in this process: a pool costs more than it saves
 
 
-def _read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE):
-    """Read, clean, extract and analyse one file: (the Document, its postings), or why it was
-    skipped."""
+@dataclass
+class Prepared:
+    """A file read, cleaned, extracted and analysed: what the index writer needs of it. Built in
+    an extraction process; plain records cross to the writer, not the Document's objects."""
+
+    id: str
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    warnings: list[str]
+    records: list[dict]
+
+
+def _read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Prepared | str:
+    """Read, clean, extract and analyse one file: its records, or why it was skipped."""
     try:
         doc = ingest_file(cf, {cf.id: entry} if entry else None, max_size=max_size)
     except SkipFile as exc:
         return str(exc)
     doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
     doc.events = _events(doc)
-    return doc, analyse(doc)
+    return Prepared(doc.id, doc.path, doc.sha256, doc.size, doc.mtime_ns, doc.warnings, _records(doc, analyse(doc)))
 
 
 _WORKER_GAZ = None
@@ -400,7 +413,7 @@ def _worker_init(gazetteer_paths: tuple[str, ...]) -> None:
     _WORKER_GAZ = load_gazetteer(tuple(Path(p) for p in gazetteer_paths))
 
 
-def _worker_read(job):
+def _worker_read(job) -> Prepared | str:
     cf, entry, max_size = job
     return _read_one(cf, entry, _WORKER_GAZ, max_size)
 
@@ -461,7 +474,7 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
             if key in base.files:
                 plan.remove.append((key, base.files[key].id))
             continue
-        doc, postings = result
+        doc = result
         twin = by_sha.get(doc.sha256)
         if twin is not None and twin != doc.id:
             warn(f"{cf.path}: same content as {twin}: recorded as a duplicate, not indexed again")
@@ -472,17 +485,17 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
         for w in doc.warnings:
             warn(f"{cf.path}: {w}")
         base.skipped.pop(key, None)
-        yield doc, postings, plan.catalog_hash(cf)
+        yield doc, plan.catalog_hash(cf)
 
 
 def _write(ix, docs, removes, written: list) -> None:
-    """Delete REMOVES, then add the records of each (document, postings, catalog hash) DOCS
-    yields, in one commit; each document written goes into WRITTEN as (path, FileRecord)."""
+    """Delete REMOVES, then add the records of each (Prepared, catalog hash) DOCS yields, in one
+    commit; each document written goes into WRITTEN as (path, FileRecord)."""
     with ix.writer() as w:
         for doc_id in removes:
             w.delete_by_term("id", doc_id)
-        for doc, postings, chash in docs:
-            for rec in _records(doc, postings):
+        for doc, chash in docs:
+            for rec in doc.records:
                 if rec["kind"] == "doc":
                     rec["meta"]["catalog"] = chash
                 w.add_document(**rec)

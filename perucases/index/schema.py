@@ -74,11 +74,50 @@ class PreTEXT(fields.TEXT):
         return super().index(value, **kwargs)
 
 
+_STEMS: dict[str, dict[str, str]] = {}  # lang -> word -> stem, for this process
+_STEM_CACHE_MAX = 500_000
+
+
+@functools.lru_cache(maxsize=None)
+def _term_stream(lang: str):
+    """`analyzer(lang)` fused into one loop: the same terms and positions as the whoosh chain
+    (tokenizer | lowercase | charset | stop | stem), without a Token object and four generator
+    hops a word. A property test holds the two equal."""
+    from whoosh.lang import stemmer_for_language
+
+    tokenizer, _lower, charset, stop, stemmer = analyzer(lang).items
+    finditer, charmap = tokenizer.expression.finditer, charset.charmap
+    stops, minsize, maxsize, ignore = stop.stops, stop.min, stop.max, stemmer.ignore
+    stemfn = stemmer_for_language(lang)
+    cache = _STEMS.setdefault(lang, {})
+
+    def terms(text: str) -> tuple[list[tuple[str, int]], int]:
+        """[(term, position)], and how many tokens the text had, stop words included."""
+        out = []
+        pos = None
+        i = -1
+        for i, m in enumerate(finditer(text)):
+            w = m.group(0).lower().translate(charmap)
+            if len(w) < minsize or (maxsize is not None and len(w) > maxsize) or w in stops:
+                continue
+            pos = i if pos is None else pos + 1  # StopFilter(renumber=True)
+            st = cache.get(w)
+            if st is None:
+                if len(cache) > _STEM_CACHE_MAX:
+                    cache.clear()
+                st = cache[w] = w if w in ignore else stemfn(w)
+            out.append((st, pos))
+        return out, i + 1
+
+    return terms
+
+
 def analyse_paragraphs(texts: list[str], lang: str) -> tuple[Analysed, list[Analysed]]:
     """The postings of a document's text (its paragraphs joined by newlines) and of each
-    paragraph, from one analysis: a token never spans a newline, so the document's tokens are
-    the paragraphs' tokens one after another, their positions shifted. Equal, posting for
-    posting, to what whoosh computes from the joined text and from each paragraph."""
+    paragraph, from one analysis. A token never spans a newline, so the document's terms are
+    the paragraphs' terms one after another; positions continue from paragraph to paragraph as
+    the stop filter renumbers them in the joined text. Equal, posting for posting, to what
+    whoosh computes from the joined text and from each paragraph (a property test checks)."""
     from whoosh.compat import dumps
     from whoosh.system import pack_uint
 
@@ -89,21 +128,28 @@ def analyse_paragraphs(texts: list[str], lang: str) -> tuple[Analysed, list[Anal
             base = pos
         return pack_uint(len(deltas)) + dumps(deltas, 2)
 
-    a = analyzer(lang)
+    def postings(poses: dict[str, list[int]]) -> Analysed:
+        return Analysed([(w.encode("utf-8"), len(pl), float(len(pl)), encode(pl)) for w, pl in poses.items()])
+
+    terms = _term_stream(lang)
     whole: dict[str, list[int]] = {}
     paras = []
-    shift = 0
+    last = None  # the document position of the last term so far
+    tokens_before = 0  # until the first term: the first keeps its token index in the joined text
     for text in texts:
         poses: dict[str, list[int]] = {}
-        n = 0
-        for t in a(text, positions=True):
-            poses.setdefault(t.text, []).append(t.pos)
-            n = t.pos + 1
-        paras.append(Analysed([(w.encode("utf-8"), len(pl), float(len(pl)), encode(pl)) for w, pl in poses.items()]))
-        for w, pl in poses.items():
-            whole.setdefault(w, []).extend([p + shift for p in pl] if shift else pl)
-        shift += n
-    return Analysed([(w.encode("utf-8"), len(pl), float(len(pl)), encode(pl)) for w, pl in whole.items()]), paras
+        got, ntokens = terms(text)
+        for w, pos in got:
+            poses.setdefault(w, []).append(pos)
+        paras.append(postings(poses))
+        if not got:
+            tokens_before += ntokens
+            continue
+        shift = tokens_before if last is None else last + 1 - got[0][1]
+        for w, pos in got:
+            whole.setdefault(w, []).append(pos + shift)
+        last = got[-1][1] + shift
+    return postings(whole), paras
 
 
 def field_for(base: str, lang: str) -> str:
