@@ -100,11 +100,11 @@ def test_interrupted_rebuild_leaves_the_old_index_answering(tmp_path, corpus, mo
     real = build._records
     calls = {"n": 0}
 
-    def dying(doc, postings=None):
+    def dying(*args):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
-        return real(doc, postings)
+        return real(*args)
 
     monkeypatch.setattr(build, "_records", dying)
     with pytest.raises(KeyboardInterrupt):
@@ -124,7 +124,7 @@ def test_interrupted_update_keeps_the_previous_state(tmp_path, corpus, monkeypat
     (corpus / "003_ed39d894751b7a98.txt").write_text("Replaced text about a quartermaster.\n")
     real = build._records
 
-    def dying(doc, postings=None):
+    def dying(*args):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(build, "_records", dying)

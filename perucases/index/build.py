@@ -24,6 +24,7 @@ from perucases.index.manifest import (
     Manifest,
     Plan,
     current_generation,
+    entry_hash,
     gazetteer_files,
     make_plan,
     needs_rebuild,
@@ -53,10 +54,11 @@ class Report:
         return bool(self.added or self.changed or self.removed or self.rebuilt)
 
 
-def _records(doc: Document, postings=None) -> list[dict]:
-    """The Whoosh records of one document: doc, src, and one per paragraph. POSTINGS, when an
-    extraction process analysed the text already, is `analyse(doc)`."""
-    from perucases.index.schema import field_for
+def _records(doc: Document, postings=None, catalog: str = "") -> list[dict]:
+    """The Whoosh records of one document: doc, src, one per paragraph and its timeline, each
+    with its stored fields sealed (`schema.seal`). POSTINGS, when an extraction process analysed
+    the text already, is `analyse(doc)`; CATALOG is the hash of its catalog entry."""
+    from perucases.index.schema import field_for, seal
 
     if postings is None:
         postings = analyse(doc)
@@ -80,6 +82,7 @@ def _records(doc: Document, postings=None) -> list[dict]:
         "mtime_ns": doc.mtime_ns,
         "sha256": doc.sha256,
         "encoding": doc.encoding,
+        "catalog": catalog,
         # what the document names: key -> [name, type, mentions, aliases seen, description]
         "entities": {k: [e.name, e.type, e.mentions, sorted(e.aliases), e.description]
                      for k, e in sorted(doc.entities.items())},
@@ -133,7 +136,7 @@ def _records(doc: Document, postings=None) -> list[dict]:
         if keys:
             trec["entities"] = ",".join(keys)
         out.append(trec)
-    return out
+    return [seal(r) for r in out]
 
 
 def analyse(doc: Document):
@@ -400,7 +403,8 @@ def _read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE
         return str(exc)
     doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
     doc.events = _events(doc)
-    return Prepared(doc.id, doc.path, doc.sha256, doc.size, doc.mtime_ns, doc.warnings, _records(doc, analyse(doc)))
+    return Prepared(doc.id, doc.path, doc.sha256, doc.size, doc.mtime_ns, doc.warnings,
+                    _records(doc, analyse(doc), entry_hash(entry)))
 
 
 _WORKER_GAZ = None
@@ -491,12 +495,13 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
 def _write(ix, docs, removes, written: list) -> None:
     """Delete REMOVES, then add the records of each (Prepared, catalog hash) DOCS yields, in one
     commit; each document written goes into WRITTEN as (path, FileRecord)."""
+    from perucases.index.patches import apply
+
+    apply()  # the writer must know sealed records
     with ix.writer() as w:
         for doc_id in removes:
             w.delete_by_term("id", doc_id)
         for doc, chash in docs:
             for rec in doc.records:
-                if rec["kind"] == "doc":
-                    rec["meta"]["catalog"] = chash
                 w.add_document(**rec)
             written.append((doc.path, FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, chash)))

@@ -152,6 +152,45 @@ def analyse_paragraphs(texts: list[str], lang: str) -> tuple[Analysed, list[Anal
     return postings(whole), paras
 
 
+class Sealed(bytes):
+    """A record's stored fields, pickled and compressed beforehand as whoosh's stored column
+    holds them (`patches` writes it as is)."""
+
+
+SEALED = "sealed"  # the field that carries a Sealed value through add_document
+
+
+@functools.lru_cache(maxsize=None)
+def _field_kinds() -> dict[str, tuple[bool, bool]]:
+    """field name -> (stored, indexed)"""
+    schema = make_schema()
+    return {name: (bool(schema[name].stored), bool(schema[name].indexed)) for name in schema.names()}
+
+
+def seal(rec: dict) -> dict:
+    """REC with its stored values moved into one `Sealed` value, so that the extraction process,
+    not the index writer, pays for pickling and compressing them. Indexed fields stay."""
+    import pickle
+    import zlib
+
+    kinds = _field_kinds()
+    stored = {}
+    out = {}
+    for name, value in rec.items():
+        if name.startswith("_stored_"):
+            continue
+        is_stored, is_indexed = kinds[name]
+        if is_stored:
+            stored[name] = rec.get(f"_stored_{name}", value)
+        if is_indexed:
+            out[name] = value
+            if is_stored:
+                out[f"_stored_{name}"] = None
+    if stored:
+        out[SEALED] = Sealed(zlib.compress(pickle.dumps(stored, 2), 3))  # whoosh3's STORED_COLUMN
+    return out
+
+
 def field_for(base: str, lang: str) -> str:
     """title/text/body for English, title_es/text_es/body_es for Spanish."""
     return base if lang == "en" else f"{base}_{lang}"
@@ -176,6 +215,7 @@ def make_schema() -> fields.Schema:
         ev_last=fields.DATETIME(),
         ev=fields.STORED(),  # event records: everything the timeline shows
     )
+    f[SEALED] = fields.STORED()
     for lang in LANGS:
         a = analyzer(lang)
         f[field_for("title", lang)] = fields.TEXT(analyzer=a)
