@@ -695,7 +695,10 @@ class Library:
         ent_q = self._entity_filter(entity)
         if explain and ent_q:
             notes.append(f"filter: names the entity {self.entity_table()[ent_q[0].text].name!r}")
-        full = Q.And([Q.Term("kind", "doc"), q, *filters.queries(), *ent_q])
+        # Only doc records have the text and title fields: a query that can match nothing else
+        # needs no intersection with every doc record (a fifth of the search time on 21,578).
+        kind = [] if _doc_only(q) else [Q.Term("kind", "doc")]
+        full = Q.And([*kind, q, *filters.queries(), *ent_q])
         with self.searcher() as s:
             results = s.search(full, limit=limit)
             total = results.estimated_length()
@@ -729,8 +732,8 @@ class Library:
                 left = [d for d in doc_ids if d not in chosen]
                 if not left:
                     break
-                want = Q.And([Q.Term("kind", "para"), Q.Or([Q.Term("id", d) for d in left]) if extra else ids,
-                              Q.Or(leaves), *extra])
+                # The body fields are on paragraph records only: no need to intersect with them all.
+                want = Q.And([Q.Or([Q.Term("id", d) for d in left]) if extra else ids, Q.Or(leaves), *extra])
                 r = s.search(want, limit=None, terms=True)
                 r.fragmenter = highlight.SentenceFragmenter(maxchars=320)
                 r.formatter = _Marker()
@@ -769,6 +772,26 @@ def _shorten(text: str, n: int = 260) -> str:
         return text
     cut = text.rfind(" ", 0, n)
     return text[: cut if cut > 0 else n] + " …"
+
+
+_DOC_FIELDS = frozenset({"title", "text", "title_es", "text_es"})
+
+
+def _doc_only(q) -> bool:
+    """Can Q match only doc records (it needs a word of their own fields)?"""
+    from whoosh import query as Q
+
+    if isinstance(q, Q.Not):
+        return False
+    if isinstance(q, Q.AndNot):
+        return _doc_only(q.a)
+    if q.is_leaf():
+        return getattr(q, "fieldname", None) in _DOC_FIELDS
+    if isinstance(q, (Q.And, Q.Require)):
+        return any(_doc_only(c) for c in q.children())
+    if isinstance(q, Q.Or):
+        return all(_doc_only(c) for c in q.children())
+    return False
 
 
 def _body_leaves(q) -> list:
