@@ -278,3 +278,27 @@ def test_analysis_done_beforehand_equals_whooshs(paragraphs, lang):
     whole, each = analyse_paragraphs(paragraphs, lang)
     assert sorted(whole.items) == sorted(field.index("\n".join(paragraphs)))
     assert [sorted(a.items) for a in each] == [sorted(field.index(p)) for p in paragraphs]
+
+
+@given(st.binary(max_size=200), st.lists(st.tuples(st.sampled_from(["read", "seek", "readline", "tell"]),
+                                                   st.integers(-3, 250), st.sampled_from([0, 1, 2])), max_size=25))
+@settings(max_examples=300, deadline=None)
+def test_segment_parts_read_like_bytesio(data, ops):
+    """A segment part is read through a view of the memory map (patches._ViewFile), not a copy:
+    it must answer as the BytesIO whoosh used did."""
+    import io
+
+    from perucases.index.patches import _ViewFile
+
+    view, ref = _ViewFile(memoryview(data)), io.BytesIO(data)
+    for op, n, whence in ops:
+        if op == "seek":
+            target = n + (ref.tell() if whence == 1 else len(data) if whence == 2 else 0)
+            if target < 0:
+                continue
+            assert view.seek(n, whence) == ref.seek(n, whence)
+        elif op == "tell":
+            assert view.tell() == ref.tell()
+        else:
+            assert getattr(view, op)(n) == getattr(ref, op)(n)
+        assert view.tell() == ref.tell()
