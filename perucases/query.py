@@ -236,7 +236,9 @@ class Library:
         """Build the index if it is missing, bring it up to date if the corpus changed."""
         if self._ix is not None:
             return
-        manifest = Manifest.load(self.index_dir)
+        manifest = Manifest.load(self.index_dir, files=False)
+        if manifest is not None and manifest.files_count <= AUTO_REFRESH_MAX_FILES:
+            manifest = Manifest.load(self.index_dir)  # the freshness check compares the file table
         if manifest is None and not self.corpus and (self.index_dir / "manifest.json").exists():
             # Do not replace a damaged index of the user's corpus by one of the bundled seeds.
             raise PerucasesError(f"the index at {self.index_dir} is damaged (its manifest is unreadable); "
@@ -279,7 +281,7 @@ class Library:
 
         if gazetteer_files(wanted, manifest.gazetteers) != manifest.gazetteer_files:
             return "the gazetteer changed", False
-        if len(manifest.files) > AUTO_REFRESH_MAX_FILES:
+        if manifest.files_count > AUTO_REFRESH_MAX_FILES:
             # Walking a large corpus on every query costs seconds: large corpora are brought up
             # to date by `perucases index` (or a cron job), as a search engine's are.
             return None

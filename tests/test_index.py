@@ -302,3 +302,23 @@ def test_segment_parts_read_like_bytesio(data, ops):
         else:
             assert getattr(view, op)(n) == getattr(ref, op)(n)
         assert view.tell() == ref.tell()
+
+
+def test_manifest_head_without_the_file_table(tmp_path, corpus, monkeypatch):
+    """Queries on a large corpus read the manifest's head only; it must say what the whole does."""
+    import dataclasses
+
+    from perucases import query
+
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    whole, head = Manifest.load(ix), Manifest.load(ix, files=False)
+    assert len(whole.files) == whole.files_count == head.files_count == 5 and head.files == {}
+    assert dataclasses.replace(head, files=whole.files) == whole
+    # Over the auto-refresh limit, a query answers from the head: a new file is not picked up...
+    monkeypatch.setattr(query, "AUTO_REFRESH_MAX_FILES", 4)
+    (corpus / "005_new.txt").write_text("A new report on the Colina group and a quartermaster.\n")
+    assert Library(ix).search("quartermaster").hits == []
+    # ...until `perucases index` (or a small corpus, whose queries check every file).
+    monkeypatch.setattr(query, "AUTO_REFRESH_MAX_FILES", 5000)
+    assert [h.id for h in Library(ix).search("quartermaster").hits] == ["005_new"]
