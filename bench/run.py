@@ -206,7 +206,9 @@ print(json.dumps({"times": times, "hits": hits}))
 
 
 def fts_latency(texts: Path, tmp: Path) -> dict:
-    db = sqlite3.connect(str(tmp / "fts-q.db"))
+    db_path = tmp / f"fts-q-{texts.stem}.db"  # one for each corpus size
+    db_path.unlink(missing_ok=True)
+    db = sqlite3.connect(str(db_path))
     db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61 remove_diacritics 2')")
     with texts.open(encoding="utf-8") as f:
         db.executemany("INSERT INTO docs VALUES (?, ?, ?)",
@@ -389,6 +391,8 @@ def main() -> None:
         for n in [a.docs] + ([a.scale] if a.scale else []):
             print(f"measuring {n} documents ...", file=sys.stderr)
             results[str(n)] = measure(n, a.runs if n == a.docs else a.scale_runs, Path(tmp))
+            a.json.parent.mkdir(parents=True, exist_ok=True)
+            a.json.write_text(json.dumps(results, indent=1), encoding="utf-8")  # kept if a later size fails
             shutil.rmtree(Path(tmp) / f"corpus-{n}", ignore_errors=True)
     cols = list(results)
     print(f"{'':48}" + "".join(f"{c:>14}" for c in cols) + ("   growth" if len(cols) > 1 else ""))
