@@ -52,15 +52,22 @@ def timeline(searcher, table: dict, date_from=None, date_to=None, entity_key: st
              sort: str = "date") -> list[TimelineEvent]:
     from whoosh import query as Q
 
-    from perucases.index.schema import analyzer
+    from perucases.index.schema import analyzer, months_between
 
     qs = [Q.Term("kind", "tl")]
     lo = date_from.start.isoformat() if date_from is not None else None
     hi = date_to.end.isoformat() if date_to is not None else None
-    if hi is not None:
-        qs.append(Q.DateRange("ev_first", None, dt.datetime.combine(date_to.end, dt.time())))
-    if lo is not None:
-        qs.append(Q.DateRange("ev_last", dt.datetime.combine(date_from.start, dt.time()), None))
+    window = months_between(date_from.start, date_to.end) if lo is not None and hi is not None else None
+    if window is not None:
+        # A short window: the records with an event in one of its months, or a long event (each
+        # event is checked against the window below). Two open-ended date ranges would expand
+        # into thousands of numeric terms (1.5 s of a one-month timeline on 21,578 stories).
+        qs.append(Q.Or([Q.Term("ev_month", m) for m in window] + [Q.Term("ev_month", "long")]))
+    else:
+        if hi is not None:
+            qs.append(Q.DateRange("ev_first", None, dt.datetime.combine(date_to.end, dt.time())))
+        if lo is not None:
+            qs.append(Q.DateRange("ev_last", dt.datetime.combine(date_from.start, dt.time()), None))
     if entity_key:
         qs.append(Q.Term("entities", entity_key))
     if doc_id:

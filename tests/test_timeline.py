@@ -173,3 +173,29 @@ def test_hostile_document_text_renders_inert(tmp_path):
 def test_bad_timeline_options_exit_2(run, args):
     r = run("timeline", *args)
     assert r.exit_code == 2 and r.stderr.startswith("perucases: error:")
+
+
+def test_short_date_windows_use_month_buckets_and_keep_long_events(tmp_path):
+    """A window of up to two years is looked up by month terms; an event longer than that (a
+    decade) is under the "long" term and must still be found, and one outside the window not."""
+    from perucases.index.build import update
+    from perucases.query import Filters, Library
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Lima, 3 March 1995.\n\nThe army ran the prisons throughout the 1990s, the report says.\n\n"
+        "On 14 February 1993 the court met. In June 1997 the hostages were freed.\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    update(ix, [corpus])
+    lib = Library(ix, refresh=False)
+
+    def values(a, b):
+        return sorted(e.date for e in lib.timeline(Filters.parse(a, b)))
+
+    assert values("1996-01", "1996-02") == ["199X"]  # the 1990s: a long event, in the window
+    assert any(v.startswith("1993-02-14") for v in values("1993-02", "1993-02"))
+    assert values("1980", "1989") == []
+    # The same answers as the open date ranges used for long windows.
+    long_window = {e.date for e in lib.timeline(Filters.parse("1990", "1999"))}
+    assert set(values("1993-01", "1993-12")) <= long_window

@@ -58,7 +58,7 @@ def _records(doc: Document, postings=None, catalog: str = "") -> list[dict]:
     """The Whoosh records of one document: doc, src, one per paragraph and its timeline, each
     with its stored fields sealed (`schema.seal`). POSTINGS, when an extraction process analysed
     the text already, is `analyse(doc)`; CATALOG is the hash of its catalog entry."""
-    from perucases.index.schema import field_for, seal
+    from perucases.index.schema import field_for, months_between, seal
 
     if postings is None:
         postings = analyse(doc)
@@ -132,6 +132,9 @@ def _records(doc: Document, postings=None, catalog: str = "") -> list[dict]:
         if dated:
             trec["ev_first"] = [dt.datetime.combine(e.first, dt.time()) for e in dated]
             trec["ev_last"] = [dt.datetime.combine(e.last, dt.time()) for e in dated]
+            spans = [months_between(e.first, e.last) for e in dated]
+            trec["ev_month"] = ",".join(sorted({m for sp in spans if sp for m in sp}
+                                               | ({"long"} if None in spans else set())))
         keys = sorted({k for e in doc.events for k in e.entities})
         if keys:
             trec["entities"] = ",".join(keys)

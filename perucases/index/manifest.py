@@ -22,7 +22,7 @@ from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover
 from perucases.resources import data_fingerprint
 
 # Bump when the fields or analysers change: an older index is then rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MANIFEST = "manifest.json"
 
 

@@ -196,6 +196,22 @@ def field_for(base: str, lang: str) -> str:
     return base if lang == "en" else f"{base}_{lang}"
 
 
+MONTH_BUCKETS = 24
+
+
+def months_between(first, last) -> list[str] | None:
+    """The months from FIRST to LAST (dates) as YYYY-MM, or None past MONTH_BUCKETS months."""
+    n = (last.year - first.year) * 12 + last.month - first.month + 1
+    if n > MONTH_BUCKETS:
+        return None
+    y, m = first.year, first.month
+    out = []
+    for _ in range(max(n, 1)):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
 def make_schema() -> fields.Schema:
     f: dict = dict(
         kind=fields.ID(),
@@ -213,6 +229,9 @@ def make_schema() -> fields.Schema:
         page=fields.STORED(),  # para records of PDFs: the page the paragraph starts on
         ev_first=fields.DATETIME(),  # event records: the calendar interval of the date
         ev_last=fields.DATETIME(),
+        # the months the events span, "YYYY-MM", for events of up to MONTH_BUCKETS months, and
+        # "long" for longer ones: a short date window is then a few terms, not two open ranges
+        ev_month=fields.KEYWORD(commas=True),
         ev=fields.STORED(),  # event records: everything the timeline shows
     )
     f[SEALED] = fields.STORED()
