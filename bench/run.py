@@ -78,14 +78,22 @@ def run(cmd, env=None, input=None) -> tuple[float, int, subprocess.CompletedProc
     return secs, max(after, before), r
 
 
-def rss_of(cmd, env=None) -> int:
-    """Peak RSS (KB) of one command, measured by GNU time when it is there."""
+def timed_rss(cmd, env=None) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Wall time and peak RSS (KB, GNU time's %M: the largest process) of one run of CMD."""
     gtime = shutil.which("time") or "/usr/bin/time"
     if not Path(gtime).exists():
-        return -1
+        secs, _, r = run(cmd, env)
+        return secs, -1, r
+    t = time.perf_counter()
     r = subprocess.run([gtime, "-f", "%M", *cmd], capture_output=True, text=True, env=env)
+    secs = time.perf_counter() - t
     lines = [ln for ln in r.stderr.strip().splitlines() if ln.strip().isdigit()]
-    return int(lines[-1]) if lines else -1
+    return secs, int(lines[-1]) if lines else -1, r
+
+
+def rss_of(cmd, env=None) -> int:
+    """Peak RSS (KB) of one command, measured by GNU time when it is there (-1 otherwise)."""
+    return timed_rss(cmd, env)[1]
 
 
 def du(path: Path) -> int:
@@ -157,19 +165,6 @@ else:
     db.commit()
 print(time.perf_counter() - t)
 '''
-
-
-def timed_rss(cmd, env=None) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Wall time and peak RSS (KB, GNU time's %M: the largest process) of one run of CMD."""
-    gtime = shutil.which("time") or "/usr/bin/time"
-    if not Path(gtime).exists():
-        secs, _, r = run(cmd, env)
-        return secs, -1, r
-    t = time.perf_counter()
-    r = subprocess.run([gtime, "-f", "%M", *cmd], capture_output=True, text=True, env=env)
-    secs = time.perf_counter() - t
-    lines = [ln for ln in r.stderr.strip().splitlines() if ln.strip().isdigit()]
-    return secs, int(lines[-1]) if lines else -1, r
 
 
 def baseline(kind: str, texts: Path, tmp: Path) -> tuple[float, int, int]:

@@ -236,9 +236,8 @@ class Library:
         """Build the index if it is missing, bring it up to date if the corpus changed."""
         if self._ix is not None:
             return
-        manifest = Manifest.load(self.index_dir, files=False)
-        if manifest is not None and manifest.files_count <= AUTO_REFRESH_MAX_FILES:
-            manifest = Manifest.load(self.index_dir)  # the freshness check compares the file table
+        # The freshness check compares the file table only up to AUTO_REFRESH_MAX_FILES files.
+        manifest = Manifest.load(self.index_dir, max_files=AUTO_REFRESH_MAX_FILES)
         if manifest is None and not self.corpus and (self.index_dir / "manifest.json").exists():
             # Do not replace a damaged index of the user's corpus by one of the bundled seeds.
             raise PerucasesError(f"the index at {self.index_dir} is damaged (its manifest is unreadable); "

@@ -312,9 +312,10 @@ def test_manifest_head_without_the_file_table(tmp_path, corpus, monkeypatch):
 
     ix = tmp_path / "ix"
     update(ix, [corpus])
-    whole, head = Manifest.load(ix), Manifest.load(ix, files=False)
+    whole, head = Manifest.load(ix), Manifest.load(ix, max_files=4)
     assert len(whole.files) == whole.files_count == head.files_count == 5 and head.files == {}
     assert dataclasses.replace(head, files=whole.files) == whole
+    assert Manifest.load(ix, max_files=5) == whole  # a table within the bound is read whole
     # Over the auto-refresh limit, a query answers from the head: a new file is not picked up...
     monkeypatch.setattr(query, "AUTO_REFRESH_MAX_FILES", 4)
     (corpus / "005_new.txt").write_text("A new report on the Colina group and a quartermaster.\n")

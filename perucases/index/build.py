@@ -54,14 +54,12 @@ class Report:
         return bool(self.added or self.changed or self.removed or self.rebuilt)
 
 
-def _records(doc: Document, postings=None, catalog: str = "") -> list[dict]:
+def _records(doc: Document, postings, catalog: str) -> list[dict]:
     """The Whoosh records of one document: doc, src, one per paragraph and its timeline, each
-    with its stored fields sealed (`schema.seal`). POSTINGS, when an extraction process analysed
-    the text already, is `analyse(doc)`; CATALOG is the hash of its catalog entry."""
+    with its stored fields sealed (`schema.seal`). POSTINGS is `analyse(doc)`; CATALOG is the
+    hash of its catalog entry."""
     from perucases.index.schema import field_for, months_between, seal
 
-    if postings is None:
-        postings = analyse(doc)
     doc_postings, para_postings = postings
 
     md = doc.meta

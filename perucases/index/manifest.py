@@ -64,27 +64,28 @@ class Manifest:
     gazetteer_files: dict[str, str] = field(default_factory=dict)  # user gazetteer file -> its stat
     gazetteer_snapshot: dict = field(default_factory=dict)  # Gazetteer.snapshot(): to see what changed
     options: dict = field(default_factory=dict)  # max_file_size, follow_links: how the corpus is read
-    files_count: int = -1  # as saved; with load(files=False), files is left empty and this says how many
+    files_count: int = -1  # as saved; with load(max_files=N), files may be left empty: this says how many
 
     @classmethod
-    def load(cls, index_dir: Path, files: bool = True) -> Manifest | None:
-        """The manifest, or None. With FILES=False the file table (most of the manifest: 4.8 MB
-        for 21,578 files) is neither parsed nor built, when the manifest allows it: the queries'
-        freshness check only needs its size once the corpus is large."""
+    def load(cls, index_dir: Path, max_files: int | None = None) -> Manifest | None:
+        """The manifest, or None. With MAX_FILES, a file table (most of the manifest: 4.8 MB for
+        21,578 files) of more entries than that is neither parsed nor built, when the manifest
+        allows it: the queries' freshness check only needs its size once the corpus is large."""
         try:
             text = (index_dir / MANIFEST).read_text(encoding="utf-8")
             raw = None
-            if not files:
+            if max_files is not None:
                 # save() writes "files" last, after "files_count": the head is a JSON object itself.
                 cut = text.find(_FILES_KEY)
                 if cut > 0:
                     try:
                         raw = json.loads(text[:cut] + "\n}")
-                        raw["files"] = {}
                     except ValueError:
                         raw = None
-                if raw is None or "files_count" not in raw:
-                    raw = None
+                if raw is None or raw.get("files_count", 0) <= max_files:
+                    raw = None  # an older manifest, or a table small enough to read whole
+                else:
+                    raw["files"] = {}
             if raw is None:
                 raw = json.loads(text)
             return cls(

@@ -118,15 +118,9 @@ def analyse_paragraphs(texts: list[str], lang: str) -> tuple[Analysed, list[Anal
     the paragraphs' terms one after another; positions continue from paragraph to paragraph as
     the stop filter renumbers them in the joined text. Equal, posting for posting, to what
     whoosh computes from the joined text and from each paragraph (a property test checks)."""
-    from whoosh.compat import dumps
-    from whoosh.system import pack_uint
+    from whoosh.formats import Positions
 
-    def encode(poslist: list[int]) -> bytes:  # whoosh.formats.Positions.encode
-        deltas, base = [], 0
-        for pos in poslist:
-            deltas.append(pos - base)
-            base = pos
-        return pack_uint(len(deltas)) + dumps(deltas, 2)
+    encode = Positions().encode  # the TEXT fields' format
 
     def postings(poses: dict[str, list[int]]) -> Analysed:
         return Analysed([(w.encode("utf-8"), len(pl), float(len(pl)), encode(pl)) for w, pl in poses.items()])
