@@ -209,8 +209,8 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Processes to use: N-1 read and extract files while one writes the index "
-                   "(default: one extraction process a core; 1 does everything in one process).")
+              help="Processes that read, extract and write the index, each its own part of it "
+                   "(default: one a core; 1 does everything in this process).")
 @click.option("-0", "--null", "null", is_flag=True, help="With -: paths on stdin are separated by NUL bytes (find -print0).")
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
 @click.option("--wait", type=click.FloatRange(min=0), default=60.0, show_default=True,

@@ -323,3 +323,120 @@ def test_manifest_head_without_the_file_table(tmp_path, corpus, monkeypatch):
     # ...until `perucases index` (or a small corpus, whose queries check every file).
     monkeypatch.setattr(query, "AUTO_REFRESH_MAX_FILES", 5000)
     assert [h.id for h in Library(ix).search("quartermaster").hits] == ["005_new"]
+
+
+# A corpus large enough (POOL_MIN_FILES) for the extraction processes, which each write a segment.
+
+NAMES = ["Vladimiro Montesinos", "Alberto Fujimori", "the Colina group", "Barrios Altos", "La Cantuta"]
+
+
+def _many(corpus, n=230):
+    more = corpus / "more"
+    more.mkdir()
+    for k in range(n):
+        (more / f"note-{k:03d}.txt").write_text(
+            f"Note {k}\n\nIn March {1990 + k % 10}, {NAMES[k % 5]} was named in report number {k}, "
+            f"token{k}x.\n\nA second paragraph about case {k % 7} and the hearing of 12 May 1995.\n",
+            encoding="utf-8")
+    (more / "zz-copy.txt").write_bytes((more / "note-005.txt").read_bytes())  # a duplicate
+    (more / "zz-empty.txt").write_text("")  # skipped
+    return n
+
+
+def _segments(ix_dir):
+    from whoosh import index as windex
+
+    return windex.open_dir(str(ix_dir), indexname=Manifest.load(ix_dir).indexname)._segments()
+
+
+def _everything(ix_dir):
+    """What a user can get out of the index, in an order that does not depend on docnums."""
+    lib = Library(ix_dir, refresh=False)
+    hits = {q: sorted((h.id, h.paragraph, h.score) for h in lib.search(q, limit=1000).hits)
+            for q in ["Montesinos", "token17x", '"Colina group"', "Barrios Altos", "hearing", "note"]}
+    docs = sorted((d.id, d.title, d.date, d.paragraphs) for d in lib.docs())
+    ents = sorted((e.key, e.type, e.mentions, e.documents) for e in lib.entities())
+    tl = sorted((e.id, e.paragraph or 0, e.date, e.expression, e.entities) for e in lib.timeline())
+    return hits, docs, ents, tl
+
+
+def test_a_build_in_several_processes_equals_one_in_this_process(tmp_path, corpus):
+    n = _many(corpus)
+    said1, said2 = [], []
+    one = update(tmp_path / "one", [corpus], procs=1, warn=said1.append)
+    two = update(tmp_path / "two", [corpus], procs=2, warn=said2.append)
+    for r in (one, two):
+        assert (r.documents, r.duplicates, [p.rsplit("/", 1)[-1] for p, _ in r.skipped]) == \
+            (5 + n, 1, ["zz-empty.txt"])
+    assert sorted(said2[1:]) == sorted(said1[1:])  # after "building the index in ..."
+    assert any("zz-copy.txt: same content as more/note-005" in s for s in said2)
+    assert len(_segments(tmp_path / "one")) == 1
+    assert len(_segments(tmp_path / "two")) == 2  # one a process
+    a, b = _everything(tmp_path / "one"), _everything(tmp_path / "two")
+    assert a[1:] == b[1:]  # documents, entities, timeline
+    for q, hits in a[0].items():  # the same hits; the scores differ a little, as whoosh counts the
+        assert [h[:2] for h in hits] == [h[:2] for h in b[0][q]]  # dropped duplicate in its statistics
+        assert [h[2] for h in hits] == pytest.approx([h[2] for h in b[0][q]], rel=0.01)
+    hits = a[0]
+    assert [h[0] for h in hits["token17x"]] == ["more/note-017"]
+    assert len(hits["hearing"]) == n  # the duplicate was dropped from its process's segment
+    assert Manifest.load(tmp_path / "two").files == Manifest.load(tmp_path / "one").files
+
+
+def test_a_large_update_in_several_processes(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    update(ix, [corpus], procs=2)  # 5 files: read in this process
+    (corpus / "003_ed39d894751b7a98.txt").write_text("Replaced: the quartermaster spoke.\n")
+    n = _many(corpus)
+    r = update(ix, [corpus], procs=2)
+    assert (r.added, r.changed, r.duplicates, r.documents) == (n, 1, 1, 5 + n)
+    assert search_ids(ix, "quartermaster") == ["003_ed39d894751b7a98"]
+    assert search_ids(ix, "ambassador") == []  # the old version is gone
+    assert search_ids(ix, "token17x") == ["more/note-017"]
+    assert len(Library(ix, refresh=False).search("hearing", limit=1000).hits) == n
+    assert not [x for x in os.listdir(ix) if x.endswith(".tmp")]  # no temporary folder left
+
+
+def test_a_failure_in_an_extraction_process_stops_the_build_and_keeps_the_index(tmp_path, corpus, monkeypatch):
+    import multiprocessing
+
+    ix = tmp_path / "ix"
+    update(ix, [corpus], procs=1)
+    _many(corpus)
+    real = build._read_one
+
+    def failing(cf, *args):  # the extraction processes are forks: they run this too
+        if cf.path.name == "note-150.txt":
+            raise ValueError("a bug met note-150")
+        return real(cf, *args)
+
+    monkeypatch.setattr(build, "_read_one", failing)
+    with pytest.raises(ValueError, match="a bug met note-150"):
+        update(ix, [corpus], procs=2, rebuild=True)
+    assert multiprocessing.active_children() == []
+    monkeypatch.setattr(build, "_read_one", real)
+    assert search_ids(ix, "Colina") == ["000_ca4e617775ace81b"]  # the old index, whole
+    assert len(Library(ix, refresh=False).docs()) == 5
+    assert update(ix, [corpus], procs=2).documents == 5 + 230
+
+
+def test_ctrl_c_during_a_build_in_several_processes(tmp_path, corpus):
+    import multiprocessing
+
+    ix = tmp_path / "ix"
+    update(ix, [corpus], procs=1)
+    gen = Manifest.load(ix).generation
+    _many(corpus)
+
+    def warn(message):
+        if "same content" in message:  # about two thirds of the way
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        update(ix, [corpus], procs=2, warn=warn)
+    assert multiprocessing.active_children() == []
+    assert Manifest.load(ix).generation == gen
+    assert len(Library(ix, refresh=False).docs()) == 5
+    r = update(ix, [corpus], procs=2)
+    assert (r.added, r.documents) == (230, 235)
+    assert not [x for x in os.listdir(ix) if x.endswith(".tmp")]  # no temporary folder left

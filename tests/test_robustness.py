@@ -231,6 +231,54 @@ def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
         assert final[p.relative_to(corpus).with_suffix("").as_posix()] == hashlib.sha256(p.read_bytes()).hexdigest()
 
 
+def _processes_naming(text: str) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if text in (d / "cmdline").read_bytes().decode("utf-8", "replace"):
+                    out.append(int(d.name))
+            except OSError:
+                pass
+    return out
+
+
+def test_kill_9_during_a_build_in_several_processes_leaves_no_orphan_and_a_whole_index(tmp_path):
+    corpus = tmp_path / "c"
+    shutil.copytree(bundled_seeds(), corpus)
+    extra = corpus / "more"
+    extra.mkdir()
+    for k in range(1200):
+        (extra / f"note-{k:04d}.txt").write_text(
+            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n",
+            encoding="utf-8")
+    ix = tmp_path / "ix"
+    cmd = [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "2"]
+    assert subprocess.run(cmd, capture_output=True).returncode == 0
+    t = time.perf_counter()
+    assert subprocess.run(cmd + ["--rebuild"], capture_output=True).returncode == 0
+    took = time.perf_counter() - t
+    rnd = random.Random(5)
+    kills = 0
+    for k in range(4):
+        proc = subprocess.Popen(cmd + ["--rebuild"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.2, 0.5) * took)  # leaving the extraction processes seconds of work
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        deadline = time.monotonic() + 2.5  # they look for their parent every second or 16 files
+        while _processes_naming(str(ix)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _processes_naming(str(ix)) == []  # the extraction processes saw it and stopped
+        assert len(_state(ix)) == 1205  # the previous build answers, whole
+        check = subprocess.run([_perucases(), "index", "--check", "--index", str(ix)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+    assert kills >= 3
+    assert subprocess.run(cmd + ["--rebuild"], capture_output=True).returncode == 0
+    assert len(_state(ix)) == 1205
+
+
 def test_queries_during_an_update_see_a_consistent_index(tmp_path):
     corpus = tmp_path / "c"
     shutil.copytree(bundled_seeds(), corpus)

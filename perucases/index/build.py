@@ -217,8 +217,9 @@ def update(
     """Bring the index in line with the corpus (ROOTS, or the corpus the manifest records).
 
     GAZETTEERS are extra user gazetteer files (--gazetteer); the index remembers them. PROCS is
-    how many processes to use (None: one extraction process a core, besides this one, which
-    writes the index; N: N - 1 extraction processes; 1: everything in this one)."""
+    how many processes read and write (None: one a core; N: N processes that each read, extract
+    and write a segment, while this one keeps the books; 1: everything in this one). Fewer than
+    POOL_MIN_FILES files are always read here."""
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = hold_lock(index_dir, wait, warn)
@@ -299,30 +300,37 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
         warn(f"the gazetteer changed: extracting the entities of {len(again)} document(s) again")
     todo = plan.add + plan.change
     changed_keys = {str(cf.path) for cf in plan.change}
-    workers = workers_for(len(todo)) if procs is None else max(0, procs - 1) if len(todo) >= POOL_MIN_FILES else 0
-    docs = _ingest(plan, base, report, warn, progress, gaz, workers, options["max_file_size"])
+    workers = workers_for(len(todo)) if procs is None else procs if len(todo) >= POOL_MIN_FILES and procs > 1 else 0
     written: list[tuple[str, FileRecord]] = []  # what was indexed, for the manifest
+    ix = None
     if full or plan.needs_writer or todo:
         from whoosh import index as windex  # only when there is something to write
 
         from perucases.index.patches import apply
 
         apply()
-    if full:
-        name = _next_name(index_dir)
-        from perucases.index.schema import make_schema
+        if full:
+            from perucases.index.schema import make_schema
 
-        _remove(_leftovers(index_dir, keep=manifest.indexname if manifest else ""))
-        ix = windex.create_in(str(index_dir), make_schema(), indexname=name)
-        _write(ix, docs, [], written)
-        base.indexname = name
-    elif plan.needs_writer or todo:
-        ix = windex.open_dir(str(index_dir), indexname=base.indexname)
-        removes = {doc_id for _, doc_id in plan.remove}
-        removes |= {base.files[k].id for k in changed_keys if k in base.files}
-        _write(ix, docs, removes, written)
-    else:
-        ix = None
+            name = _next_name(index_dir)
+            _remove(_leftovers(index_dir, keep=manifest.indexname if manifest else ""))
+            ix = windex.create_in(str(index_dir), make_schema(), indexname=name)
+            base.indexname = name
+        else:
+            ix = windex.open_dir(str(index_dir), indexname=base.indexname)
+    build = None
+    if ix is not None and workers > 0:
+        from perucases.index.parallel import SegmentBuild
+
+        build = SegmentBuild()
+    docs = _ingest(plan, base, report, warn, progress, gaz, workers, options["max_file_size"],
+                   (index_dir, base.indexname, build))
+    if ix is not None:
+        removes: set[str] = set()
+        if not full:
+            removes = {doc_id for _, doc_id in plan.remove}
+            removes |= {base.files[k].id for k in changed_keys if k in base.files}
+        _write(ix, docs, removes, written, build)
     for key, _ in plan.remove:
         base.files.pop(key, None)
         base.skipped.pop(key, None)
@@ -394,6 +402,7 @@ class Prepared:
     mtime_ns: int
     warnings: list[str]
     records: list[dict]
+    placed: object = None  # parallel.Placed: where an extraction process wrote the records
 
 
 def _read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Prepared | str:
@@ -408,52 +417,34 @@ def _read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE
                     _records(doc, analyse(doc), entry_hash(entry)))
 
 
-_WORKER_GAZ = None
-
-
-def _worker_init(gazetteer_paths: tuple[str, ...]) -> None:
-    global _WORKER_GAZ
-    from perucases.extract.gazetteer import load_gazetteer
-
-    _WORKER_GAZ = load_gazetteer(tuple(Path(p) for p in gazetteer_paths))
-
-
-def _worker_read(job) -> Prepared | str:
-    cf, entry, max_size = job
-    return _read_one(cf, entry, _WORKER_GAZ, max_size)
-
-
 def workers_for(n_files: int) -> int:
-    """Extraction processes for N_FILES: none for small batches, else one a core. The main
-    process writes the index meanwhile; with the text analysed and the stored fields sealed in
-    the extraction processes, the writer needs less than a core, and one extraction process a
-    core keeps both cores busy (21,578 stories on 2 cores: 130 s with 1, 106 s with 2)."""
+    """Extraction processes for N_FILES: none for small batches, else one a core. Each reads,
+    extracts and writes a segment of its own (`parallel`), so they share all the work; the main
+    process only keeps the books."""
     if n_files < POOL_MIN_FILES:
         return 0
     return max(1, os.cpu_count() or 1)
 
 
-def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], workers: int, max_size: int):
-    """(CorpusFile, Document or skip reason), in the order of TODO, read by a process pool
-    when WORKERS > 0 (the order is kept, so duplicates resolve the same way)."""
-    jobs = [(cf, plan.catalog(cf.root).get(cf.id) or plan.catalog(cf.root).get(cf.path.name), max_size)
-            for cf in todo]
-    if workers <= 0:
-        for cf, entry, _ in jobs:
+def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], workers: int, max_size: int,
+             segments=None):
+    """(CorpusFile, Prepared or skip reason), in the order of TODO (so duplicates resolve the same
+    way). Read here when WORKERS is 0; else by WORKERS processes that each write a segment of the
+    index SEGMENTS names ((index folder, index name, SegmentBuild)): their Prepared carry no
+    records, only where they went."""
+    jobs = [(cf, plan.catalog(cf.root).get(cf.id) or plan.catalog(cf.root).get(cf.path.name)) for cf in todo]
+    if workers <= 0 or segments is None or segments[2] is None:
+        for cf, entry in jobs:
             yield cf, _read_one(cf, entry, gaz, max_size)
         return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from perucases.index.parallel import run_segments
 
-    ctx = mp.get_context("spawn" if os.name == "nt" else "fork")
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
-                             initargs=(gazetteer_paths,)) as pool:
-        for (cf, _, _), result in zip(jobs, pool.map(_worker_read, jobs, chunksize=16)):
-            yield cf, result
+    index_dir, indexname, build = segments
+    yield from run_segments(index_dir, indexname, jobs, workers, gazetteer_paths, max_size, build)
 
 
 def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, gaz,
-            workers: int = 0, max_size: int = DEFAULT_MAX_FILE_SIZE):
+            workers: int = 0, max_size: int = DEFAULT_MAX_FILE_SIZE, segments=None):
     """Read and clean the new and changed files, yielding (document, hash of its catalog entry);
     skip bad ones with a warning naming them.
 
@@ -466,7 +457,7 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
     redo = {str(cf.path) for cf in todo} | {k for k, _ in plan.remove}
     by_sha = {r.sha256: r.id for k, r in base.files.items() if not r.duplicate_of and k not in redo}
     gazetteer_paths = tuple(str(f) for f in base.gazetteer_files if Path(f).is_file())
-    for cf, result in _results(plan, todo, gaz, gazetteer_paths, workers, max_size):
+    for cf, result in _results(plan, todo, gaz, gazetteer_paths, workers, max_size, segments):
         key = str(cf.path)
         if task is not None:
             progress.advance(task)
@@ -485,6 +476,8 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
         twin = by_sha.get(doc.sha256)
         if twin is not None and twin != doc.id:
             warn(f"{cf.path}: same content as {twin}: recorded as a duplicate, not indexed again")
+            if result.placed is not None:  # already written to a segment: drop it there
+                segments[2].discard.append(result.placed)
             base.files[key] = FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, plan.catalog_hash(cf), twin)
             base.skipped.pop(key, None)
             continue
@@ -495,16 +488,40 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
         yield doc, plan.catalog_hash(cf)
 
 
-def _write(ix, docs, removes, written: list) -> None:
+def _write(ix, docs, removes, written: list, build=None) -> None:
     """Delete REMOVES, then add the records of each (Prepared, catalog hash) DOCS yields, in one
-    commit; each document written goes into WRITTEN as (path, FileRecord)."""
+    commit; each document written goes into WRITTEN as (path, FileRecord). With BUILD (a
+    parallel.SegmentBuild), the records are already in the segments the extraction processes
+    wrote while DOCS was read; they join the index in the same commit."""
     from perucases.index.patches import apply
 
     apply()  # the writer must know sealed records
-    with ix.writer() as w:
+    if build is None:
+        with ix.writer() as w:
+            for doc_id in removes:
+                w.delete_by_term("id", doc_id)
+            for doc, chash in docs:
+                for rec in doc.records:
+                    w.add_document(**rec)
+                written.append((doc.path, FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, chash)))
+        return
+    # As whoosh's MpWriter(multisegment=True) commits: old segments merged by the usual policy,
+    # the new ones added as they are, one table of contents written.
+    w = ix.writer()
+    try:
         for doc_id in removes:
             w.delete_by_term("id", doc_id)
         for doc, chash in docs:
-            for rec in doc.records:
-                w.add_document(**rec)
             written.append((doc.path, FileRecord(doc.id, doc.size, doc.mtime_ns, doc.sha256, chash)))
+        segments = w._merge_segments(None, None, None)
+        segments += build.finish()
+        if w._added:
+            segments.append(w._finalize_segment())
+        else:
+            w._close_segment()
+        w._commit_toc(segments)
+        w._finish()
+    except BaseException:
+        if not w.is_closed:
+            w.cancel()
+        raise
