@@ -153,3 +153,29 @@ def test_a_line_that_goes_on_is_not_a_title():
     c = clean('On 3 March 1999 the page said <a href="javascript:alert(1)">click</a> in Lima.\n')
     assert c.title is None
     assert "On 3 March 1999" in c.paragraphs[0].text
+
+
+# Cleaning copies a single space between plain characters along with its words; the general path
+# (each whitespace run a separator of its own) must give the same text and the same offset map.
+_NORM_ALPHABET = st.sampled_from(list("ab é") + [" ", "  ", "\n", "\t", "\u00a0", "\u00ad", "\x00", "\u0301",
+                                                  "\u2019", "\u2026", "\u2014", "\ue000", "\ufeff", "\r\n"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_NORM_ALPHABET, max_size=30).map("".join), min_size=1, max_size=4),
+       st.integers(0, 3))
+def test_copying_single_spaces_changes_nothing(pieces, pad):
+    from perucases.ingest import normalize as N
+
+    text = " " * pad + "|".join(pieces)
+    cuts, at = [], pad
+    for piece in pieces:  # add() is called on pieces of a text, as cleaning does
+        cuts.append((at, at + len(piece)))
+        at += len(piece) + 1
+    fast, general = N.Builder(), N.Builder()
+    for a, b in cuts:
+        fast.add(text, a, b)
+        general.add(text, a, b, N._SPECIAL_ALL)
+    out, offsets = fast.build()
+    assert (out, offsets) == general.build()
+    assert "  " not in out and out == out.strip(" ")

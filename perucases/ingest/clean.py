@@ -195,14 +195,15 @@ def _split_points(s: str) -> list[tuple[int, str]]:
     points: dict[int, str] = {}
     for m in _SENTENCE_RUN.finditer(s):
         points[m.start()] = "sentence"
-    words, prefixes = _camel_exceptions()
-    protected = set()
-    for x in words:
-        if x in s:
-            for m in re.finditer(re.escape(x), s):
-                protected.update(range(m.start() + 1, m.end()))
-    for m in _WORD_RUN.finditer(s):
-        i = m.start()
+    runs = [m.start() for m in _WORD_RUN.finditer(s)]
+    if runs:  # most lines have no words run together: the exceptions are only sought when one has
+        words, prefixes = _camel_exceptions()
+        protected = set()
+        for x in words:
+            if x in s:
+                for m in re.finditer(re.escape(x), s):
+                    protected.update(range(m.start() + 1, m.end()))
+    for i in runs:
         if i in points or i in protected:
             continue
         if any(s.startswith(p, i - len(p)) and (i == len(p) or not s[i - len(p) - 1].isalpha()) for p in prefixes):

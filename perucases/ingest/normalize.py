@@ -25,11 +25,15 @@ _PRIVATE = range(0xE000, 0xF900)  # private use: reserved by the highlighter
 # Characters that need more than copying: whitespace, replacements, characters to drop, combining
 # marks. Everything else is copied in runs, which keeps cleaning fast on long documents.
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_SPECIAL_CHARS = (re.escape("".join(_REPLACE)) + re.escape("".join(_DROP))
+                  + "\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff" + _COMBINING)
 # A run of whitespace is one match: it becomes one separator.
-_SPECIAL = re.compile(
-    "\\s+|[" + re.escape("".join(_REPLACE)) + re.escape("".join(_DROP))
-    + "\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff" + _COMBINING + "]"
-)
+_SPECIAL_ALL = re.compile("\\s+|[" + _SPECIAL_CHARS + "]")
+# The same, except that a single space between two plain characters is no match: it is copied
+# with the words around it, as it stays what it is (one call for a line, not two for a word).
+_PLAIN = "[^\\s" + _SPECIAL_CHARS + "]"
+_SPECIAL = re.compile(f"(?!(?<={_PLAIN}) (?={_PLAIN}))\\s+|[" + _SPECIAL_CHARS + "]")
+_LEADING_SPACE = re.compile(r"\s+")
 
 
 def _drop(c: str) -> bool:
@@ -104,9 +108,14 @@ class Builder:
         if self._space_pending is None:
             self._space_pending = pos
 
-    def add(self, text: str, start: int, end: int) -> None:
+    def add(self, text: str, start: int, end: int, special: re.Pattern = _SPECIAL) -> None:
+        """Append TEXT[START:END]. SPECIAL is for the tests: _SPECIAL_ALL gives the same output
+        one whitespace run at a time."""
+        if start < end and text[start].isspace():  # leading: never copied with a word
+            self.space(start)
+            start = _LEADING_SPACE.match(text, start, end).end()
         pos = start
-        for m in _SPECIAL.finditer(text, start, end):
+        for m in special.finditer(text, start, end):
             i = m.start()
             if i > pos:
                 self._emit(text[pos:i], pos)
