@@ -440,3 +440,35 @@ def test_ctrl_c_during_a_build_in_several_processes(tmp_path, corpus):
     r = update(ix, [corpus], procs=2)
     assert (r.added, r.documents) == (230, 235)
     assert not [x for x in os.listdir(ix) if x.endswith(".tmp")]  # no temporary folder left
+
+
+@given(st.lists(st.lists(st.sampled_from(["oil", "prices", "Peña", "torture", "Lima", "rose", "fell"]),
+                         max_size=40).map(" ".join), min_size=1, max_size=300))
+@settings(max_examples=40, deadline=None)
+def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
+    """Small blocks of postings are written uncompressed (patches); every posting must read back
+    as from the blocks whoosh writes, ids, weights and positions."""
+    from whoosh import fields
+    from whoosh import index as windex
+    from whoosh.codec import whoosh3
+
+    from perucases.index import patches
+
+    patches.apply()
+    ours = patches.ORIGINAL["_write_block"], whoosh3.W3PostingsWriter._write_block
+    schema = fields.Schema(t=fields.TEXT(phrase=True), k=fields.KEYWORD)
+    got = []
+    for write_block in ours:
+        whoosh3.W3PostingsWriter._write_block = write_block
+        try:
+            ix = windex.create_in(str(tmp_path_factory.mktemp("ix")), schema)
+            with ix.writer() as w:
+                for n, text in enumerate(texts):
+                    w.add_document(t=text, k=f"k{n % 7}")
+        finally:
+            whoosh3.W3PostingsWriter._write_block = ours[1]
+        with ix.searcher() as s:
+            r = s.reader()
+            got.append({(f, t): list(r.postings(f, t).items_as("positions")) if f == "t"
+                        else list(r.postings(f, t).all_ids()) for f, t in r.all_terms()})
+    assert got[0] == got[1]

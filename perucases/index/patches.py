@@ -25,11 +25,57 @@
   when it is opened, though reads go through the view: opening a searcher on 21,578 stories
   copied 124 MB, 100 ms and as much memory, in every query process. Reads now go through a
   small file object over the view itself.
+- Each block of postings is zlib-compressed (whoosh meant to skip pickles under 20 bytes, but
+  the next line overrides that). Half the blocks of a Reuters build hold one posting, a pickle
+  of a few dozen bytes that zlib makes longer, at ~15 µs a call: 250,000 calls in a 21,578-story
+  build. A block is now compressed when its pickle is at least SMALL_BLOCK bytes, and kept
+  compressed only when that is shorter; each block says whether it is, and the reader has
+  always read both kinds.
 """
 
 from __future__ import annotations
 
 _APPLIED = False
+ORIGINAL: dict = {}  # whoosh's own versions of what is replaced, for the tests
+SMALL_BLOCK = 64  # bytes of pickled postings below which a block is not compressed
+
+
+def _block_writer():
+    """whoosh3.W3PostingsWriter._write_block, compressing only what zlib makes shorter."""
+    import zlib
+
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+    from whoosh.compat import dumps
+    from whoosh.util.numeric import length_to_byte
+
+    compress = zlib.compress
+
+    def _write_block(self, last=False):
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+        comp = self._compression
+        if comp and len(databytes) >= SMALL_BLOCK:
+            packed = compress(databytes, comp)
+            if len(packed) < len(databytes):
+                databytes = packed
+            else:
+                comp = 0
+        else:
+            comp = 0
+        ids = self._ids
+        infobytes = dumps((len(ids), ids[-1], self._maxweight, comp, length_to_byte(self._minlength),
+                           length_to_byte(self._maxlength)), 2)
+        postfile = self._postfile
+        blocklength = len(infobytes) + len(databytes)
+        postfile.write_int(-blocklength if last else blocklength)
+        postfile.write(infobytes)
+        postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+    return _write_block
 
 
 class _BytesLengths:
@@ -161,6 +207,8 @@ def apply() -> None:
     from whoosh.codec import whoosh3
 
     externalsort.SortingPool._write_run = _write_run
+    ORIGINAL["_write_block"] = whoosh3.W3PostingsWriter._write_block
+    whoosh3.W3PostingsWriter._write_block = _block_writer()
     externalsort.SortingPool._read_run = _read_run
 
     original = whoosh3.W3PerDocReader._cached_reader
