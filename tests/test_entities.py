@@ -5,6 +5,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from perucases.cli import cli
 from perucases.errors import PerucasesError
@@ -250,8 +252,6 @@ def test_bad_user_gazetteer_is_a_clear_error(tmp_path, corpus):
         update(tmp_path / "ix", [corpus])
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 WORDS = st.sampled_from(["President", "Fujimori", "de", "la", "Comisión", "(", ")", "SIN", ",", ".", "Juan",
                          "Pérez", "y", "the", "Court", "of", "Lima", "'s", "massacre", "US", "us", "Ríos", "\n"])
@@ -273,3 +273,21 @@ def test_entity_mentions_as_rows(run):
     rows = run("entity", "Barrios Altos", "--format", "tsv").stdout.splitlines()
     assert rows[0].split("\t") == ["id", "paragraph", "context"]
     assert rows[1].startswith("002_43576777d5a8cf2f\t7\t") and "Barrios Altos" in rows[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Fujimori", "the", "Peña's", "JNE", " ", "  ", ". ", ", ", "(", "\n", "“", "?",
+                                 "de", "Núñez", "1992", ": "]), max_size=25).map("".join))
+def test_tokens_and_sentence_starts(text):
+    """The tokenizer's shortcut for a word after one space gives what the general rule gives."""
+    from perucases.extract.entities import tokenize
+    from perucases.extract.gazetteer import TOKEN, fold
+
+    toks = tokenize(text)
+    prev_end, want = 0, []
+    for m in TOKEN.finditer(text):
+        gap = text[prev_end:m.start()].rstrip(" \"'(“‘[\n\t")
+        starts = (not want and not gap.strip()) or (bool(gap) and gap[-1] in ".!?:;")
+        want.append((m.start(), m.end(), m.group(), fold(m.group()), starts))
+        prev_end = m.end()
+    assert [(t.start, t.end, t.text, t.folded, t.sentence_start) for t in toks] == want

@@ -472,3 +472,68 @@ def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
             got.append({(f, t): list(r.postings(f, t).items_as("positions")) if f == "t"
                         else list(r.postings(f, t).all_ids()) for f, t in r.all_terms()})
     assert got[0] == got[1]
+
+
+def test_postings_spilled_to_runs_read_back_whole(tmp_path):
+    """With a pool far smaller than the postings, the writer spills sorted runs (pickled in chunks,
+    patches) and merges them: the index must hold what one run in memory gives."""
+    from whoosh import fields
+    from whoosh import index as windex
+
+    from perucases.index import patches
+
+    patches.apply()
+    words = ["oil", "prices", "Peña", "torture", "Lima", "rose", "fell", "Montesinos", "1992", "desaparecidos"]
+    texts = [" ".join(words[(n * k) % len(words)] for k in range(1, 30 + n % 50)) for n in range(2000)]
+    schema = fields.Schema(t=fields.TEXT(phrase=True), k=fields.KEYWORD(stored=True))
+    got = []
+    for limitmb in (0.02, 256):  # about 130 postings a run; everything in one
+        (tmp_path / f"ix{limitmb}").mkdir()
+        ix = windex.create_in(str(tmp_path / f"ix{limitmb}"), schema)
+        w = ix.writer(limitmb=limitmb)
+        for n, text in enumerate(texts):
+            w.add_document(t=text, k=f"k{n % 13}")
+        runs = len(w.pool.runs)
+        w.commit()
+        assert (runs > 100) == (limitmb < 1)
+        with ix.searcher() as s:
+            r = s.reader()
+            got.append(({(f, t): list(r.postings(f, t).items_as("positions")) if f == "t"
+                         else list(r.postings(f, t).all_ids()) for f, t in r.all_terms()},
+                        [r.doc_field_length(n, "t") for n in range(len(texts))],
+                        list(r.all_stored_fields())))
+    assert got[0] == got[1]
+    assert len(got[0][0][("t", b"oil")]) > 500
+
+
+@given(st.lists(st.tuples(st.lists(st.sampled_from(["oil", "prices", "Peña", "torture", "Lima", "rose", "fell",
+                                                     "the", "año"]), max_size=60).map(" ".join),
+                          st.integers(0, 9), st.integers(1988, 2001)), min_size=1, max_size=400))
+@settings(max_examples=40, deadline=None)
+def test_segment_postings_written_byte_for_byte_as_whoosh(tmp_path_factory, docs):
+    """The writer's posting loop is whoosh's own with its calls inlined (patches): the terms and
+    postings files of a segment must be the same bytes."""
+    from whoosh import fields
+    from whoosh import index as windex
+    from whoosh.codec import whoosh3
+
+    from perucases.index import patches
+
+    patches.apply()
+    ours = whoosh3.W3FieldWriter.add_postings
+    schema = fields.Schema(t=fields.TEXT(phrase=True), k=fields.KEYWORD, n=fields.NUMERIC(int),
+                           b=fields.TEXT(phrase=False, field_boost=2.0))
+    files = []
+    for add_postings in (patches.ORIGINAL["add_postings"], ours):
+        whoosh3.W3FieldWriter.add_postings = add_postings
+        try:
+            d = tmp_path_factory.mktemp("ix")
+            ix = windex.create_in(str(d), schema)
+            with ix.writer(compound=False) as w:
+                for text, k, year in docs:
+                    w.add_document(t=text, k=f"k{k} x{k % 3}", n=year, b=text[: 10 * k])
+        finally:
+            whoosh3.W3FieldWriter.add_postings = ours
+        files.append({p.suffix: p.read_bytes() for p in d.iterdir() if p.suffix in (".trm", ".pst")})
+    assert sorted(files[0]) == [".pst", ".trm"]
+    assert files[0] == files[1]

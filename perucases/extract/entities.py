@@ -49,7 +49,7 @@ class EntityInfo:
     mentions: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     start: int
     end: int
@@ -79,14 +79,29 @@ def month_names() -> frozenset[str]:
 # ---------------------------------------------------------------------------- stage 1: tokens
 
 
+_FOLDED: dict[str, str] = {}  # word -> fold(word), for this process
+_FOLDED_MAX = 200_000
+
+
 def tokenize(text: str) -> list[Token]:
-    out = []
+    out: list[Token] = []
+    folded = _FOLDED
     prev_end = 0
     for m in TOKEN.finditer(text):
-        gap = text[prev_end : m.start()].rstrip(" \"'(“‘[\n\t")
-        starts = (not out and not gap.strip()) or (bool(gap) and gap[-1] in ".!?:;")
-        out.append(Token(m.start(), m.end(), m.group(), fold(m.group()), starts))
-        prev_end = m.end()
+        start, end = m.span()
+        word = m.group()
+        if start == prev_end + 1 and out and text[prev_end] == " ":
+            starts = False  # one space after a word: the common case
+        else:
+            gap = text[prev_end:start].rstrip(" \"'(“‘[\n\t")
+            starts = (not out and not gap.strip()) or (bool(gap) and gap[-1] in ".!?:;")
+        f = folded.get(word)
+        if f is None:
+            if len(folded) >= _FOLDED_MAX:
+                folded.clear()
+            f = folded[word] = fold(word)
+        out.append(Token(start, end, word, f, starts))
+        prev_end = end
     return out
 
 

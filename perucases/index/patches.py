@@ -31,6 +31,13 @@
   build. A block is now compressed when its pickle is at least SMALL_BLOCK bytes, and kept
   compressed only when that is shorter; each block says whether it is, and the reader has
   always read both kinds.
+- PostingPool.add checks the types of each posting with asserts and sums its size estimate in
+  nine steps: 7% of a build, as it is called for every posting. The same estimate is now one
+  sum, without the asserts (the postings come from the schema's own fields).
+- Writing a segment's postings (FieldWriter.add_postings) takes three method calls, four asserts
+  and four more calls for the document's field length, for every posting: 9% of a build. The
+  loop now adds each posting to its block directly and reads lengths from the in-memory column;
+  a test holds the segment files byte for byte equal to whoosh's.
 """
 
 from __future__ import annotations
@@ -38,6 +45,82 @@ from __future__ import annotations
 _APPLIED = False
 ORIGINAL: dict = {}  # whoosh's own versions of what is replaced, for the tests
 SMALL_BLOCK = 64  # bytes of pickled postings below which a block is not compressed
+
+
+def _pool_add(self, item):
+    """whoosh.writing.PostingPool.add: the same size estimate (150 bytes of tuple, float and int,
+    plus the field name, the term counted twice and the value), without its asserts."""
+    self.fieldnames.add(item[0])
+    self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+    if self.currentsize > self.limit:
+        self.save()
+    self.current.append(item)
+
+
+def _add_postings(self, schema, lengths, items):
+    """base.FieldWriter.add_postings for whoosh3's W3FieldWriter, with W3FieldWriter.add,
+    W3PostingsWriter.add_posting and W3PerDocReader.doc_field_length inlined."""
+    from whoosh.codec import whoosh3
+    from whoosh.codec.base import OutOfOrderError
+    from whoosh.util.numeric import byte_to_length
+
+    fast_lengths = type(lengths) is whoosh3.W3PerDocReader
+    lastfn = lasttext = None
+    pw = None
+    column = None
+    doccount = 0
+    for fieldname, btext, docnum, weight, value in items:
+        if fieldname != lastfn:
+            if lastfn is not None and fieldname < lastfn:
+                raise OutOfOrderError("Field %r .. %r" % (lastfn, fieldname))
+            if lasttext is not None:
+                self.finish_term()
+            if lastfn is not None:
+                self.finish_field()
+            self.start_field(fieldname, schema[fieldname])
+            lastfn, lasttext = fieldname, None
+            pw = self._postwriter
+            if fast_lengths:
+                column = lengths._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+                doccount = lengths._doccount
+        elif lasttext and btext < lasttext:
+            raise OutOfOrderError("Term %s:%r .. %s:%r" % (lastfn, lasttext, fieldname, btext))
+        if docnum == -1:  # spelling words: whoosh skips them here too
+            continue
+        if btext != lasttext:
+            if lasttext is not None:
+                self.finish_term()
+            self.start_term(btext)
+            lasttext = btext
+        if not lengths:
+            length = 0
+        elif not fast_lengths:
+            length = lengths.doc_field_length(docnum, fieldname)
+        elif docnum > doccount:
+            raise IndexError("Asked for docnum %r of %d" % (docnum, doccount))
+        elif column is None:
+            length = 0
+        else:
+            lbyte = column[docnum]
+            length = byte_to_length(lbyte) if lbyte else None
+        # W3PostingsWriter.add_posting
+        if len(pw._ids) >= pw._blocklimit:
+            pw._write_block()
+        pw._ids.append(docnum)
+        pw._weights.append(weight)
+        if weight > pw._maxweight:
+            pw._maxweight = weight
+        if value:
+            pw._values.append(value)
+        if length:
+            if pw._minlength is None or length < pw._minlength:
+                pw._minlength = length
+            if length > pw._maxlength:
+                pw._maxlength = length
+    if lasttext is not None:
+        self.finish_term()
+    if lastfn is not None:
+        self.finish_field()
 
 
 def _block_writer():
@@ -208,6 +291,11 @@ def apply() -> None:
 
     externalsort.SortingPool._write_run = _write_run
     ORIGINAL["_write_block"] = whoosh3.W3PostingsWriter._write_block
+    from whoosh import writing
+
+    writing.PostingPool.add = _pool_add
+    ORIGINAL["add_postings"] = whoosh3.W3FieldWriter.add_postings
+    whoosh3.W3FieldWriter.add_postings = _add_postings
     whoosh3.W3PostingsWriter._write_block = _block_writer()
     externalsort.SortingPool._read_run = _read_run
 
