@@ -1,6 +1,8 @@
 """Search through the query API: relevance, accents, stemming, filters, snippets, errors."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import CHROME_WORDS
 from perucases.errors import PerucasesError
@@ -117,3 +119,64 @@ def test_ids_resolve_by_unique_prefix(lib):
         lib.resolve("00")
     with pytest.raises(PerucasesError, match="no document"):
         lib.resolve("../../etc/passwd")
+
+
+_QWORDS = ["oil", "prices", "rose", "fell", "Lima", "torture", "Peña"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_QWORDS), min_size=1, max_size=12).map(" ".join), min_size=1, max_size=150),
+       st.sets(st.integers(0, 149), max_size=40),
+       st.lists(st.sampled_from(['oil', 'oil prices', '"oil prices"', 'rose OR fell', 'oil NOT rose', 'lima AND peña',
+                                 '"prices rose"', 'torture OR "oil fell"']), min_size=1, max_size=4))
+@settings(max_examples=60, deadline=None)
+def test_searches_over_deleted_records_as_whoosh(tmp_path_factory, texts, deleted, queries):
+    """Posting lists of a segment with deletions are wrapped by a leaner FilterMatcher (patches):
+    every search must find the same records with the same scores as whoosh's own."""
+    from whoosh import fields
+    from whoosh import index as windex
+    from whoosh import reading
+    from whoosh.qparser import QueryParser
+
+    from perucases.index import patches
+
+    patches.apply()
+    d = tmp_path_factory.mktemp("ix")
+    ix = windex.create_in(str(d), fields.Schema(n=fields.ID(stored=True), t=fields.TEXT(phrase=True)))
+    with ix.writer() as w:
+        for n, text in enumerate(texts):
+            w.add_document(n=str(n), t=text)
+    w = ix.writer()
+    for n in deleted:
+        w.delete_by_term("n", str(n))
+    w.commit(merge=False)  # the deletions stay in the segment (a merge would drop them)
+    assert ix.reader().has_deletions() == bool(deleted & set(range(len(texts))))
+    ours = reading.SegmentReader.postings
+    got = []
+    for postings in (patches.ORIGINAL["postings"], ours):
+        reading.SegmentReader.postings = postings
+        try:
+            with ix.searcher() as s:
+                rows = []
+                for q in queries:
+                    parsed = QueryParser("t", ix.schema).parse(q)
+                    for limit in (None, 3):
+                        rows.append([(h["n"], round(h.score, 9)) for h in s.search(parsed, limit=limit)])
+                got.append(rows)
+        finally:
+            reading.SegmentReader.postings = ours
+    assert got[0] == got[1]
+    assert not any(int(n) in deleted for rows in got[1] for n, _ in rows)
+
+
+@given(st.lists(st.text(alphabet="abcdeinorstuyñ", min_size=1, max_size=12), max_size=60), st.sampled_from(["en", "es"]))
+@settings(max_examples=100, deadline=None)
+def test_the_stem_cache_gives_the_stemmers_words(words, lang):
+    from whoosh.analysis import StemFilter
+    from whoosh.lang import stemmer_for_language
+
+    from perucases.index import patches
+
+    patches.apply()
+    f = StemFilter(lang=lang, cachesize=5)  # a small cache: emptied often
+    stem = stemmer_for_language(lang)
+    assert [f._stem(w) for w in words + words] == [stem(w) for w in words + words]

@@ -38,6 +38,14 @@
   and four more calls for the document's field length, for every posting: 9% of a build. The
   loop now adds each posting to its block directly and reads lengths from the in-memory column;
   a test holds the segment files byte for byte equal to whoosh's.
+- A segment with deleted records (an updated file, a duplicate dropped) wraps every posting list
+  it reads in a FilterMatcher, whose id(), is_active(), score()... each add a Python call to
+  every step of a search: the busiest functions of a query's profile. The wrapper now hands
+  those calls to the posting list itself (bound once); only next() and skip_to() step over
+  the deleted records, as before.
+- The stemmer's cache (whoosh's lfu_cache, a Python wrapper that counts uses) costs more than
+  a dict: highlighting a hit stems each word of its paragraph through it. The cache is now a
+  dict, emptied when full.
 """
 
 from __future__ import annotations
@@ -121,6 +129,49 @@ def _add_postings(self, schema, lengths, items):
         self.finish_term()
     if lastfn is not None:
         self.finish_field()
+
+
+def _excluding_class():
+    from whoosh.matching.wrappers import FilterMatcher
+
+    class Excluding(FilterMatcher):
+        """FilterMatcher(child, deleted, exclude=True): the calls that only pass to the child
+        are the child's own methods, bound once."""
+
+        def __init__(self, child, ids, exclude=True, boost=1.0):
+            super().__init__(child, ids, exclude, boost)
+            if exclude and boost == 1.0:
+                for name in ("id", "is_active", "score", "value", "value_as", "spans", "weight",
+                             "supports", "supports_block_quality", "block_quality", "max_quality"):
+                    setattr(self, name, getattr(child, name))
+
+    return Excluding
+
+
+def _memo(fn, size: int):
+    """FN (a stemmer) with a dict for a cache, emptied when it holds SIZE words (size < 0: never)."""
+    cache: dict = {}
+
+    def cached(word):
+        got = cache.get(word)
+        if got is None:
+            if 0 < size <= len(cache):
+                cache.clear()
+            got = cache[word] = fn(word)
+        return got
+
+    return cached
+
+
+def _stem_clear(self):
+    """morph.StemFilter.clear with a dict for the cache."""
+    from whoosh.lang import stemmer_for_language
+
+    stemfn = stemmer_for_language(self.lang) if self.lang else self.stemfn
+    if isinstance(self.cachesize, int) and self.cachesize not in (0, 1):
+        self._stem = _memo(stemfn, self.cachesize)
+    else:
+        self._stem = stemfn
 
 
 def _block_writer():
@@ -295,6 +346,30 @@ def apply() -> None:
 
     writing.PostingPool.add = _pool_add
     ORIGINAL["add_postings"] = whoosh3.W3FieldWriter.add_postings
+    from whoosh import reading
+
+    excluding = _excluding_class()
+
+    def postings(self, fieldname, text, scorer=None):
+        from whoosh.reading import ReaderClosed, TermNotFound
+
+        if self.is_closed:
+            raise ReaderClosed
+        if fieldname not in self.schema:
+            raise TermNotFound("No  field %r" % fieldname)
+        text = self._text_to_bytes(fieldname, text)
+        matcher = self._terms.matcher(fieldname, text, self.schema[fieldname].format, scorer=scorer)
+        deleted = self.deleted_docs_set
+        if deleted:
+            matcher = excluding(matcher, deleted, exclude=True)
+        return matcher
+
+    ORIGINAL["postings"] = reading.SegmentReader.postings
+    reading.SegmentReader.postings = postings
+    from whoosh.analysis import morph
+
+    ORIGINAL["stem_clear"] = morph.StemFilter.clear
+    morph.StemFilter.clear = _stem_clear
     whoosh3.W3FieldWriter.add_postings = _add_postings
     whoosh3.W3PostingsWriter._write_block = _block_writer()
     externalsort.SortingPool._read_run = _read_run
