@@ -255,7 +255,7 @@ def make_plan(manifest: Manifest | None, roots: list[Path], catalog_loader: Call
         present.add(key)
         rec = known.get(key)
         try:
-            st = cf.path.stat()
+            st = os.stat(key)
         except OSError:
             continue  # vanished since the walk: treated as removed below if it was indexed
         if rec is None:

@@ -123,32 +123,77 @@ def _picklable(exc: BaseException):
         return None
 
 
+def _feed(jobs: list, workers: int, max_size: int, jobq, plan: dict, stop, failure: list) -> None:
+    """Hash each file of JOBS in order and queue, a chunk of CHUNK files at a time, those whose
+    content has not come before in JOBS; PLAN[n] is chunk n's files, each with the path of the
+    earlier file it repeats (None for one sent to be read). Runs in a thread of the main
+    process, ahead of the extraction processes, so that a duplicate is never read, extracted
+    or written."""
+    from perucases.index.manifest import sha256_file
+
+    first: dict[str, str] = {}  # content hash -> path of its first file
+    try:
+        for n, at in enumerate(range(0, len(jobs), CHUNK)):
+            if stop.is_set():
+                return
+            entries, batch = [], []
+            for cf, entry in jobs[at:at + CHUNK]:
+                twin = None
+                try:
+                    st = os.stat(cf.path)
+                    if 0 < st.st_size <= max_size:
+                        digest = sha256_file(cf.path)
+                        twin = first.setdefault(digest, str(cf.path))
+                        twin = None if twin == str(cf.path) else (twin, digest, st.st_size, st.st_mtime_ns)
+                except OSError:
+                    twin = None  # the extraction process will say what is wrong with it
+                entries.append((cf, twin))
+                if twin is None:
+                    batch.append((cf, entry))
+            plan[n] = entries
+            jobq.put((n, batch))
+    except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+        failure.append(exc)
+    finally:
+        for _ in range(workers):
+            jobq.put(None)
+
+
 def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gazetteer_paths,
                  max_size: int, build: SegmentBuild):
     """Read JOBS ((CorpusFile, catalog entry) pairs) in WORKERS processes that each write a
     segment; yield each file's result (a Prepared without records, or why it was skipped) in the
-    order of JOBS. When all have been yielded, BUILD.segments holds the segments. The caller must
+    order of JOBS. A file with the same content as one before it is not read again: its result
+    is the first one's skip reason, or a Prepared without records that the caller records as a
+    duplicate. When all have been yielded, BUILD.segments holds the segments. The caller must
     hold a writer of the index (its lock and its temporary folder) from before this starts until
     the segments are committed."""
     import multiprocessing as mp
+    import threading
+
+    from perucases.index.build import Prepared
 
     ctx = mp.get_context("fork" if os.name != "nt" else "spawn")
     jobq, results = ctx.Queue(), ctx.Queue()
-    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    for n, batch in enumerate(chunks):
-        jobq.put((n, batch))
-    for _ in range(workers):
-        jobq.put(None)
+    n_chunks = (len(jobs) + CHUNK - 1) // CHUNK
+    plan: dict[int, list] = {}
+    stop, failure = threading.Event(), []
     procs = [ctx.Process(target=_run, args=(k, str(index_dir), indexname, jobq, results,
                                              tuple(gazetteer_paths), max_size), daemon=True)
              for k in range(workers)]
     for p in procs:
         p.start()
+    feeder = threading.Thread(target=_feed, args=(jobs, workers, max_size, jobq, plan, stop, failure),
+                              daemon=True)
+    feeder.start()
     segments: dict[int, object] = {}
     pending: dict[int, list] = {}
+    skipped: dict[str, str | None] = {}  # path -> why it was skipped (None: read), for its repeats
     nxt = 0
     try:
-        while nxt < len(chunks) or len(segments) < workers:
+        while nxt < n_chunks or len(segments) < workers:
+            if failure:
+                raise failure[0]
             try:
                 kind, k, n, payload = results.get(timeout=1.0)
             except queue_mod.Empty:
@@ -167,15 +212,24 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
                 continue
             pending[n] = payload
             while nxt in pending:
-                for (cf, _), got in zip(chunks[nxt], pending.pop(nxt)):
-                    yield cf, got
+                got = iter(pending.pop(nxt))
+                for cf, twin in plan.pop(nxt):
+                    if twin is None:
+                        result = next(got)
+                        skipped[str(cf.path)] = result if isinstance(result, str) else None
+                    else:
+                        path, digest, size, mtime_ns = twin
+                        result = skipped[path] or Prepared(cf.id, str(cf.path), digest, size, mtime_ns, [], [])
+                    yield cf, result
                 nxt += 1
         build.segments = [segments[k] for k in range(workers)]
     finally:
+        stop.set()
         for p in procs:
             if p.is_alive() and len(segments) < workers:
                 p.terminate()
         for p in procs:
             p.join(timeout=5)
+        feeder.join(timeout=5)
         jobq.close()
         results.close()

@@ -91,15 +91,25 @@ def _walk(root: Path, follow_links: bool = False, skipped: list | None = None):
                 continue
             keep.append(d)
         dirnames[:] = keep
+        links = _symlinks(dirpath) if filenames else set()  # one listing, not a stat a file
         for name in sorted(filenames):
             if name.startswith(".") or ignored(here / name, False):
                 continue
             p = here / name
-            if p.is_symlink() and not follow_links and _outside(p, root):
+            if name in links and not follow_links and _outside(p, root):
                 if skipped is not None and reader_for(p) is not None:
                     skipped.append((p, "a symbolic link out of the corpus (use --follow-links to read it)"))
                 continue
             yield p
+
+
+def _symlinks(folder: str) -> set[str]:
+    """Names of the symbolic links in FOLDER (from its listing's file types)."""
+    try:
+        with os.scandir(folder) as it:
+            return {e.name for e in it if e.is_symlink()}
+    except OSError:
+        return set()
 
 
 def discover(roots: list[Path], follow_links: bool = False) -> tuple[list[CorpusFile], list[tuple[Path, str]]]:
@@ -116,12 +126,14 @@ def discover(roots: list[Path], follow_links: bool = False) -> tuple[list[Corpus
             files, base = [root], root.parent
         else:
             files, base = list(_walk(root, follow_links, skipped)), root
+        head = len(str(base).rstrip(os.sep)) + 1
         for f in files:
             if reader_for(f) is None:
                 if root.is_file():
                     skipped.append((f, f"unsupported file type {f.suffix or '(none)'}"))
                 continue
-            rel = f.relative_to(base).with_suffix("").as_posix()
+            rel = str(f)[head:]  # f.relative_to(base).with_suffix("").as_posix(), without pathlib's cost
+            rel = rel[: len(rel) - len(f.suffix)].replace(os.sep, "/")
             if prefix_roots and root.is_dir():
                 rel = f"{root.name}/{rel}"
             found.append((f, base, rel))
