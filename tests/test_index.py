@@ -540,3 +540,25 @@ def test_segment_postings_written_byte_for_byte_as_whoosh(tmp_path_factory, docs
         files.append({p.suffix: p.read_bytes() for p in d.iterdir() if p.suffix in (".trm", ".pst")})
     assert sorted(files[0]) == [".pst", ".trm"]
     assert files[0] == files[1]
+
+
+def test_updates_do_not_pile_up_segments(tmp_path, corpus):
+    """Each update writes a segment; small ones (and ones with many deleted records) are merged
+    at the next commit, so searches do not slow down with the number of updates."""
+    ix = tmp_path / "ix"
+    n = _many(corpus)
+    update(ix, [corpus], procs=2)
+    assert len(_segments(ix)) == 2
+    for k in range(6):
+        (corpus / f"extra-{k}.txt").write_text(f"Extra note {k} about token{k}y.\n", encoding="utf-8")
+        update(ix, [corpus], procs=2)  # one file: written in this process
+        assert len(_segments(ix)) <= 3
+    for k in range(0, n, 2):  # half the notes change: a quarter of the records or more deleted
+        p = corpus / "more" / f"note-{k:03d}.txt"
+        p.write_text(p.read_text(encoding="utf-8") + "Amended.\n", encoding="utf-8")
+    update(ix, [corpus], procs=1)
+    segs = _segments(ix)
+    assert len(segs) <= 3 and all(s.deleted_count() * 4 <= s.doc_count_all() for s in segs)
+    assert search_ids(ix, "token3y") == ["extra-3"]
+    assert len(Library(ix, refresh=False).search("amended", limit=1000).hits) == n // 2
+    assert len(Library(ix, refresh=False).docs()) == 5 + n + 6

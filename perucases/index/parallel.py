@@ -51,8 +51,8 @@ class SegmentBuild:
         return [s for s in self.segments if s is not None]
 
 
-def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths, max_size) -> None:
-    """The body of extraction process K."""
+def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths, max_size, parent: int) -> None:
+    """The body of extraction process K, started by process PARENT."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     try:
         from whoosh import index as windex
@@ -69,7 +69,6 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
     except BaseException:
         results.put(("error", k, None, traceback.format_exc()))
         return
-    parent = os.getppid()
     while True:
         try:
             job = jobs.get(timeout=1.0)
@@ -179,7 +178,7 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
     plan: dict[int, list] = {}
     stop, failure = threading.Event(), []
     procs = [ctx.Process(target=_run, args=(k, str(index_dir), indexname, jobq, results,
-                                             tuple(gazetteer_paths), max_size), daemon=True)
+                                             tuple(gazetteer_paths), max_size, os.getpid()), daemon=True)
              for k in range(workers)]
     for p in procs:
         p.start()
