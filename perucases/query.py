@@ -10,6 +10,7 @@ The command line (perucases.cli) is a thin layer over this module.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 import re
@@ -229,6 +230,7 @@ class Library:
         self.warn = warn or (lambda m: None)
         self.progress = progress
         self._ix = None
+        self._langs = None  # (index, languages it has documents in)
 
     # -- keeping the index fresh
 
@@ -662,12 +664,28 @@ class Library:
             out[lang] = p
         return out
 
+    def _languages(self) -> set[str]:
+        """The analysers' languages ("en", "es") the index has documents in (their text fields
+        hold words); both when it has none."""
+        ix = self.ix
+        if self._langs is None or self._langs[0] is not ix:
+            from perucases.index.schema import field_for
+
+            with self.searcher() as s:
+                r = s.reader()
+                langs = {lang for lang in ("en", "es") if r.field_length(field_for("text", lang))
+                         or r.field_length(field_for("title", lang))}
+            self._langs = (ix, langs or {"en", "es"})
+        return self._langs[1]
+
     def _parse(self, text: str):
         """(the query parsed for each language, their union or None when no word is left)."""
         from whoosh import query as Q
 
         parsed = {lang: p.parse(text) for lang, p in self._parsers(self.ix.schema).items()}
-        alive = [q for q in parsed.values() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))]
+        # A language no document of the index is in adds nothing but lookups to every search.
+        alive = [q for lang, q in parsed.items() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))
+                 and lang in self._languages()]
         if not alive:
             return parsed, None
         return parsed, alive[0] if len(alive) == 1 else Q.Or(alive)
@@ -703,12 +721,11 @@ class Library:
         with self.searcher() as s:
             results = s.search(full, limit=limit)
             total = results.estimated_length()
-            scored = [(round(h.score, 4), h["id"], h.docnum) for h in results]
+            scored = [(round(h.score, 4), f["id"], h.docnum, f["meta"]) for h in results for f in [h.fields()]]
             scored.sort(key=lambda t: (-t[0], t[1]))
             hits = []
-            best = self._best_paragraphs(s, q, [d for _, d, _ in scored], ent_q)
-            for rank, (score, doc_id, docnum) in enumerate(scored, 1):
-                meta = s.stored_fields(docnum)["meta"]
+            best = self._best_paragraphs(s, q, [(d, n, m.get("paragraphs", 0)) for _, d, n, m in scored], ent_q)
+            for rank, (score, doc_id, docnum, meta) in enumerate(scored, 1):
                 para, snippet, keys, page = best[doc_id]
                 names = [meta["entities"][k][0] for k in keys if k in meta.get("entities", {})]
                 hits.append(SearchHit(rank, doc_id, meta.get("title"), meta.get("publisher"), meta.get("date"),
@@ -718,39 +735,74 @@ class Library:
             notes.append(f"{total} matching document(s)")
         return SearchResults(text, hits, total, suggestions, notes)
 
-    def _best_paragraphs(self, s, q, doc_ids: list[str], ent_q: list) -> dict:
-        """doc id -> (paragraph, snippet, entity keys, page) of its best matching paragraph (one
-        that also names the entity, when there is one), in one search over all DOC_IDS."""
+    @staticmethod
+    def _paragraph_hits(s, leaves: list, ent_q: list, spans, doc_ids: list[str] | None = None) -> dict:
+        """doc id -> whoosh Hit of its best paragraph matching LEAVES (and ENT_Q when it can),
+        among the paragraphs SPANS gives ([start, end) docnums, doc id), or among all paragraphs
+        of DOC_IDS when SPANS is None."""
         from whoosh import highlight
         from whoosh import query as Q
 
+        wanted = [d for _, _, d in spans] if spans is not None else doc_ids
+        starts = [a for a, _, _ in spans] if spans is not None else []
+        chosen: dict = {}
+        for extra in ([ent_q, []] if ent_q else [[]]):
+            left = [d for d in wanted if d not in chosen]
+            if not left:
+                break
+            if spans is not None:
+                where = _docnum_query(s, [n for a, b, d in spans if d in left for n in range(a, b)])
+            else:
+                where = Q.Or([Q.Term("id", d) for d in left])
+            r = s.search(Q.And([where, Q.Or(leaves), *extra]), limit=None, terms=True)
+            r.fragmenter = highlight.SentenceFragmenter(maxchars=320)
+            r.formatter = _Marker()
+            for hit in r:  # best first: the first hit of each document is its best paragraph
+                if spans is not None:
+                    k = bisect.bisect_right(starts, hit.docnum) - 1
+                    doc_id = spans[k][2]
+                else:
+                    doc_id = hit["id"]
+                if doc_id not in chosen:
+                    chosen[doc_id] = hit
+        return chosen
+
+    def _best_paragraphs(self, s, q, docs: list[tuple[str, int, int]], ent_q: list) -> dict:
+        """doc id -> (paragraph, snippet, entity keys, page) of its best matching paragraph (one
+        that also names the entity, when there is one), in one search over the paragraphs of all
+        DOCS: (id, docnum of its doc record, number of paragraphs).
+
+        A document's records are written one after the other (doc, src, its paragraphs, its
+        timeline) and stay so through merges, so its paragraphs are the records right after its
+        src: the search is confined to those docnums, and a hit is known by its docnum, without
+        reading the stored fields of every matching paragraph. Each chosen paragraph is checked
+        against its stored id; should one not match, the documents are looked up by id."""
+        from whoosh import query as Q
+
+        doc_ids = [d for d, _, _ in docs]
         out: dict = {}
         leaves = _body_leaves(q)
-        if leaves and doc_ids:
-            ids = Q.Or([Q.Term("id", d) for d in doc_ids])
-            chosen: dict = {}
-            for extra in ([ent_q, []] if ent_q else [[]]):
-                left = [d for d in doc_ids if d not in chosen]
-                if not left:
-                    break
-                # The body fields are on paragraph records only: no need to intersect with them all.
-                want = Q.And([Q.Or([Q.Term("id", d) for d in left]) if extra else ids, Q.Or(leaves), *extra])
-                r = s.search(want, limit=None, terms=True)
-                r.fragmenter = highlight.SentenceFragmenter(maxchars=320)
-                r.formatter = _Marker()
-                for hit in r:  # best first: the first hit of each document is its best paragraph
-                    if hit["id"] not in chosen:
-                        chosen[hit["id"]] = hit
+        if leaves and docs:
+            spans = sorted((n + 2, n + 2 + count, d) for d, n, count in docs if count)
+            chosen = self._paragraph_hits(s, leaves, ent_q, spans)
+            if any(hit["id"] != doc_id for doc_id, hit in chosen.items()):
+                chosen = self._paragraph_hits(s, leaves, ent_q, None, doc_ids)
             for doc_id, hit in chosen.items():
                 field = "body" if "body" in hit else "body_es"
                 snippet = hit.highlights(field, top=2) or _shorten(hit[field])
                 out[doc_id] = (hit["para"], snippet, _para_entities(hit), hit.get("page"))
-        for doc_id in doc_ids:
+        for doc_id, docnum, count in docs:
             if doc_id in out:
                 continue
-            # The match was in the title or metadata only: show the document's first paragraph.
+            # The match was in the title or metadata only: show the document's first paragraph
+            # (the record after its src, when that is what it is).
+            first = s.stored_fields(docnum + 2) if count and not ent_q else None
+            if first is not None and (first.get("id") != doc_id or first.get("para") != 1):
+                first = None
             base = Q.And([Q.Term("kind", "para"), Q.Term("id", doc_id), *ent_q])
-            first = min((s.stored_fields(n) for n in s.docs_for_query(base)), key=lambda st: st["para"], default=None)
+            if first is None:
+                first = min((s.stored_fields(n) for n in s.docs_for_query(base)), key=lambda st: st["para"],
+                            default=None)
             if first is None and ent_q:
                 base = Q.And([Q.Term("kind", "para"), Q.Term("id", doc_id)])
                 first = min((s.stored_fields(n) for n in s.docs_for_query(base)), key=lambda st: st["para"],
@@ -761,6 +813,34 @@ class Library:
                 out[doc_id] = (first["para"], _shorten(first.get("body") or first.get("body_es") or ""),
                                _para_entities(first), first.get("page"))
         return out
+
+
+def _docnum_query(searcher, docnums: list[int]):
+    """A whoosh query matching the given (global, sorted) docnums, with no score of its own."""
+    from whoosh import query as Q
+    from whoosh.matching import ListMatcher, NullMatcher
+
+    offsets = [(sub, off, sub.doc_count_all()) for sub, off in searcher.leaf_searchers()]
+
+    class Docnums(Q.Query):
+        def matcher(self, sub, context=None):
+            for leaf, off, count in offsets:
+                if leaf is sub:
+                    lo, hi = bisect.bisect_left(docnums, off), bisect.bisect_left(docnums, off + count)
+                    ids = [d - off for d in docnums[lo:hi]]
+                    return ListMatcher(ids, all_weights=0.0) if ids else NullMatcher()
+            return NullMatcher()
+
+        def estimate_size(self, ixreader):
+            return len(docnums)
+
+        def __eq__(self, other):
+            return self is other
+
+        def __hash__(self):
+            return id(self)
+
+    return Docnums()
 
 
 def _para_entities(stored) -> list[str]:

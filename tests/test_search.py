@@ -180,3 +180,46 @@ def test_the_stem_cache_gives_the_stemmers_words(words, lang):
     f = StemFilter(lang=lang, cachesize=5)  # a small cache: emptied often
     stem = stemmer_for_language(lang)
     assert [f._stem(w) for w in words + words] == [stem(w) for w in words + words]
+
+
+def test_best_paragraphs_found_by_docnum_equal_those_found_by_id(tmp_path, monkeypatch):
+    """Best paragraphs are sought among the records right after each hit's src record (its
+    paragraphs); after a parallel build, updates and merges, the answer must be the one a search
+    by document id gives."""
+    import shutil
+
+    from perucases.index.build import update
+    from perucases.index.location import bundled_seeds
+    from perucases.query import Library
+
+    corpus = tmp_path / "c"
+    shutil.copytree(bundled_seeds(), corpus)
+    names = ["Vladimiro Montesinos", "Alberto Fujimori", "the Colina group", "Barrios Altos"]
+    for k in range(240):
+        (corpus / f"note-{k:03d}.txt").write_text(
+            f"Note {k}\n\nIn March {1990 + k % 10}, {names[k % 4]} was named in report {k}.\n\n"
+            + "Another paragraph on the hearing. " * (k % 3) + f"The Colina group, case {k % 7}.\n",
+            encoding="utf-8")
+    ix = tmp_path / "ix"
+    update(ix, [corpus], procs=2)
+    for k in range(0, 240, 9):  # changed files: deletions, new segments, merges
+        p = corpus / f"note-{k:03d}.txt"
+        p.write_text(p.read_text(encoding="utf-8") + "Amended: the Colina group again.\n", encoding="utf-8")
+        if k % 27 == 0:
+            update(ix, [corpus], procs=1)
+    update(ix, [corpus], procs=1)
+    queries = ["Colina", "Montesinos", '"Colina group"', "hearing", "amended", "title:note", "Fujimori OR Barrios",
+               "report", "Cantuta", "Fujimori"]
+    lib = Library(ix, refresh=False)
+    by_docnum = {q: [(h.id, h.paragraph, h.snippet) for h in lib.search(q, limit=25).hits] for q in queries}
+    by_docnum["entity"] = [(h.id, h.paragraph, h.snippet) for h in lib.search("report", limit=25,
+                                                                               entity="Alberto Fujimori").hits]
+    real = Library._paragraph_hits
+    monkeypatch.setattr(Library, "_paragraph_hits", staticmethod(
+        lambda s, leaves, ent_q, spans, doc_ids=None: real(s, leaves, ent_q, None, doc_ids or [d for _, _, d in spans])))
+    lib = Library(ix, refresh=False)
+    by_id = {q: [(h.id, h.paragraph, h.snippet) for h in lib.search(q, limit=25).hits] for q in queries}
+    by_id["entity"] = [(h.id, h.paragraph, h.snippet) for h in lib.search("report", limit=25,
+                                                                           entity="Alberto Fujimori").hits]
+    assert by_docnum == by_id
+    assert sum(len(v) for v in by_id.values()) > 150 and any(p > 1 for v in by_id.values() for _, p, _ in v)
