@@ -172,16 +172,23 @@ def _state(ix: Path) -> dict[str, str]:
                 (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
 
 
-def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
-    import hashlib
-
+def _seeds_and_notes(tmp_path, n: int, digits: int) -> Path:
+    """A copy of the seeds with N short notes in more/ (note-0000.txt ...)."""
     corpus = tmp_path / "c"
     shutil.copytree(bundled_seeds(), corpus)
     extra = corpus / "more"
     extra.mkdir()
-    for k in range(60):
-        (extra / f"note-{k:02d}.txt").write_text(
+    for k in range(n):
+        (extra / f"note-{k:0{digits}d}.txt").write_text(
             f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n", encoding="utf-8")
+    return corpus
+
+
+def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
+    import hashlib
+
+    corpus = _seeds_and_notes(tmp_path, 60, 2)
+    extra = corpus / "more"
     ix = tmp_path / "ix"
     assert subprocess.run([_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"],
                           capture_output=True).returncode == 0
@@ -244,14 +251,7 @@ def _processes_naming(text: str) -> list[int]:
 
 
 def test_kill_9_during_a_build_in_several_processes_leaves_no_orphan_and_a_whole_index(tmp_path):
-    corpus = tmp_path / "c"
-    shutil.copytree(bundled_seeds(), corpus)
-    extra = corpus / "more"
-    extra.mkdir()
-    for k in range(1200):
-        (extra / f"note-{k:04d}.txt").write_text(
-            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n",
-            encoding="utf-8")
+    corpus = _seeds_and_notes(tmp_path, 1200, 4)
     ix = tmp_path / "ix"
     cmd = [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "2"]
     assert subprocess.run(cmd, capture_output=True).returncode == 0
