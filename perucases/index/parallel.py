@@ -7,6 +7,8 @@ does with documents it is handed. Nothing but a few facts a file (its id, hash, 
 where its records went) crosses back to the main process, which keeps the manifest, the
 progress bar, the warnings and the duplicates, and alone commits: the new segments join the
 index in one table-of-contents write, so a build that fails or is interrupted adds nothing.
+A thread of the main process hashes the files ahead of the queue, so that a file repeating an
+earlier one's content is never read, extracted or written.
 
 Why: with one writer fed by extraction processes, the writer (adding documents, then writing the
 segment at the commit, while the extraction processes wait) was the bottleneck of a large build;
