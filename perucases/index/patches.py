@@ -368,7 +368,6 @@ def apply() -> None:
     reading.SegmentReader.postings = postings
     from whoosh.analysis import morph
 
-    ORIGINAL["stem_clear"] = morph.StemFilter.clear
     morph.StemFilter.clear = _stem_clear
     whoosh3.W3FieldWriter.add_postings = _add_postings
     whoosh3.W3PostingsWriter._write_block = _block_writer()
