@@ -7,6 +7,11 @@ Built like Whoosh's analysis chain, as small stages that each take and return a 
 
 Every piece of text keeps its offsets into the original, so each paragraph carries an
 `OffsetMap` from its cleaned characters back to the file's characters.
+
+Text that a reader has already laid out in paragraphs (web pages through trafilatura, PDFs and Word
+files: `structured`) takes a lighter chain: each line is a paragraph as the reader made it, no
+words are split, and chrome rules drop single lines, never the rest of the document (a copyright
+line on a report's inside cover is not its footer).
 """
 
 from __future__ import annotations
@@ -127,7 +132,15 @@ def _continues(prev: str, nxt: str) -> bool:
     return bool(first) and first.islower() or prev.endswith((",", ";", "-"))
 
 
-def make_blocks(text: str, lines: list[Line], markdown: bool = False) -> list[Block]:
+def make_blocks(text: str, lines: list[Line], markdown: bool = False, structured: bool = False) -> list[Block]:
+    if structured:  # the reader made the paragraphs: one a line
+        out = []
+        for ln in lines:
+            if not ln.blank:
+                raw = text[ln.start : ln.end]
+                lead = len(raw) - len(raw.lstrip())
+                out.append(Block([Span(ln.start + lead, ln.start + len(raw.rstrip()))]))
+        return out
     layout = "wrapped" if markdown else _layout(text, lines)
     blocks: list[Block] = []
     prev: Line | None = None
@@ -214,7 +227,12 @@ def _split_points(s: str) -> list[tuple[int, str]]:
     return sorted(points.items())
 
 
-def make_segments(text: str, blocks: list[Block]) -> list[Segment]:
+def make_segments(text: str, blocks: list[Block], structured: bool = False) -> list[Segment]:
+    if structured:  # words in extracted text are as the page or file spaced them
+        segments = [Segment(bi, list(b.spans), list(b.joins), "") for bi, b in enumerate(blocks)]
+        for seg in segments:
+            seg.text = _segment_text(text, seg)
+        return [s for s in segments if s.text]
     segments: list[Segment] = []
     for bi, block in enumerate(blocks):
         cur_spans: list[Span] = []
@@ -273,23 +291,39 @@ def publisher_names() -> dict[str, str]:
     return out
 
 
-def chrome_kind(s: str) -> str | None:
-    """'drop' or 'tail' if a segment of normalised text is page chrome, else None."""
+def chrome_kind(s: str, latin: bool = True) -> str | None:
+    """'drop' or 'tail' if a segment of normalised text is page chrome, else None. LATIN: the
+    document is written mostly in the Latin script."""
     s = s.strip()
     words = WORD.findall(s)
     if not words:
         return "drop"  # punctuation, prices, symbols
-    if not any(_is_latin(c) for c in s if c.isalpha()):
-        return "drop"  # other scripts in a language menu
+    letters = [c for c in s if c.isalpha()]
+    if latin and letters and len(words) <= 3 and not any(_is_latin(c) for c in letters):
+        return "drop"  # a language menu's item, in its own script: "العربية", "日本語"
     for kind, rx in chrome_rules():
         if kind == "short":
-            if len(words) <= 30 and rx.search(s):
+            if len(words) <= 30 and (m := rx.search(s)) and _appeal(s, m.start(), words):
                 return "drop"
         elif rx.fullmatch(s):
             return kind
     if s.casefold() in publisher_names():
         return "drop"  # a site banner: "Amnesty International UK", "Human Rights Watch"
     return None
+
+
+def _appeal(s: str, at: int, words: list[str]) -> bool:
+    """Whether a short segment that names a sign-up, donation or cookie word is an appeal to the
+    reader ("Sign up for our newsletter", "We use cookies"), not a sentence that mentions one ("the
+    company continued to sign up subscribers"): the word opens it, or it speaks to the reader."""
+    if len(words) <= 6 or len(WORD.findall(s[:at])) <= 2:
+        return True
+    return any(w.casefold() in appeal_words() for w in words)
+
+
+@functools.lru_cache(maxsize=None)
+def appeal_words() -> frozenset[str]:
+    return frozenset(w.strip().casefold() for w in data_lines("appeal_words.txt"))
 
 
 def is_prose(s: str) -> bool:
@@ -305,11 +339,28 @@ def _looks_like_title(s: str) -> bool:
     return 1 <= len(words) <= 30 and not re.search(r"[.;,]$", s.strip())
 
 
-def classify(segments: list[Segment]) -> Cleaned:
-    """Mark every segment; find the title, the dateline and the document's own text."""
-    result = Cleaned([])
+def mostly_latin(segments: list[Segment]) -> bool:
+    """Whether most letters of the text are in the Latin script."""
+    latin = other = 0
     for seg in segments:
-        kind = chrome_kind(seg.text)
+        for c in seg.text:
+            if c.isalpha():
+                if _is_latin(c):
+                    latin += 1
+                else:
+                    other += 1
+    return latin >= other
+
+
+def classify(segments: list[Segment], structured: bool = False, title: str | None = None) -> Cleaned:
+    """Mark every segment; find the title, the dateline and the document's own text. STRUCTURED:
+    the reader made the paragraphs and TITLE is the one it found (see the module's docstring)."""
+    if structured:
+        return _classify_structured(segments, title)
+    result = Cleaned([])
+    latin = mostly_latin(segments)
+    for seg in segments:
+        kind = chrome_kind(seg.text, latin)
         if kind:
             seg.kind = "chrome" if kind == "drop" else "tail"
         elif is_prose(seg.text):
@@ -352,6 +403,36 @@ def classify(segments: list[Segment]) -> Cleaned:
         if seg.kind in ("chrome", "tail"):
             result.chrome.append(seg.text)
     return result
+
+
+def _classify_structured(segments: list[Segment], title: str | None) -> Cleaned:
+    result = Cleaned([])
+    latin = mostly_latin(segments)
+    for seg in segments:
+        if chrome_kind(seg.text, latin):  # a "tail" line is dropped alone: what follows may be text
+            seg.kind = "chrome"
+            result.chrome.append(seg.text)
+        elif is_prose(seg.text):
+            seg.kind = "prose"
+    first = next((s for s in segments if s.kind != "chrome"), None)
+    if first is not None and title and _same(_fold_title(first.text), _fold_title(title)):
+        first.kind = "title"  # the page's or file's title, repeated at the top of its text
+        result.title = first.text
+    # A dateline before the text begins: "November 20, 2019 - 11:28 AMT".
+    for seg in segments:
+        if seg.kind == "prose":
+            break
+        if seg.kind == "text":
+            d = parse_dateline(seg.text)
+            if d:
+                seg.kind = "dateline"
+                result.dateline = d
+                break
+    return result
+
+
+def _fold_title(s: str) -> str:
+    return " ".join(WORD.findall(normalize_text(s)))
 
 
 def _same(a: str, b: str | None) -> bool:
@@ -410,10 +491,10 @@ def _shift(offsets: OffsetMap, cut: int) -> OffsetMap:
 # ---------------------------------------------------------------------------- the chain
 
 
-def clean(text: str, markdown: bool = False) -> Cleaned:
+def clean(text: str, markdown: bool = False, structured: bool = False, title: str | None = None) -> Cleaned:
     lines = split_lines(text)
-    blocks = make_blocks(text, lines, markdown=markdown)
-    segments = make_segments(text, blocks)
-    result = classify(segments)
+    blocks = make_blocks(text, lines, markdown=markdown, structured=structured)
+    segments = make_segments(text, blocks, structured=structured)
+    result = classify(segments, structured=structured, title=title)
     result.paragraphs = make_paragraphs(text, segments)
     return result

@@ -82,7 +82,8 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
     except OSError as exc:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
     source = reader(cf.path, data)
-    cleaned = clean(source.text, markdown=source.markdown)
+    cleaned = clean(source.text, markdown=source.markdown, structured=source.structured,
+                    title=source.meta.get("title"))
     if not cleaned.paragraphs:
         raise SkipFile("no text left after cleaning")
     meta = infer(cleaned)

@@ -57,4 +57,4 @@ def read_docx(path: Path, data: bytes) -> Source:
         meta["authors"] = [props.author.strip()]
     if props.language:
         meta["language"] = props.language[:2].lower()
-    return Source("\n\n".join(blocks) + "\n", "docx", markdown=False, meta=meta)
+    return Source("\n\n".join(blocks) + "\n", "docx", structured=True, meta=meta)

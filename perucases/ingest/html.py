@@ -2,25 +2,31 @@
 
 Extraction is trafilatura's (main-text detection; menus, footers, sidebars, cookie banners, share
 bars and comments left out), with htmldate for the publication date from the page's own markup
-(meta tags, <time>, JSON-LD, Open Graph, the URL). The text keeps one paragraph per block, with a
-blank line between blocks; offsets and quotes refer to that text.
+(meta tags, <time>, JSON-LD, Open Graph, the URL). trafilatura is asked for precision first; when
+that leaves less than a short paragraph, its balanced mode is asked too and the longer text kept
+(a page whose article precision mode cannot find). Nothing is pruned before extraction: trafilatura
+decides what the main text is, and the cleaner then drops only whole lines that are chrome by
+pattern ("Read also" links, share bars, sign-up boxes).
+
+The text keeps one paragraph a line, as the page has them, with a blank line between blocks;
+offsets and quotes refer to that text.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perucases.ingest.decode import SkipFile, decode
-from perucases.resources import data_lines
 
 if TYPE_CHECKING:
     from perucases.ingest.readers import Source
 
 _LANG = re.compile(rb"<html[^>]*\slang=[\"']?([A-Za-z]{2})", re.I)
 _CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.I)
+# Below this many words, precision mode is taken to have missed the article: a short paragraph.
+MIN_WORDS = 50
 
 
 def _decode(data: bytes) -> tuple[str, str, str | None]:
@@ -48,13 +54,30 @@ def date_precision(html: str, iso: str | None) -> str | None:
     return iso
 
 
-@functools.lru_cache(maxsize=None)
-def prune_xpath() -> list[str]:
-    """One XPath expression for the elements data/html_prune.txt names (one pass over the page)."""
-    low = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'"
-    tests = [f"contains(translate(@{attr}, {low}), '{w.strip().lower()}')"
-             for w in data_lines("html_prune.txt") for attr in ("class", "id")]
-    return [f"//*[{' or '.join(tests)}]"] if tests else []
+def _words(text: str | None) -> int:
+    return len((text or "").split())
+
+
+def _extract(html: str) -> dict | None:
+    """trafilatura's main text and metadata: precision first, its balanced mode when that finds
+    (almost) nothing."""
+    import trafilatura
+
+    opts = dict(include_comments=False, include_tables=True, include_images=False, deduplicate=False,
+                date_extraction_params={"extensive_search": False, "original_date": True})
+    def run(**kw) -> dict | None:
+        d = trafilatura.bare_extraction(html, **opts, **kw)
+        return None if d is None else d.as_dict()
+
+    try:
+        doc = run(with_metadata=True, favor_precision=True)
+        if doc is None or _words(doc.get("text")) < MIN_WORDS:
+            other = run(with_metadata=doc is None)
+            if other is not None and _words(other.get("text")) > _words(doc and doc.get("text")):
+                doc = other if doc is None else {**doc, "text": other.get("text")}
+    except Exception as exc:  # a parser failure on one page must not stop the corpus
+        raise SkipFile(f"HTML extraction failed: {type(exc).__name__}: {exc}") from None
+    return doc
 
 
 def read_html(path: Path, data: bytes) -> Source:
@@ -63,21 +86,13 @@ def read_html(path: Path, data: bytes) -> Source:
     html, encoding, warning = _decode(data)
     if "<" not in html:
         raise SkipFile("not an HTML page")
-    import trafilatura
-
-    try:
-        doc = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, prune_xpath=prune_xpath(), include_tables=True, include_images=False,
-            deduplicate=False, date_extraction_params={"extensive_search": False, "original_date": True})
-    except Exception as exc:  # a parser failure on one page must not stop the corpus
-        raise SkipFile(f"HTML extraction failed: {type(exc).__name__}: {exc}") from None
-    if doc is None:
+    d = _extract(html)
+    text = (d or {}).get("text") or ""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    if not lines:
         raise SkipFile("no main text found in the HTML page")
-    d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    text = d.get("text") or ""
-    if not text.strip():
-        raise SkipFile("no main text found in the HTML page")
-    text = "\n\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
+    text = "\n\n".join(lines) + "\n"
     meta: dict = {}
     if d.get("title"):
         meta["title"] = d["title"].strip()
@@ -87,10 +102,10 @@ def read_html(path: Path, data: bytes) -> Source:
     if date:
         meta["date"] = date
     if d.get("author"):
-        meta["authors"] = [a.strip() for a in re.split(r";|\band\b|\by\b", d["author"]) if a.strip()]
+        meta["authors"] = [a.strip() for a in d["author"].split(";") if a.strip()]
     if d.get("url"):
         meta["url"] = d["url"]
     m = _LANG.search(data[:4096])
     if m:
         meta["language"] = m.group(1).decode("ascii").lower()
-    return Source(text, encoding, markdown=False, warning=warning, meta=meta)
+    return Source(text, encoding, structured=True, warning=warning, meta=meta)

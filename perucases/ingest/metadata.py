@@ -16,6 +16,7 @@ from perucases.errors import PerucasesError
 from perucases.ingest.clean import WORD, Cleaned, publisher_names
 from perucases.ingest.corpus import CATALOG_NAME
 from perucases.ingest.normalize import normalize_text
+from perucases.ingest.people import organisation_name, person_names
 from perucases.resources import data_toml, read_user_toml, stopwords
 
 DATE_SOURCES = ("text", "catalog", "inferred")
@@ -105,7 +106,10 @@ def apply_source_meta(md: Metadata, found: dict) -> Metadata:
         if value:
             setattr(md, key, normalize_text(value) if key != "url" else value)
     if found.get("authors"):
-        md.authors = [normalize_text(a) for a in found["authors"]]
+        values = [normalize_text(str(a)) for a in found["authors"]]
+        md.authors = person_names(values, others=tuple(x for x in (md.publisher, found.get("site")) if x))
+        if not md.authors and md.publisher is None:  # an organisation named as the author issued it
+            md.publisher = next((o for o in map(organisation_name, values) if o), None)
     if found.get("date"):
         date = parse_partial_date(str(found["date"]))
         if date:

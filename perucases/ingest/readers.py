@@ -20,6 +20,8 @@ class Source:
     text: str  # the text quotes are taken from; offsets point into it
     encoding: str
     markdown: bool = False
+    # The reader laid the text out in paragraphs, one a line (HTML, PDF, DOCX): see ingest.clean.
+    structured: bool = False
     warning: str | None = None
     # What the file says of itself (HTML meta tags, JSON-LD, PDF and DOCX properties): title,
     # publisher, date (ISO, at the precision known), authors, url, language.
