@@ -158,11 +158,12 @@ def test_spanish_entities_and_dates(clib):
 def test_pdf_pages_headers_hyphenation_and_columns(clib):
     doc = clib.document("informes/informe-2001")
     texts = [p.text for p in doc.paragraphs]
-    assert [p.page for p in doc.paragraphs] == [1, 1, 2, 2, 2, 2, 3, 3]
-    assert texts[0].endswith("La investigación reúne testimonios de familiares de las víctimas de Barrios Altos.")
-    assert texts[2] == ("En julio de 1992 el mismo grupo secuestró a nueve estudiantes y un profesor de la "
+    assert [p.page for p in doc.paragraphs] == [1, 1, 1, 2, 2, 2, 2, 3, 3]
+    assert texts[0] == "Informe sobre la violencia politica en el Peru"  # the heading the page shows, kept
+    assert texts[1].endswith("La investigación reúne testimonios de familiares de las víctimas de Barrios Altos.")
+    assert texts[3] == ("En julio de 1992 el mismo grupo secuestró a nueve estudiantes y un profesor de la "
                         "Universidad La Cantuta.")  # the left column, whole, before the right one
-    assert texts[4].startswith("La ley de amnistía de junio de 1995")
+    assert texts[5].startswith("La ley de amnistía de junio de 1995")
     joined = " ".join(texts)
     assert PDF_HEADER not in joined and "Página" not in joined and "de 3" not in joined
     assert (doc.info.title, doc.info.language) == ("Informe anual 2001", "es")
@@ -173,17 +174,17 @@ def test_pdf_pages_headers_hyphenation_and_columns(clib):
 def test_pdf_locators_in_search_quotes_and_timeline(built, clib):
     ix, _ = built
     hit = clib.search("Cieneguilla").hits[0]
-    assert (hit.id, hit.page, hit.paragraph) == ("informes/informe-2001", 2, 4)
+    assert (hit.id, hit.page, hit.paragraph) == ("informes/informe-2001", 2, 5)
     q = clib.quotes("Cieneguilla", limit=1)[0]
-    assert (q.page, q.paragraph) == (2, 4)
+    assert (q.page, q.paragraph) == (2, 5)
     path = Path(clib.document(q.id).info.path)
     text = reader_for(path)(path, path.read_bytes()).text
     assert fold(text[q.start:q.end]) == q.text == "Los restos fueron hallados en 1993 en Cieneguilla."
     ev = next(e for e in clib.timeline(doc="informes/informe-2001") if e.date == "1991-11-03")
-    assert (ev.page, ev.paragraph) == (1, 2)
+    assert (ev.page, ev.paragraph) == (1, 3)
     r = run(ix, "cite", "Cieneguilla", "--format", "json", "--style", "apa")
     row = json.loads(r.stdout)[0]
-    assert row["locator"] == "informes/informe-2001 p.2 ¶4 s1" and row["citation"].endswith("p. 2)")
+    assert row["locator"] == "informes/informe-2001 p.2 ¶5 s1" and row["citation"].endswith("p. 2)")
     table = run(ix, "timeline", "--doc", "informes/informe-2001", "--format", "json")
     assert {e["page"] for e in json.loads(table.stdout) if e["paragraph"]} == {1, 2}
 

@@ -483,7 +483,7 @@ def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, ga
             continue
         by_sha[doc.sha256] = doc.id
         for w in doc.warnings:
-            warn(f"{cf.path}: {w}")
+            warn(f"warning: {cf.path}: {w}")  # what the reader or its library said of the file
         base.skipped.pop(key, None)
         yield doc, plan.catalog_hash(cf)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perucases.dates import PartialDate
+from perucases.ingest.capture import caught, summary
 from perucases.ingest.clean import Paragraph, clean
 from perucases.ingest.corpus import CorpusFile
 from perucases.ingest.decode import SkipFile
@@ -81,7 +82,9 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
         data = cf.path.read_bytes()
     except OSError as exc:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
-    source = reader(cf.path, data)
+    with caught() as said:
+        source = reader(cf.path, data)
+    extra = summary(said)
     cleaned = clean(source.text, markdown=source.markdown, structured=source.structured,
                     title=source.meta.get("title"))
     if not cleaned.paragraphs:
@@ -95,7 +98,7 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
     if catalog:
         entry = catalog.get(cf.id) or catalog.get(cf.path.name)
     apply_catalog(meta, entry)
-    warnings = [source.warning] if source.warning else []
+    warnings = [w for w in (source.warning, extra) if w]
     return Document(
         id=cf.id,
         path=str(cf.path),
