@@ -203,6 +203,24 @@ def _is_latin(c: str) -> bool:
     return c < "\u0250" or "\u1e00" <= c <= "\u1eff"
 
 
+# The two words either side of a run-together point: "Countries" and "Topics" in
+# "SearchCountriesTopics", "EDT" and "Available", "1997" and "Report".
+_LEFT_WORD = re.compile(r"(?:[A-ZÀ-Þ]?[a-zà-ÿ]+|[A-ZÀ-Þ]+|\d+)$")
+_RIGHT_WORD = re.compile(r"[A-ZÀ-Þ]?[a-zà-ÿ]+|[A-ZÀ-Þ]+")
+
+
+def _two_words(s: str, i: int) -> bool:
+    """Whether the word that runs across offset I of S is two known words ("WatchSkip",
+    "EDTAvailable", "1997Report") rather than one name ("PetroPerú", "OjoPúblico")."""
+    from perucases.ingest.lexicon import known_word
+
+    left = _LEFT_WORD.search(s, 0, i)
+    right = _RIGHT_WORD.match(s, i)
+    if not left or not right:
+        return True
+    return known_word(left.group()) and known_word(right.group())
+
+
 def _split_points(s: str) -> list[tuple[int, str]]:
     """Offsets in `s` where a new segment starts, with the kind of boundary."""
     points: dict[int, str] = {}
@@ -221,6 +239,8 @@ def _split_points(s: str) -> list[tuple[int, str]]:
             continue
         if any(s.startswith(p, i - len(p)) and (i == len(p) or not s[i - len(p) - 1].isalpha()) for p in prefixes):
             continue  # McCaffrey, MacArthur
+        if s[i] != "(" and not _two_words(s, i):
+            continue  # PetroPerú, ProPublica: one name, not two words run together
         points[i] = "word"
     for m in _SCRIPT_RUN.finditer(s):
         points.setdefault(m.start(), "word")
@@ -312,6 +332,17 @@ def chrome_kind(s: str, latin: bool = True) -> str | None:
     return None
 
 
+def _name_piece(s: str) -> bool:
+    """A part of a name: a few capitalised words."""
+    words = WORD.findall(s)
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+
+
+def _sentence_piece(s: str) -> bool:
+    """A piece of a sentence: it has a lower-case function word."""
+    return any(w in stopwords("en") or w in stopwords("es") for w in WORD.findall(s) if w.islower())
+
+
 def _appeal(s: str, at: int, words: list[str]) -> bool:
     """Whether a short segment that names a sign-up, donation or cookie word is an appeal to the
     reader ("Sign up for our newsletter", "We use cookies"), not a sentence that mentions one ("the
@@ -365,6 +396,23 @@ def classify(segments: list[Segment], structured: bool = False, title: str | Non
             seg.kind = "chrome" if kind == "drop" else "tail"
         elif is_prose(seg.text):
             seg.kind = "prose"
+    # Words run together inside a sentence stay with it: "Según la investigación de
+    # Nueva|Fuente|Diario, la empresa ..." split at the run-together name is one sentence, so
+    # the pieces before the prose piece back to one that reads as part of a sentence (it has a
+    # function word), through pieces that are parts of a name, are prose too.
+    for j, seg in enumerate(segments):
+        if seg.kind != "prose" or seg.boundary != "word":
+            continue
+        k = j
+        while k > 0 and segments[k].boundary == "word" and segments[k - 1].block == seg.block \
+                and segments[k - 1].kind == "text":
+            k -= 1
+            if _sentence_piece(segments[k].text):
+                for piece in segments[k:j]:
+                    piece.kind = "prose"
+                break
+            if not _name_piece(segments[k].text):
+                break
     # Title: the first segment that is not chrome, when it is short and not a sentence.
     t = next((i for i, s in enumerate(segments) if s.kind not in ("chrome", "tail")), None)
     if t is not None:

@@ -17,6 +17,10 @@ _REPLACE = {
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
     "\u2026": "...",
+    # Compatibility characters, as NFKC writes them: ligatures (a PDF's "ﬁ" in "conﬁguration")
+    # and fullwidth forms, so that search and extraction see the letters; quotes keep the original.
+    **{chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)},
+    **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in "\uff0d"},
 }
 _DROP = set("\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
 _PRIVATE = range(0xE000, 0xF900)  # private use: reserved by the highlighter
