@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perucases.ingest.decode import SkipFile
+from perucases.ingest.people import plausible_title
 
 if TYPE_CHECKING:
     from perucases.ingest.readers import Source
@@ -51,8 +52,11 @@ def read_docx(path: Path, data: bytes) -> Source:
         raise SkipFile("no text in the DOCX file")
     meta: dict = {}
     props = d.core_properties
-    if title or props.title:
-        meta["title"] = (props.title or title or "").strip() or title
+    own = (props.title or "").strip()
+    if own and plausible_title(own):
+        meta["title"] = own
+    elif title:
+        meta["title"] = title
     if props.author:
         meta["authors"] = [props.author.strip()]
     if props.language:

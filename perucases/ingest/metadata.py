@@ -16,7 +16,7 @@ from perucases.errors import PerucasesError
 from perucases.ingest.clean import WORD, Cleaned, publisher_names
 from perucases.ingest.corpus import CATALOG_NAME
 from perucases.ingest.normalize import normalize_text
-from perucases.ingest.people import organisation_name, person_names
+from perucases.ingest.people import organisation_name, person_names, plausible_title
 from perucases.resources import data_toml, read_user_toml, stopwords
 
 DATE_SOURCES = ("text", "catalog", "inferred")
@@ -103,7 +103,7 @@ def apply_source_meta(md: Metadata, found: dict) -> Metadata:
     over what was guessed from the text; the catalog still wins over both."""
     for key in ("title", "publisher", "url"):
         value = " ".join(str(found.get(key) or "").split())
-        if value:
+        if value and (key != "title" or plausible_title(value)):
             setattr(md, key, normalize_text(value) if key != "url" else value)
     if found.get("authors"):
         values = [normalize_text(str(a)) for a in found["authors"]]

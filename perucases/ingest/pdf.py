@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perucases.ingest.decode import SkipFile
+from perucases.ingest.people import plausible_title
 from perucases.resources import data_lines
 
 if TYPE_CHECKING:
@@ -471,27 +472,6 @@ def _blocks(lines: list[Line]) -> list[str]:
     return [" ".join(b) for b in _line_blocks(lines) if b]
 
 
-_PLACEHOLDER_TITLE = re.compile(
-    r"(untitled|sin título|sin titulo|document\d*|documento\d*|microsoft word.*|presentation\d*|"
-    r"table of contents|contents|índice|indice|slide \d+|title|título|titulo|\W*)", re.I)
-
-
-def plausible_title(title: str) -> bool:
-    """A title a person gave the document, not a file id ("202503630500121700020260623164056"),
-    a file name, a program's placeholder ("Microsoft Word - x.doc", "untitled") or a web address."""
-    t = " ".join(title.split())
-    if not t or _PLACEHOLDER_TITLE.fullmatch(t):
-        return False
-    if re.search(r"\.(docx?|pdf|rtf|odt|indd|qxd|tex|txt|html?|pptx?|xlsx?)$", t, re.I):
-        return False
-    if re.search(r"(?:https?://|www\.|\b[\w-]+\.(?:com|org|net|gob|gov|edu)\b)", t, re.I):
-        return False
-    letters = sum(c.isalpha() for c in t)
-    if letters < 3 or sum(c.isdigit() for c in t) > letters:
-        return False
-    return not (" " not in t and (re.search(r"[_\d]", t) or t.islower()))  # a file id or login
-
-
 # ---------------------------------------------------------------------------- the reader
 
 
@@ -565,7 +545,7 @@ def _document(pages: list[list[Line]], info, heights: list[float | None], Source
     text = "\n\n".join(text_parts) + "\n"
     meta: dict = {}
     title = str(info.get("/Title") or "").strip()
-    if title and plausible_title(title):
+    if title and plausible_title(title):  # else what the first page shows
         meta["title"] = title
     else:
         found = text_title(kept_pages, heads, layout, heights[0] if heights else None)

@@ -1,4 +1,5 @@
-"""Authors that are people: what a file says of its authors, kept only where it names a person.
+"""What a file says of itself, kept only where it is plausible: authors that are people, titles
+that a person gave.
 
 Web pages, PDFs and Word files carry author fields of every kind: "Phil Helsel is a reporter",
 "Malcolm Owen Monday; November", "Associated Press", "HNN Staff", a login name ("spenaf"), a
@@ -130,3 +131,24 @@ def person_names(values: list[str] | str | None, others: tuple[str, ...] = ()) -
             if name and name not in out:
                 out.append(name)
     return out
+
+
+_PLACEHOLDER_TITLE = re.compile(
+    r"(untitled|sin título|sin titulo|document\d*|documento\d*|microsoft word.*|presentation\d*|"
+    r"table of contents|contents|índice|indice|slide \d+|title|título|titulo|\W*)", re.I)
+
+
+def plausible_title(title: str) -> bool:
+    """A title a person gave the document, not a file id ("202503630500121700020260623164056"),
+    a file name, a program's placeholder ("Microsoft Word - x.doc", "untitled") or a web address."""
+    t = " ".join(title.split())
+    if not t or _PLACEHOLDER_TITLE.fullmatch(t):
+        return False
+    if re.search(r"\.(docx?|pdf|rtf|odt|indd|qxd|tex|txt|html?|pptx?|xlsx?)$", t, re.I):
+        return False
+    if re.match(r"(?:https?://|www\.|[\w-]+\.(?:com|org|net|gob|gov|edu)\b)", t, re.I):
+        return False  # an address ("ibm.com/redbooks Redpaper"), not "CNN.com - Peru ..." (a site's name in it)
+    letters = sum(c.isalpha() for c in t)
+    if letters < 3 or sum(c.isdigit() for c in t) > letters:
+        return False
+    return not (" " not in t and (re.search(r"[_\d]", t) or t.islower()))  # a file id or login
