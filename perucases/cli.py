@@ -44,7 +44,11 @@ SEARCH_COLUMNS = [
     Column("snippet", ratio=3, min_width=20),
     Column("entities", table=False),
     Column("page", table=False),
+    Column("partial", table=False),
+    Column("missing", table=False),
 ]
+# When no document has every word of a plain query, the table also says which words each lacks.
+PARTIAL_SEARCH_COLUMNS = [*SEARCH_COLUMNS[:-1], Column("missing", "lacks", max_width=20)]
 ENTITY_COLUMNS = [
     Column("name", ratio=1, min_width=16),
     Column("type", no_wrap=True),
@@ -305,11 +309,14 @@ def search(query, date_from, date_to, publisher, lang, entity, limit, explain, f
         result = lib.search(text, filters, limit=limit, explain=explain, entity=entity)
     for line in result.explain:
         click.echo(line, err=True)
+    hint = f"; did you mean: {' | '.join(result.suggestions)}" if result.suggestions else ""
     if not result.hits:
-        hint = f"; did you mean: {' | '.join(result.suggestions)}" if result.suggestions else ""
         message(f"no documents match {text!r}{hint}")
         return 1
-    emit(records(result.hits), SEARCH_COLUMNS, resolve_format(fmt))
+    if result.partial:
+        message(f"no document has every word of {text!r}; showing the {len(result.hits)} with most of them "
+                f"(marked partial, with the words each lacks){hint}")
+    emit(records(result.hits), PARTIAL_SEARCH_COLUMNS if result.partial else SEARCH_COLUMNS, resolve_format(fmt))
     return 0
 
 

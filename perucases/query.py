@@ -67,6 +67,8 @@ class SearchHit:
     snippet: str  # matched words between HL_START and HL_END; see plain_snippet()
     entities: list[str] = field(default_factory=list)  # entities named in that paragraph
     page: int | None = None  # PDF: the page of that paragraph
+    partial: bool = False  # no document has every word of the query: this one has most of them
+    missing: list[str] = field(default_factory=list)  # the query's words this document lacks (partial)
 
     @property
     def plain_snippet(self) -> str:
@@ -80,6 +82,7 @@ class SearchResults:
     total: int  # matching documents (may exceed len(hits))
     suggestions: list[str] = field(default_factory=list)  # "did you mean", when nothing matched
     explain: list[str] = field(default_factory=list)
+    partial: bool = False  # no document has all the words: the hits are those with most of them
 
 
 @dataclass
@@ -650,12 +653,13 @@ class Library:
 
     # -- search
 
-    def _parsers(self, schema):
+    def _parsers(self, schema, any_word: bool = False):
         from whoosh import qparser
 
         out = {}
         for lang, sfx in (("en", ""), ("es", "_es")):
-            p = qparser.MultifieldParser([f"title{sfx}", f"text{sfx}"], schema, fieldboosts={f"title{sfx}": 2.0})
+            p = qparser.MultifieldParser([f"title{sfx}", f"text{sfx}"], schema, fieldboosts={f"title{sfx}": 2.0},
+                                         group=qparser.OrGroup if any_word else qparser.AndGroup)
             p.add_plugin(qparser.FuzzyTermPlugin())
             aliases = {f"text{sfx}": ["body"]}
             if sfx:
@@ -678,11 +682,12 @@ class Library:
             self._langs = (ix, langs or {"en", "es"})
         return self._langs[1]
 
-    def _parse(self, text: str):
-        """(the query parsed for each language, their union or None when no word is left)."""
+    def _parse(self, text: str, any_word: bool = False):
+        """(the query parsed for each language, their union or None when no word is left).
+        ANY_WORD: words joined by OR instead of AND."""
         from whoosh import query as Q
 
-        parsed = {lang: p.parse(text) for lang, p in self._parsers(self.ix.schema).items()}
+        parsed = {lang: p.parse(text) for lang, p in self._parsers(self.ix.schema, any_word).items()}
         # A language no document of the index is in adds nothing but lookups to every search.
         alive = [q for lang, q in parsed.items() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))
                  and lang in self._languages()]
@@ -718,22 +723,46 @@ class Library:
         # needs no intersection with every doc record.
         kind = [] if _doc_only(q) else [Q.Term("kind", "doc")]
         full = Q.And([*kind, q, *filters.queries(), *ent_q])
+        missing: dict[str, list[str]] = {}
         with self.searcher() as s:
             results = s.search(full, limit=limit)
-            total = results.estimated_length()
             scored = [(round(h.score, 4), f["id"], h.docnum, f["meta"]) for h in results for f in [h.fields()]]
-            scored.sort(key=lambda t: (-t[0], t[1]))
+            # The estimate can count documents a phrase or AND query then rejects.
+            total = len(scored) if len(scored) < limit else max(len(scored), results.estimated_length())
+            suggestions = [] if scored else _suggest(s, text)
+            words = plain_words(text) if not scored else []
+            partial = len(words) >= 2
+            if partial:  # no document has all the words: those with most of them, marked
+                _, q = self._parse(text, any_word=True)
+                r = s.search(Q.And([*kind, q, *filters.queries(), *ent_q]), limit=None, terms=True)
+                stems = _word_terms(words)
+                found = []
+                for h in r:
+                    have = {w for w, terms in stems.items() if terms & set(h.matched_terms())}
+                    found.append((len(have), round(h.score, 4), h, have))
+                found.sort(key=lambda t: (-t[0], -t[1], t[2]["id"]))
+                scored = []
+                for n_have, score, h, have in found[:limit]:
+                    f = h.fields()
+                    scored.append((score, f["id"], h.docnum, f["meta"]))
+                    missing[f["id"]] = [w for w in words if w not in have]
+                total = len(found)
+            else:
+                scored.sort(key=lambda t: (-t[0], t[1]))
             hits = []
             best = self._best_paragraphs(s, q, [(d, n, m.get("paragraphs", 0)) for _, d, n, m in scored], ent_q)
             for rank, (score, doc_id, docnum, meta) in enumerate(scored, 1):
                 para, snippet, keys, page = best[doc_id]
                 names = [meta["entities"][k][0] for k in keys if k in meta.get("entities", {})]
                 hits.append(SearchHit(rank, doc_id, meta.get("title"), meta.get("publisher"), meta.get("date"),
-                                      round(score, 3), para, snippet, names, page))
-            suggestions = [] if hits else _suggest(s, text)
+                                      round(score, 3), para, snippet, names, page, partial=partial,
+                                      missing=missing.get(doc_id, [])))
         if explain:
-            notes.append(f"{total} matching document(s)")
-        return SearchResults(text, hits, total, suggestions, notes)
+            if partial and hits:
+                notes.append(f"0 documents have every word; {total} have some of them")
+            else:
+                notes.append(f"{total} matching document(s)")
+        return SearchResults(text, hits, total, suggestions, notes, partial=partial and bool(hits))
 
     @staticmethod
     def _paragraph_hits(s, leaves: list, ent_q: list, spans, doc_ids: list[str] | None = None) -> dict:
@@ -746,6 +775,7 @@ class Library:
         wanted = [d for _, _, d in spans] if spans is not None else doc_ids
         starts = [a for a, _, _ in spans] if spans is not None else []
         chosen: dict = {}
+        reader = s.reader()
         for extra in ([ent_q, []] if ent_q else [[]]):
             left = [d for d in wanted if d not in chosen]
             if not left:
@@ -757,14 +787,22 @@ class Library:
             r = s.search(Q.And([where, Q.Or(leaves), *extra]), limit=None, terms=True)
             r.fragmenter = highlight.SentenceFragmenter(maxchars=320)
             r.formatter = _Marker()
-            for hit in r:  # best first: the first hit of each document is its best paragraph
+            best: dict = {}
+            for hit in r:  # best first by score; a paragraph with more of the words wins over it,
+                # and a heading (a few words) only where no paragraph with as many words is left
                 if spans is not None:
                     k = bisect.bisect_right(starts, hit.docnum) - 1
                     doc_id = spans[k][2]
                 else:
                     doc_id = hit["id"]
-                if doc_id not in chosen:
-                    chosen[doc_id] = hit
+                words = len({t for _, t in hit.matched_terms()})
+                field = next((f for f, _ in hit.matched_terms()), "body")
+                short = reader.doc_field_length(hit.docnum, field, 0) <= HEADING_WORDS
+                key = (words, not short)
+                if doc_id not in best or key > best[doc_id][0]:
+                    best[doc_id] = (key, hit)
+            for doc_id, (_, hit) in best.items():
+                chosen.setdefault(doc_id, hit)
         return chosen
 
     def _best_paragraphs(self, s, q, docs: list[tuple[str, int, int]], ent_q: list) -> dict:
@@ -813,6 +851,42 @@ class Library:
                 out[doc_id] = (first["para"], _shorten(first.get("body") or first.get("body_es") or ""),
                                _para_entities(first), first.get("page"))
         return out
+
+
+_NOT_PLAIN = re.compile(r"""["'()*?~^:+\[\]{}]|(?:^|\s)-|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b""")
+
+
+HEADING_WORDS = 6  # a paragraph of this many indexed words or fewer is a heading, for the best paragraph
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of a plain query (words only: no operator, phrase, field, wildcard or fuzzy
+    word), each once, but stop words of either language; [] for any other query."""
+    from perucases.index.schema import analyzer
+
+    if _NOT_PLAIN.search(text):
+        return []
+    out = []
+    for w in dict.fromkeys(re.findall(r"\w+", text)):
+        if all(any(True for _ in analyzer(lang)(w)) for lang in ("en", "es")):
+            out.append(w)
+    return out
+
+
+def _word_terms(words: list[str]) -> dict[str, set]:
+    """word -> the (field, term) pairs it is indexed as, in every field a search looks in."""
+    from perucases.index.schema import analyzer, field_for
+
+    out: dict[str, set] = {}
+    for w in words:
+        terms = set()
+        for lang in ("en", "es"):
+            for t in analyzer(lang)(w):
+                for base in ("text", "title", "body"):
+                    terms.add((field_for(base, lang), t.text.encode("utf-8")))
+                    terms.add((field_for(base, lang), t.text))
+        out[w] = terms
+    return out
 
 
 def _docnum_query(searcher, docnums: list[int]):

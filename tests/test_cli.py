@@ -12,7 +12,8 @@ from pathlib import Path
 from helpers import REPO, SEED_IDS
 
 DOCS_FIELDS = ["id", "title", "publisher", "date", "date_source", "language", "url", "path", "words", "paragraphs", "authors", "duplicates"]
-SEARCH_FIELDS = ["rank", "id", "title", "publisher", "date", "score", "paragraph", "snippet", "entities", "page"]
+SEARCH_FIELDS = ["rank", "id", "title", "publisher", "date", "score", "paragraph", "snippet", "entities", "page",
+                 "partial", "missing"]
 
 
 def test_search_json_fields_and_values(run):

@@ -58,7 +58,7 @@ def summary(messages: list[str]) -> str | None:
         low = m.lower()
         if "fonttools" in low or ("font" in low and "encoding" in low):
             s = "font encoding incomplete (some characters may be missing)"
-        elif "eof marker" in low or "startxref" in low or "xref" in low or "wrong pointing object" in low:
+        elif any(k in low for k in ("eof marker", "xref", "wrong pointing object", "object streams", "trailer")):
             s = "damaged cross-reference table (read by repairing it)"
         else:
             s = " ".join(m.split())[:120]

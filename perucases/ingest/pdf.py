@@ -380,16 +380,22 @@ def _smart_case(s: str) -> str:
     return " ".join(w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
-def letterhead_institution(blocks: list[str]) -> str | None:
+def letterhead_institution(blocks: list[list[str]]) -> str | None:
     """The institution a letterhead names: the first block of the page's head that starts with an
     institution's word ("Corte Suprema ...", "Ministerio de ...", "Human Rights Watch")."""
     heads = _institution_words()
     for block in blocks:
-        s = " ".join(block.split()).strip(" .,:;-")
-        words = s.split()
-        if not 2 <= len(words) <= 12 or any(c.isdigit() for c in s):
+        lines = [" ".join(ln.split()).strip(" .,:;-") for ln in block]
+        if not lines or not lines[0].split() or lines[0].split()[0].casefold() not in heads:
             continue
-        if words[0].casefold() in heads:
+        # the institution's lines, up to one that starts another ("SALA PENAL ..." under "CORTE ...")
+        name = [lines[0]]
+        for ln in lines[1:]:
+            if not ln or ln.split()[0].casefold() in heads:
+                break
+            name.append(ln)
+        s = " ".join(name)
+        if 2 <= len(s.split()) <= 12 and not any(c.isdigit() for c in s):
             return _smart_case(s)
     return None
 
@@ -461,15 +467,14 @@ def _line_blocks(lines: list[Line]) -> list[list[str]]:
     page belong together; a jump back up starts a new block (the letterhead's next column)."""
     out: list[list[Line]] = []
     for ln in lines:
-        if out and out[-1][-1].y is not None and ln.y is not None and ln.y < out[-1][-1].y:
+        prev = out[-1][-1] if out else None
+        if prev is not None and prev.y is not None and ln.y is not None \
+                and prev.y > ln.y > prev.y - 3 * max(prev.size, ln.size, 1):
             out[-1].append(ln)
         else:
             out.append([ln])
     return [[" ".join(ln.text.split()) for ln in b if ln.text.strip()] for b in out]
 
-
-def _blocks(lines: list[Line]) -> list[str]:
-    return [" ".join(b) for b in _line_blocks(lines) if b]
 
 
 # ---------------------------------------------------------------------------- the reader
@@ -554,9 +559,9 @@ def _document(pages: list[list[Line]], info, heights: list[float | None], Source
     author = str(info.get("/Author") or "").strip()
     if author:
         meta["authors"] = [author]
-    head_blocks = _blocks(heads[0]) if heads else []
+    head_blocks = _line_blocks(heads[0]) if heads else []
     if len(pages) == 1 or not head_blocks:  # no running head: the top of the first page
-        head_blocks = head_blocks + _blocks(kept_pages[0][:6])
+        head_blocks = head_blocks + _line_blocks(kept_pages[0][:6])
     institution = letterhead_institution(head_blocks)
     if institution is None:  # "© Amnesty International 2019" on a cover, a running foot, the last page
         near = [ln.text for n in (0, 1, -1) if -len(pages) <= n < len(pages) for ln in pages[n]]

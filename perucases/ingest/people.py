@@ -64,11 +64,11 @@ def person_name(raw: str, others: tuple[str, ...] = ()) -> str | None:
     others = (*others, *publisher_names())
     if any(folded == o.casefold() or folded.startswith(o.casefold() + " ") for o in others):
         return None
-    other_text = " ".join(o.casefold() for o in others)
+    other_words = {t.casefold() for o in others for t in _TOKEN.findall(o)}
     name: list[str] = []
     for tok in tokens:
         low = tok.casefold()
-        if low in w["ends"] or (len(low) > 2 and low in other_text):
+        if low in w["ends"] or low in other_words or (len(low) > 3 and any(o.startswith(low) for o in other_words)):
             break
         if low in w["particles"] and name and not tok[0].isupper():
             name.append(tok)
