@@ -208,6 +208,8 @@ def word_recall(expected: Counter, got: Counter) -> float:
     return sum(min(n, got.get(w, 0)) for w, n in expected.items()) / total if total else 1.0
 
 
+# A page number left in the text: "Página 4 | 15", "Page 4 of 15", "- 4 -".
+_PAGE_NO = re.compile(r"\b(?:p[aá]gina|page)\s+\d+\s*(?:\||of|de|/)\s*\d+\b|(?:^|\s)[-–]\s\d{1,4}\s[-–](?:\s|$)", re.I)
 _END = re.compile(r"""[.!?:;…]["'”’»)\]]*$""")
 
 
@@ -218,7 +220,7 @@ def mid_sentence(paras: list[str]) -> tuple[int, int]:
 
 
 def repeated_lines(doc_paras: list[tuple[int | None, str]], n_pages: int) -> list[tuple[str, int]]:
-    """Lines of 3-25 words found on half the pages or more (digits as #)."""
+    """Lines of 3-25 words found, the same, on half the pages or more."""
     if n_pages < 2:
         return []
     pages_of: dict[str, set] = {}
@@ -226,7 +228,7 @@ def repeated_lines(doc_paras: list[tuple[int | None, str]], n_pages: int) -> lis
         for line in text.split("\n"):
             n = len(_TOKEN.findall(line))
             if 3 <= n <= 25:
-                key = re.sub(r"\d+", "#", " ".join(line.split()).casefold())
+                key = " ".join(line.split()).casefold()
                 pages_of.setdefault(key, set()).add(page)
     need = max(2, (n_pages + 1) // 2)
     return sorted(((k, len(v)) for k, v in pages_of.items() if len(v) >= need), key=lambda kv: -kv[1])
@@ -276,17 +278,19 @@ def run_pdf(data: Path, timing_runs: int) -> dict:
         total_long += n_long
         total_mid += n_mid
         rep = repeated_lines([(p.page, p.text) for p in doc.paragraphs], n_pages)
+        numbers = sum(len(_PAGE_NO.findall(p.text)) for p in doc.paragraphs)
         t_ours = best_of(timing_runs, lambda: read_pdf(path, raw))
         t_pypdf = best_of(timing_runs, lambda: pypdf_text(raw))
         m = doc.meta
         r = {"pages": n_pages, "recall": rec_ours, "recall_pypdf": rec_pypdf, "long_paragraphs": n_long,
-             "mid_sentence": n_mid, "repeated_lines": rep[:5], "seconds": round(t_ours, 3),
+             "mid_sentence": n_mid, "repeated_lines": rep[:5], "page_numbers_in_text": numbers,
+             "seconds": round(t_ours, 3),
              "seconds_pypdf": round(t_pypdf, 3), "title": m.title, "publisher": m.publisher,
              "date": str(m.date) if m.date else None, "authors": m.authors}
         results[path.name] = r
         rc = f"{rec_ours:.3f} / {rec_pypdf:.3f}" if rec_ours is not None else "  -   /   -  "
         print(f"  {path.name[:40]:<40} {n_pages:>3}p  recall {rc}  mid {n_mid:>3}/{n_long:<3} "
-              f"repeated {len(rep):>2}  time {t_ours:.2f}/{t_pypdf:.2f}s ({t_ours / t_pypdf - 1:+.0%})")
+              f"repeated {len(rep):>2}  page nos {numbers}  time {t_ours:.2f}/{t_pypdf:.2f}s ({t_ours / t_pypdf - 1:+.0%})")
         print(f"      title={m.title!r} publisher={m.publisher!r} date={r['date']} authors={m.authors}")
         for line, n in rep[:3]:
             print(f"      repeated on {n} pages: {line[:90]!r}")
