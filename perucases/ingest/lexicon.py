@@ -17,17 +17,22 @@ LANGUAGES = ("en", "es")
 
 
 @functools.lru_cache(maxsize=None)
-def _words() -> frozenset[str]:
+def _counts() -> tuple[dict[str, int], ...]:
+    """Each language's word counts, as the package ships them (no copy: a lookup checks the count)."""
     from importlib import resources
 
-    out: set[str] = set()
+    out = []
     for lang in LANGUAGES:
         try:
             raw = resources.files("spellchecker").joinpath("resources", f"{lang}.json.gz").read_bytes()
         except (ModuleNotFoundError, FileNotFoundError, OSError):  # pragma: no cover - a dependency
             continue
-        out.update(w for w, n in json.loads(gzip.decompress(raw)).items() if n >= MIN_COUNT)
-    return frozenset(out)
+        out.append(json.loads(gzip.decompress(raw)))
+    return tuple(out)
+
+
+def _known(word: str) -> bool:
+    return any(counts.get(word, 0) >= MIN_COUNT for counts in _counts())
 
 
 def _fold(word: str) -> str:
@@ -39,5 +44,4 @@ def known_word(word: str) -> bool:
     if word.isdigit() or (len(word) >= 2 and word.isupper()):
         return True
     low = word.casefold()
-    words = _words()
-    return low in words or _fold(low) in words
+    return _known(low) or _known(_fold(low))
