@@ -15,7 +15,9 @@ from perucases.timeline_query import TimelineEvent, happenings
 def locator(e: TimelineEvent) -> str:
     short = short_id(e.id)
     page = f" p.{e.page}" if e.page else ""
-    return f"{short}{page} ¶{e.paragraph}" if e.paragraph else f"{short} (published)"
+    if e.paragraph:
+        return f"{short}{page} ¶{e.paragraph}"
+    return f"{short} (title)" if e.kind == "title" else f"{short} (published)"
 
 
 def histogram(events: list[TimelineEvent]) -> list[tuple[str, int]]:
