@@ -184,3 +184,19 @@ def test_timeline_of_a_narrative_and_its_title(tmp_path):
         ("mention", "agosto", "1984-08", 2),
         ("mention", "dos años después", "1986", 2),
     ]
+
+
+def test_a_fact_box_is_content_a_menu_is_not(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "box.txt").write_text(
+        "= Valley massacre =\n\nHome\nNews\nContact\n\nInfobox\n- Location: Example Valley, Peru\n- Date: 1986-06-18\n"
+        "- Fatalities: 35–40\n- Perpetrators: a death squad\n\n"
+        "The Valley massacre was the killing of villagers by a death squad in the Example Valley of Peru.\n",
+        encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert CliRunner().invoke(cli, ["index", str(corpus), "--index", str(ix)]).exit_code == 0
+    r = CliRunner().invoke(cli, ["timeline", "--format", "json", "--index", str(ix)])
+    assert [(e["expression"], e["date"]) for e in json.loads(r.stdout)] == [("1986-06-18", "1986-06-18")]
+    r = CliRunner().invoke(cli, ["search", "Contact", "--format", "json", "--index", str(ix)])
+    assert r.exit_code == 1  # the menu stays chrome
