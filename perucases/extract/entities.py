@@ -24,8 +24,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from perucases.extract import places
 from perucases.extract.gazetteer import TOKEN, Gazetteer, fold, key_of, rules, strip_possessive
-from perucases.resources import data_lines, data_toml
+from perucases.resources import data_lines, data_toml, stopwords
 
 ACRONYM_ONLY = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,6}")
 
@@ -175,6 +176,7 @@ class Candidate:
     type: str | None = None
     tokens: list[str] = field(default_factory=list)
     cue: bool = False  # after a title or role: a person even as a single surname
+    place: tuple[str, str] | None = None  # the place of the world these words name, if any
 
 
 def _cue_before(toks: list[Token], i: int, text: str) -> bool:
@@ -190,14 +192,27 @@ def _cue_before(toks: list[Token], i: int, text: str) -> bool:
 
 
 def _classify(words: list[str], cue: bool, after: str, before: str) -> str | None:
+    """The type a capitalised name's own words and the words around it give it, or None.
+
+    Laws by their head word ("Ley", "Decree"); named events by an event word at either end ("the
+    Santa Massacre", "Operación Chavín de Huántar") or just after it ("the Putis massacre") or
+    before it ("la matanza de Cayara"); organisations by a head word anywhere ("Peruvian Army",
+    "Ministerio Público", "Grupo de Tareas"); places by a place word at either end ("Santa
+    Province", "Provincia de Huanta") or a place cue before ("the district of Cayara"); people
+    after a title or role, or with a known given name."""
     r = rules()
     folded = [fold(w) for w in words]
     if any(w in r["law_words"] for w in folded):
         return "LAW"
+    if len(folded) > 1 and (folded[-1] in r["event_after"] or folded[0] in r["event_first"]):
+        return "EVENT"
     if any(w in r["org_words"] for w in folded):
         return "ORG"
     if after in r["event_after"] or any(before.endswith(" " + e) or before == e for e in r["event_before"]):
         return "EVENT"
+    if (len(folded) > 1 and (folded[-1] in r["loc_words"] or folded[0] in r["loc_words"])) \
+            or any(before.endswith(" " + c) or before == c for c in r["place_cues"]):
+        return "LOC"
     if cue or folded[0] in first_names():
         return "PERSON"
     return None
@@ -208,15 +223,45 @@ def _is_title(folded: str) -> bool:
     return folded in titles or (folded.endswith("s") and folded[:-1] in titles)
 
 
+# "Ley N.° 26479", "Decreto Supremo 065-2001-PCM", "Grupo de Tareas 3.3": the number is part of the name.
+_NUMBER = re.compile(r"[ \t]*(?:(?:N\.?[ \t]?[°º]|Nº|No\.|Nro\.|n\.?[ \t]?[°º]|number)[ \t]*)?(\d+(?:[.\-/]\d+)*(?:-[A-Z]{2,8})?)(?![\w.]\w)")
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_lead() -> frozenset[str]:
+    """Words that cannot start a name: English stop words, and Spanish ones but for articles
+    ("La Cantuta", "El Frontón")."""
+    words = {fold(w) for w in stopwords("en")} | ({fold(w) for w in stopwords("es")} - {"la", "las", "los", "el"})
+    words |= {fold(w) for w in data_toml("timex.toml")["numbers"]}  # "Eight Death Squad members"
+    return frozenset(words)
+
+
+def _person_context(text: str, end: int) -> bool:
+    """A verb of saying or a role right after a name: "Salazar said", "Pérez, a lawyer", "Ana
+    Rojas, abogada de la familia"."""
+    r = rules()
+    m = re.match(r"\s*,?\s*(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", text[end : end + 60])
+    if not m:
+        return False
+    w = [fold(x) for x in m.groups() if x]
+    if w and w[0] in r["person_after"]:
+        return True
+    if text[end : end + 2].lstrip().startswith(","):
+        rest = w[1:] if w and w[0] in ("a", "an", "the", "el", "la", "un", "una", "former", "ex") else w
+        return any(x in r["person_roles"] for x in rest[:2])
+    return False
+
+
 def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: int) -> list[Candidate]:
     """Capitalised names the gazetteer did not match, typed by the cues around them.
 
     A name with no cue is kept untyped (type None): resolution may still join it to a full name
-    of the document ("Villa Bonilla" for "Inés Villa Bonilla") or to an organisation whose
-    initials it spells; otherwise it is dropped, never guessed."""
+    of the document ("Villa Bonilla" for "Inés Villa Bonilla"), to an organisation whose initials
+    it spells, or find it among the places of the world; otherwise it is dropped, never guessed."""
     r = rules()
     conn, not_names = r["connectors"], r["not_names"]
     months = month_names()
+    lead = _stop_lead()
     out: list[Candidate] = []
     i, n = 0, len(toks)
     while i < n:
@@ -226,18 +271,24 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         j = i
         while j + 1 < n and not taken[j + 1] and _adjacent(text, toks[j], toks[j + 1]) and (
             toks[j + 1].cap or (toks[j + 1].folded in conn and j + 2 < n and toks[j + 2].cap
-                                and not taken[j + 2] and _adjacent(text, toks[j + 1], toks[j + 2]))
+                                and not taken[j + 2] and _adjacent(text, toks[j + 1], toks[j + 2])
+                                and not _is_title(toks[j + 2].folded))  # "the Army and President X"
         ) and not toks[j].text.endswith(("'s", "’s")):
             j += 1
         run = list(range(i, j + 1))
         i = j + 1
         cue = _cue_before(toks, run[0], text)
+        # A nationality stays in front of an organisation: "Peruvian Army", "Argentine Navy".
+        demonym = toks[run[0]].folded in r["demonyms"] and any(toks[k].folded in r["org_words"] for k in run[1:])
         # Leading words that are not part of a name: titles, months, "The", a sentence's first word.
-        while run and (toks[run[0]].folded in not_names or toks[run[0]].folded in months
-                       or _is_title(toks[run[0]].folded) or toks[run[0]].folded in conn):
+        while run and not demonym and (toks[run[0]].folded in not_names or toks[run[0]].folded in months
+                                       or _is_title(toks[run[0]].folded) or toks[run[0]].folded in conn
+                                       or toks[run[0]].folded in r["demonyms"]
+                                       or (toks[run[0]].folded in lead and len(run) > 1)
+                                       or (toks[run[0]].sentence_start and toks[run[0]].folded.endswith("ly"))):
             cue = cue or _is_title(toks[run[0]].folded)
             run.pop(0)
-        if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() \
+        if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() and not demonym \
                 and _classify([toks[k].text for k in run], cue, "", "") != _classify([toks[k].text for k in run[1:]], cue, "", ""):
             run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
         if run and any(toks[k].folded in months for k in run):
@@ -246,27 +297,53 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             run.pop()
         if not run:
             continue
+        # A title inside the name starts a person: "Army Brigadier General Sergio Arellano Stark".
+        for x in range(len(run) - 2, 0, -1):
+            tail = [toks[k] for k in run[x + 1 :]]
+            if _is_title(toks[run[x]].folded) and tail and not any(
+                    t.folded in r["org_words"] or t.folded in r["loc_words"] or t.folded in conn for t in tail) \
+                    and (tail[0].folded in first_names() or len(tail) >= 2):
+                i = run[x + 1]  # read the person on its own, after the title
+                run = run[:x]
+                while run and _is_title(toks[run[-1]].folded):
+                    run.pop()
+                break
+        if not run:
+            continue
         words = [strip_possessive(toks[k].text) for k in run]
         nxt = toks[run[-1] + 1].folded if run[-1] + 1 < n else ""
-        prev = " ".join(t.folded for t in toks[max(0, run[0] - 2) : run[0]])
+        prev = " ".join(t.folded for t in toks[max(0, run[0] - 3) : run[0]])
         etype = _classify(words, cue, nxt, prev)
+        a, b = toks[run[0]].start, toks[run[-1]].end
+        if etype is None and 2 <= len(run) <= 4 and all(toks[k].folded not in conn for k in run) \
+                and _person_context(text, b):
+            etype = "PERSON"
         if etype == "PERSON":  # "Juan Pérez y María López" are two people
             cut = next((x for x, k in enumerate(run) if toks[k].folded in ("and", "y", "e")), None)
             if cut:
                 i = run[cut] + 1  # read the second name on its own
                 run, words = run[:cut], words[:cut]
+                b = toks[run[-1]].end
+        number = _NUMBER.match(text, b) if etype in ("LAW", "ORG") else None
+        if number and not re.fullmatch(r"(?:1[89]|20)\d\d", number.group(1)):
+            words = [*words, number.group(1)]
+            b = number.end()
+            i = max(i, next((k for k in range(run[-1] + 1, n) if toks[k].start >= b), n))
+        elif len(run) == 1 and etype in ("ORG", "LAW") and not (
+                toks[run[0]].folded in r["single_orgs"] and not toks[run[0]].sentence_start):
+            continue  # "Court", "Law": a common noun with a capital
         if len(run) == 1 and etype == "PERSON" and not cue:
             continue  # a given name alone is not a name
-        if len(run) == 1 and etype in ("ORG", "LAW"):
-            continue  # "Court", "Law": a common noun with a capital
-        a, b = toks[run[0]].start, toks[run[-1]].end
-        if toks[run[-1]].text.endswith(("'s", "’s")):
+        if toks[run[-1]].text.endswith(("'s", "’s")) and b == toks[run[-1]].end:
             b -= 2
-        if etype == "EVENT" and nxt in r["event_after"]:  # "the Putis massacre": the word names it too
-            words = [*words, toks[run[-1] + 1].text]
+        if etype == "EVENT" and nxt in r["event_after"] and fold(words[-1]) not in r["event_after"]:
+            words = [*words, toks[run[-1] + 1].text]  # "the Putis massacre": the word names it too
             b = toks[run[-1] + 1].end
             i = max(i, run[-1] + 2)
-        out.append(Candidate(paragraph, a, b, " ".join(words), None, etype, words, cue))
+        c = Candidate(paragraph, a, b, " ".join(words), None, etype, words, cue)
+        if etype is None and not toks[run[0]].sentence_start or etype is None and len(run) > 1:
+            c.place = places.lookup(words)
+        out.append(c)
     return out
 
 
@@ -333,6 +410,8 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
                 if key:
                     hit = (size, key)
                     break
+            if hit and i > 0 and _given_name_before(text, tk, taken, i, gaz, hit[1]):
+                hit = None  # "Keiko Fujimori", "Juan Bosco Hermoza Ríos": another person of that surname
             if hit:
                 size, key = hit
                 a, b = tk[i].start, tk[i + size - 1].end
@@ -348,6 +427,21 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
     return _resolve(cands, gaz, local_entities, paragraphs)
 
 
+def _given_name_before(text: str, tk: list[Token], taken: list[bool], i: int, gaz: Gazetteer, key: str) -> bool:
+    """Does a capitalised given name, not itself matched, stand right before the gazetteer's
+    person matched at token I?"""
+    if key not in gaz.entries or gaz.entries[key].type != "PERSON":
+        return False
+    p = tk[i - 1]
+    if taken[i - 1] or not p.cap or not _adjacent(text, p, tk[i]) or p.text.endswith(("'s", "’s")):
+        return False
+    r = rules()
+    if p.folded in r["not_names"] or p.folded in r["connectors"] or p.folded in r["demonyms"] or _is_title(p.folded) \
+            or p.folded in month_names() or p.folded in _stop_lead():
+        return False
+    return p.folded in first_names() or not p.sentence_start
+
+
 def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, EntityInfo],
              paragraphs: list[str]) -> tuple[list[Mention], dict[str, EntityInfo]]:
     entities: dict[str, EntityInfo] = {}
@@ -361,6 +455,11 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
                 entities[key] = local_entities[key]
         return entities[key]
 
+    # A name ending in the surname of a known person is a relative ("Keiko Fujimori").
+    surnames = gaz.person_surnames()
+    for c in cands:
+        if c.key is None and c.type is None and len(c.tokens) >= 2 and fold(c.tokens[-1]) in surnames:
+            c.type = "PERSON"
     # Full names found by the rules, and the short forms that may refer to them in this document.
     short: dict[str, set[str]] = {}
     for c in cands:
@@ -391,6 +490,13 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
                 continue
             if len(owners) > 1:
                 continue  # ambiguous in this document: not merged by guesswork
+        if c.type is None and c.place is not None:  # a country, region or city of the world
+            name = c.place[0]
+            k = key_of(name)
+            if k not in gaz.entries:
+                local_entities.setdefault(k, EntityInfo(k, name, "LOC"))
+            c.key = k
+            continue
         if c.type is None:
             # An acronym spelling the initials of an organisation named in the same document.
             if len(c.tokens) == 1 and ACRONYM_ONLY.fullmatch(c.tokens[0]):
@@ -400,6 +506,7 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
             continue  # otherwise a capitalised phrase with no cue: not a name we can type
         local_entities.setdefault(k, EntityInfo(k, " ".join(c.tokens), c.type or "ORG"))
         c.key = k
+    _family_names(cands, gaz, local_entities)
     mentions: list[Mention] = []
     for c in sorted((c for c in cands if c.key), key=lambda c: (c.paragraph, c.start)):
         if c.key in gaz.ignore:
@@ -409,3 +516,25 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
         e.mentions += 1
         mentions.append(Mention(c.paragraph, c.start, c.end, c.key, c.surface))
     return mentions, entities
+
+
+def _family_names(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, EntityInfo]) -> None:
+    """A surname alone that the gazetteer knows ("Fujimori") names the one person of that surname
+    the document gives in full: Alberto Fujimori when only he is named, Keiko Fujimori when only she
+    is, and nobody when both are (relatives stay apart; the mention is left unresolved)."""
+    people: dict[str, set[str]] = {}  # folded surname -> keys of people named in full with it
+    for c in cands:
+        if c.key is None or len(c.tokens) < 2:
+            continue
+        etype = gaz.entries[c.key].type if c.key in gaz.entries else getattr(local_entities.get(c.key), "type", None)
+        if etype != "PERSON":
+            continue
+        for tok in c.tokens[1:]:
+            people.setdefault(fold(tok), set()).add(c.key)
+    for c in cands:
+        if c.key in gaz.entries and gaz.entries[c.key].type == "PERSON" and len(c.tokens) == 1:
+            owners = people.get(fold(c.tokens[0]), set())
+            if len(owners) == 1:
+                c.key = next(iter(owners))
+            elif len(owners) > 1:
+                c.key = None
