@@ -107,8 +107,51 @@ def tokenize(text: str) -> list[Token]:
 
 
 def _adjacent(text: str, a: Token, b: Token) -> bool:
-    """Only spaces between two tokens: they can belong to one name."""
-    return not text[a.end : b.start].strip()
+    """Only spaces between two tokens (or the full stop of an initial: "George W. Bush"): they can
+    belong to one name."""
+    gap = text[a.end : b.start].strip()
+    return not gap or (gap == "." and len(a.text) == 1 and a.text.isupper())
+
+
+def _name_word(t: Token) -> bool:
+    """A capitalised word that can be part of a name: not a code mixing letters and digits."""
+    return t.cap and not any(c.isdigit() for c in t.text)
+
+
+def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
+    """The last token of the capitalised name starting at token I: capitalised words, joined by up
+    to two lower-case connectors ("Comisión de la Verdad", "Alicia Pérez viuda de Rojas"; "in",
+    "en" only inside an organisation's name), never across a possessive, a title after "and" ("the
+    Army and President X"), or a connector before another person ("Gobierno ... de Juan Pérez")."""
+    r = rules()
+    conn, org_conn, orgs = r["connectors"], r["org_connectors"], r["org_words"]
+    given = first_names()
+    n = len(toks)
+    j = i
+    orgish = toks[i].folded in orgs
+    person = toks[i].folded in given
+    while not toks[j].text.endswith(("'s", "’s")):
+        k = j + 1
+        if k < n and not taken[k] and _adjacent(text, toks[j], toks[k]) and _name_word(toks[k]):
+            j = k
+            orgish = orgish or toks[k].folded in orgs
+            continue
+        m, links = k, []
+        while m < n and len(links) < 2 and not taken[m] and not toks[m].cap and _adjacent(text, toks[m - 1], toks[m]) \
+                and (toks[m].folded in conn or (orgish and toks[m].folded in org_conn)):
+            links.append(toks[m].folded)
+            m += 1
+        if not links or m >= n or taken[m] or not _name_word(toks[m]) or not _adjacent(text, toks[m - 1], toks[m]):
+            break
+        if len(links) == 2 and links[0] in ("and", "y", "e"):
+            break  # "X and the Y": two names
+        if _is_title(toks[m].folded) and links[-1] in ("and", "y", "e"):
+            break
+        if not person and toks[m].folded in given and m + 1 < n and toks[m + 1].cap:
+            break
+        j = m
+        orgish = orgish or toks[m].folded in orgs
+    return j
 
 
 # ---------------------------------------------------------------------------- stage 2: acronyms
@@ -208,10 +251,11 @@ def _classify(words: list[str], cue: bool, after: str, before: str) -> str | Non
         return "EVENT"
     if any(w in r["org_words"] for w in folded):
         return "ORG"
+    if len(folded) > 1 and (folded[-1] in r["loc_words"] or folded[0] in r["loc_words"]):
+        return "LOC"
     if after in r["event_after"] or any(before.endswith(" " + e) or before == e for e in r["event_before"]):
         return "EVENT"
-    if (len(folded) > 1 and (folded[-1] in r["loc_words"] or folded[0] in r["loc_words"])) \
-            or any(before.endswith(" " + c) or before == c for c in r["place_cues"]):
+    if any(before.endswith(" " + c) or before == c for c in r["place_cues"]):
         return "LOC"
     if cue or folded[0] in first_names():
         return "PERSON"
@@ -252,6 +296,15 @@ def _person_context(text: str, end: int) -> bool:
     return False
 
 
+_LOCATIVE = re.compile(r"(?:\b(?:in|at|from|to|near|into|of|en|de|desde|hacia|a|cerca\s+de)\s+|[,(]\s*)$", re.I)
+
+
+def _locative_before(text: str, start: int) -> bool:
+    """A preposition of place (or a comma in a list of places) before a one-word city name: "in
+    Antofagasta", "en Casma", "Núñez, Buenos Aires". A city's name alone may be any word."""
+    return _LOCATIVE.search(text[max(0, start - 14) : start]) is not None
+
+
 def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: int) -> list[Candidate]:
     """Capitalised names the gazetteer did not match, typed by the cues around them.
 
@@ -268,13 +321,10 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         if taken[i] or not toks[i].cap:
             i += 1
             continue
-        j = i
-        while j + 1 < n and not taken[j + 1] and _adjacent(text, toks[j], toks[j + 1]) and (
-            toks[j + 1].cap or (toks[j + 1].folded in conn and j + 2 < n and toks[j + 2].cap
-                                and not taken[j + 2] and _adjacent(text, toks[j + 1], toks[j + 2])
-                                and not _is_title(toks[j + 2].folded))  # "the Army and President X"
-        ) and not toks[j].text.endswith(("'s", "’s")):
-            j += 1
+        if not _name_word(toks[i]):
+            i += 1
+            continue
+        j = _run_end(text, toks, taken, i)
         run = list(range(i, j + 1))
         i = j + 1
         cue = _cue_before(toks, run[0], text)
@@ -285,12 +335,23 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                                        or _is_title(toks[run[0]].folded) or toks[run[0]].folded in conn
                                        or toks[run[0]].folded in r["demonyms"]
                                        or (toks[run[0]].folded in lead and len(run) > 1)
-                                       or (toks[run[0]].sentence_start and toks[run[0]].folded.endswith("ly"))):
+                                       or (toks[run[0]].sentence_start and toks[run[0]].folded.endswith("ly"))
+                                       or (len(run) > 1 and ACRONYM_ONLY.fullmatch(toks[run[0]].text) is not None
+                                           and toks[run[1]].folded in first_names())):  # "PNP Juan Pérez"
             cue = cue or _is_title(toks[run[0]].folded)
             run.pop(0)
+        after_colon = bool(run) and text[: toks[run[0]].start].rstrip()[-1:] == ":"
         if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() and not demonym \
+                and not after_colon \
                 and _classify([toks[k].text for k in run], cue, "", "") != _classify([toks[k].text for k in run[1:]], cue, "", ""):
             run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
+        if len(run) > 2 and toks[run[0]].sentence_start and toks[run[1]].folded in conn and not after_colon:
+            head = toks[run[0]].folded
+            if not any(head in r[k] for k in ("org_words", "loc_words", "law_words", "event_first")) \
+                    and head not in first_names():
+                run.pop(0)  # "Officials of the Ministry of Defence": the sentence's first word is not the name
+                while run and toks[run[0]].folded in conn:
+                    run.pop(0)
         if run and any(toks[k].folded in months for k in run):
             run = run[: next(x for x, k in enumerate(run) if toks[k].folded in months)]
         while run and toks[run[-1]].folded in conn:
@@ -302,12 +363,14 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             tail = [toks[k] for k in run[x + 1 :]]
             if _is_title(toks[run[x]].folded) and tail and not any(
                     t.folded in r["org_words"] or t.folded in r["loc_words"] or t.folded in conn for t in tail) \
-                    and (tail[0].folded in first_names() or len(tail) >= 2):
+                    and (tail[0].folded in first_names() or (len(tail) >= 2 and toks[run[x - 1]].folded not in conn)):
                 i = run[x + 1]  # read the person on its own, after the title
                 run = run[:x]
                 while run and _is_title(toks[run[-1]].folded):
                     run.pop()
                 break
+        while len(run) > 1 and _is_title(toks[run[-1]].folded):
+            run.pop()  # "Peruvian Army Major" before a name on the next line
         if not run:
             continue
         words = [strip_possessive(toks[k].text) for k in run]
@@ -325,6 +388,8 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 run, words = run[:cut], words[:cut]
                 b = toks[run[-1]].end
         number = _NUMBER.match(text, b) if etype in ("LAW", "ORG") else None
+        if number and etype == "ORG" and fold(words[-1]) not in r["unit_words"] and not re.match(r"[ \t]*[Nn]", number.group(0)):
+            number = None  # only numbered units ("Grupo de Tareas 3.3") and laws carry their number
         if number and not re.fullmatch(r"(?:1[89]|20)\d\d", number.group(1)):
             words = [*words, number.group(1)]
             b = number.end()
@@ -340,9 +405,19 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             words = [*words, toks[run[-1] + 1].text]  # "the Putis massacre": the word names it too
             b = toks[run[-1] + 1].end
             i = max(i, run[-1] + 2)
+        if etype == "EVENT" and nxt not in r["event_after"]:
+            cue_before = next((e for e in sorted(r["event_before"], key=len, reverse=True)
+                               if prev == e or prev.endswith(" " + e)), None)
+            if cue_before:  # "el caso Pucayacu", "la matanza de Cayara": the cue is part of the name
+                start = toks[run[0] - len(cue_before.split())]
+                if _adjacent(text, start, toks[run[0]]) or len(cue_before.split()) > 1:
+                    a = start.start
+                    words = [*text[a : toks[run[0]].start].split(), *words]
         c = Candidate(paragraph, a, b, " ".join(words), None, etype, words, cue)
-        if etype is None and not toks[run[0]].sentence_start or etype is None and len(run) > 1:
-            c.place = places.lookup(words)
+        if etype is None:
+            place = places.lookup(words)
+            if place and (place[1] != "city" or len(run) > 1 or _locative_before(text, a)):
+                c.place = place
         out.append(c)
     return out
 
