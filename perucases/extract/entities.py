@@ -394,8 +394,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             words = [*words, number.group(1)]
             b = number.end()
             i = max(i, next((k for k in range(run[-1] + 1, n) if toks[k].start >= b), n))
-        elif len(run) == 1 and etype in ("ORG", "LAW") and not (
-                toks[run[0]].folded in r["single_orgs"] and not toks[run[0]].sentence_start):
+        elif len(run) == 1 and etype in ("ORG", "LAW") and toks[run[0]].folded not in r["single_orgs"]:
             continue  # "Court", "Law": a common noun with a capital
         if len(run) == 1 and etype == "PERSON" and not cue:
             continue  # a given name alone is not a name
@@ -476,7 +475,7 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
             longest = max(gaz.starts.get(tk[i].folded, 0), local_starts.get(tk[i].folded, 0))
             for size in range(min(longest, len(tk) - i), 0, -1):
                 window = tk[i : i + size]
-                if any(text[window[x].end : window[x + 1].start].strip() not in ("", "'", "’", '"')
+                if any(text[window[x].end : window[x + 1].start].strip() not in ("", "'", "’", '"', ",")
                        for x in range(size - 1)):
                     continue
                 folded = tuple(t.folded for t in window)
@@ -486,7 +485,7 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
                     hit = (size, key)
                     break
             if hit and i > 0 and _given_name_before(text, tk, taken, i, gaz, hit[1]):
-                hit = None  # "Keiko Fujimori", "Juan Bosco Hermoza Ríos": another person of that surname
+                hit = None  # "Juan Bosco Hermoza Ríos": another person of that surname
             if hit:
                 size, key = hit
                 a, b = tk[i].start, tk[i + size - 1].end
@@ -505,8 +504,8 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
 def _given_name_before(text: str, tk: list[Token], taken: list[bool], i: int, gaz: Gazetteer, key: str) -> bool:
     """Does a capitalised given name, not itself matched, stand right before the gazetteer's
     person matched at token I?"""
-    if key not in gaz.entries or gaz.entries[key].type != "PERSON":
-        return False
+    if key not in gaz.entries or gaz.entries[key].type != "PERSON" or tk[i].folded in first_names():
+        return False  # a full name the gazetteer knows ("Valentín Paniagua") is that person
     p = tk[i - 1]
     if taken[i - 1] or not p.cap or not _adjacent(text, p, tk[i]) or p.text.endswith(("'s", "’s")):
         return False
