@@ -184,6 +184,11 @@ def _name_before(text: str, toks: list[Token], pos: int) -> str | None:
         else:
             break
         i -= 1
+    # "Alan Garcia of the Popular ... Alliance (APRA)": the long form starts after the person.
+    given = [x for x, w in enumerate(words) if w.folded in first_names()]
+    if given and any(w.folded in conn for w in words[given[-1] :]):
+        cut = next(x for x in range(given[-1], len(words)) if words[x].folded in conn)
+        words = words[cut:]
     while words and (words[0].folded in conn or words[0].folded in rules()["not_names"]):
         words.pop(0)
     if len(words) < 2:
@@ -257,7 +262,9 @@ def _classify(words: list[str], cue: bool, after: str, before: str) -> str | Non
         return "EVENT"
     if any(before.endswith(" " + c) or before == c for c in r["place_cues"]):
         return "LOC"
-    if cue or folded[0] in first_names():
+    if any(before.endswith(" " + c) or before == c for c in r["org_cues"]):
+        return "ORG"
+    if (cue or folded[0] in first_names()) and not any(w in r["loc_words"] for w in folded):
         return "PERSON"
     return None
 
@@ -296,7 +303,7 @@ def _person_context(text: str, end: int) -> bool:
     return False
 
 
-_LOCATIVE = re.compile(r"(?:\b(?:in|at|from|to|near|into|of|en|de|desde|hacia|a|cerca\s+de)\s+|[,(]\s*)$", re.I)
+_LOCATIVE = re.compile(r"(?:\b(?:in|at|from|to|near|into|of|en|de|desde|hacia|a|cerca\s+de)\s+(?:the\s+|el\s+|la\s+)?|[,(]\s*)$", re.I)
 
 
 def _locative_before(text: str, start: int) -> bool:
@@ -369,14 +376,30 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 while run and _is_title(toks[run[-1]].folded):
                     run.pop()
                 break
-        while len(run) > 1 and _is_title(toks[run[-1]].folded):
-            run.pop()  # "Peruvian Army Major" before a name on the next line
+        nxt_cap = run[-1] + 1 < n and toks[run[-1] + 1].cap
+        while len(run) > 1 and (_is_title(toks[run[-1]].folded) or toks[run[-1]].folded in r["person_roles"]) \
+                and (nxt_cap or toks[run[-1]].folded in r["person_roles"]) and toks[run[-2]].folded not in conn:
+            run.pop()  # "Peruvian Army Major" before a name; "Maureen Taft-Morales Analyst" on a cover
+        while run and toks[run[-1]].folded in conn:
+            run.pop()
         if not run:
             continue
         words = [strip_possessive(toks[k].text) for k in run]
-        nxt = toks[run[-1] + 1].folded if run[-1] + 1 < n else ""
+        nxt = toks[run[-1] + 1].folded if run[-1] + 1 < n and _adjacent(text, toks[run[-1]], toks[run[-1] + 1]) else ""
         prev = " ".join(t.folded for t in toks[max(0, run[0] - 3) : run[0]])
         etype = _classify(words, cue, nxt, prev)
+        if etype in ("EVENT", "LAW") and len(run) == 2 and toks[run[0]].sentence_start and nxt not in r["event_after"] \
+                and not places.lookup([words[0]]):
+            continue  # "Car bombing", "New Constitution": a capital that only starts the sentence
+        # "Santa Province of the Ancash Region": two places
+        if etype == "LOC":
+            for x in range(1, len(run) - 1):
+                if toks[run[x]].folded in r["loc_words"] and toks[run[x + 1]].folded in conn:
+                    i = run[x + 1]
+                    while i < n and toks[i].folded in conn:
+                        i += 1
+                    run, words = run[: x + 1], words[: x + 1]
+                    break
         a, b = toks[run[0]].start, toks[run[-1]].end
         if etype is None and 2 <= len(run) <= 4 and all(toks[k].folded not in conn for k in run) \
                 and _person_context(text, b):
@@ -415,6 +438,15 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         c = Candidate(paragraph, a, b, " ".join(words), None, etype, words, cue)
         if etype is None:
             place = places.lookup(words)
+            if place is None and len(run) > 2 and fold(words[0]) in r["place_heads"] and fold(words[1]) in conn:
+                place = places.lookup([w for w in words[1:] if fold(w) not in ("de", "del", "of")] or words)
+            if place is None and run[0] > 0 and toks[run[0] - 1].folded in ("el", "la", "los", "las") \
+                    and _adjacent(text, toks[run[0] - 1], toks[run[0]]):
+                place = places.lookup([toks[run[0] - 1].text, *words])  # "El Salvador", "La Paz"
+                if place:
+                    c.start = a = toks[run[0] - 1].start
+                    c.surface = f"{toks[run[0] - 1].text} {c.surface}"
+                    c.tokens = [toks[run[0] - 1].text, *c.tokens]
             if place and (place[1] != "city" or len(run) > 1 or _locative_before(text, a)):
                 c.place = place
         out.append(c)
