@@ -159,7 +159,7 @@ def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
 
 @dataclass
 class Definition:
-    acronym: str
+    acronym: str | None  # None for a name and its translation
     forms: list[str]  # long forms: "National Election Authorities", "Servicio de Inteligencia Nacional"
 
 
@@ -208,6 +208,13 @@ def find_definitions(text: str, toks: list[Token]) -> list[Definition]:
         two = re.fullmatch(r"(.+?),\s*([A-ZÁÉÍÓÚÑ]{2,8})", inner)
         if two and sum(1 for w in TOKEN.findall(two.group(1)) if w[:1].isupper()) >= 2:
             out.append(Definition(two.group(2), [f for f in (two.group(1).strip(), before) if f]))
+            continue
+        # A name and its translation: "the Caravan of Death (Caravana de la Muerte)".
+        words = TOKEN.findall(inner)
+        conn = rules()["connectors"]
+        if before and 2 <= len(words) <= 10 and words[0][:1].isupper() and words[-1][:1].isupper() \
+                and all(w[:1].isupper() or fold(w) in conn for w in words) and fold(words[0]) not in rules()["not_names"]:
+            out.append(Definition(None, [before, inner.strip()]))
     return out
 
 
@@ -225,6 +232,7 @@ class Candidate:
     tokens: list[str] = field(default_factory=list)
     cue: bool = False  # after a title or role: a person even as a single surname
     place: tuple[str, str] | None = None  # the place of the world these words name, if any
+    suffix: bool = False  # a head word after a known place ("Province" of "Lima Province"): kept only joined to it
 
 
 def _cue_before(toks: list[Token], i: int, text: str) -> bool:
@@ -335,21 +343,29 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         run = list(range(i, j + 1))
         i = j + 1
         cue = _cue_before(toks, run[0], text)
-        # A nationality stays in front of an organisation: "Peruvian Army", "Argentine Navy".
-        demonym = toks[run[0]].folded in r["demonyms"] and any(toks[k].folded in r["org_words"] for k in run[1:])
+        org_cue = False
+        demonym = False
         # Leading words that are not part of a name: titles, months, "The", a sentence's first word.
-        while run and not demonym and (toks[run[0]].folded in not_names or toks[run[0]].folded in months
-                                       or _is_title(toks[run[0]].folded) or toks[run[0]].folded in conn
-                                       or toks[run[0]].folded in r["demonyms"]
-                                       or (toks[run[0]].folded in lead and len(run) > 1)
-                                       or (toks[run[0]].sentence_start and toks[run[0]].folded.endswith("ly"))
-                                       or (len(run) > 1 and ACRONYM_ONLY.fullmatch(toks[run[0]].text) is not None
-                                           and toks[run[1]].folded in first_names())):  # "PNP Juan Pérez"
-            cue = cue or _is_title(toks[run[0]].folded)
+        # A nationality stays in front of an organisation: "Peruvian Army", "Argentine Navy".
+        while run:
+            first = toks[run[0]].folded
+            demonym = first in r["demonyms"] and any(toks[k].folded in r["org_words"] for k in run[1:])
+            if demonym:
+                break
+            if len(run) > 1 and first in r["org_cues"]:
+                org_cue = True  # "the NGO Paz y Esperanza"
+            elif not (first in not_names or first in months or _is_title(first) or first in conn
+                      or first in r["demonyms"] or (first in lead and len(run) > 1)
+                      or (toks[run[0]].sentence_start and first.endswith("ly"))
+                      or (len(run) > 1 and ACRONYM_ONLY.fullmatch(toks[run[0]].text) is not None
+                          and toks[run[1]].folded in first_names())):  # "PNP Juan Pérez"
+                break
+            cue = cue or _is_title(first)
             run.pop(0)
         after_colon = bool(run) and text[: toks[run[0]].start].rstrip()[-1:] == ":"
+        head_word = any(toks[run[0]].folded in r[k] for k in ("org_words", "loc_words", "law_words", "event_first")) if run else False
         if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() and not demonym \
-                and not after_colon \
+                and not after_colon and not head_word \
                 and _classify([toks[k].text for k in run], cue, "", "") != _classify([toks[k].text for k in run[1:]], cue, "", ""):
             run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
         if len(run) > 2 and toks[run[0]].sentence_start and toks[run[1]].folded in conn and not after_colon:
@@ -376,9 +392,12 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 while run and _is_title(toks[run[-1]].folded):
                     run.pop()
                 break
+        if not run:
+            continue
         nxt_cap = run[-1] + 1 < n and toks[run[-1] + 1].cap
+        person = toks[run[0]].folded in first_names()
         while len(run) > 1 and (_is_title(toks[run[-1]].folded) or toks[run[-1]].folded in r["person_roles"]) \
-                and (nxt_cap or toks[run[-1]].folded in r["person_roles"]) and toks[run[-2]].folded not in conn:
+                and (nxt_cap or person) and toks[run[-2]].folded not in conn:
             run.pop()  # "Peruvian Army Major" before a name; "Maureen Taft-Morales Analyst" on a cover
         while run and toks[run[-1]].folded in conn:
             run.pop()
@@ -389,6 +408,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         prev = " ".join(t.folded for t in toks[max(0, run[0] - 3) : run[0]])
         etype = _classify(words, cue, nxt, prev)
         if etype in ("EVENT", "LAW") and len(run) == 2 and toks[run[0]].sentence_start and nxt not in r["event_after"] \
+                and toks[run[0]].folded not in r["event_first"] and toks[run[0]].folded not in r["law_words"] \
                 and not places.lookup([words[0]]):
             continue  # "Car bombing", "New Constitution": a capital that only starts the sentence
         # "Santa Province of the Ancash Region": two places
@@ -404,19 +424,37 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         if etype is None and 2 <= len(run) <= 4 and all(toks[k].folded not in conn for k in run) \
                 and _person_context(text, b):
             etype = "PERSON"
-        if etype == "PERSON":  # "Juan Pérez y María López" are two people
+        if etype is None and org_cue:
+            etype = "ORG"
+        if etype in ("PERSON", None) and run[0] > 0 and toks[run[0] - 1].folded in ("el", "la", "los", "las") \
+                and _adjacent(text, toks[run[0] - 1], toks[run[0]]) and places.lookup([toks[run[0] - 1].text, words[0]]):
+            etype = None  # "El Salvador", not the given name Salvador
+        if etype in ("PERSON", None):  # "Juan Pérez y María López" are two people, "El Salvador and Guatemala" two places
             cut = next((x for x, k in enumerate(run) if toks[k].folded in ("and", "y", "e")), None)
             if cut:
                 i = run[cut] + 1  # read the second name on its own
                 run, words = run[:cut], words[:cut]
                 b = toks[run[-1]].end
+        numbered = None
+        if etype in ("LAW", "ORG") and len(run) > 1 and toks[run[-1]].folded in ("n", "no", "nro", "num") \
+                and _NUMBER.match(text, toks[run[-2]].end):
+            run, words = run[:-1], words[:-1]  # "Ley N.° 26479": the N belongs to the number
+            b = toks[run[-1]].end
         number = _NUMBER.match(text, b) if etype in ("LAW", "ORG") else None
         if number and etype == "ORG" and fold(words[-1]) not in r["unit_words"] and not re.match(r"[ \t]*[Nn]", number.group(0)):
             number = None  # only numbered units ("Grupo de Tareas 3.3") and laws carry their number
         if number and not re.fullmatch(r"(?:1[89]|20)\d\d", number.group(1)):
             words = [*words, number.group(1)]
             b = number.end()
+            numbered = " ".join(text[toks[run[0]].start : b].split())  # "Ley N.° 26479" as written
             i = max(i, next((k for k in range(run[-1] + 1, n) if toks[k].start >= b), n))
+        elif len(run) == 1 and run[0] > 0 and taken[run[0] - 1] and _adjacent(text, toks[run[0] - 1], toks[run[0]]) \
+                and (toks[run[0]].folded in r["org_words"] or toks[run[0]].folded in r["loc_words"]):
+            # "Lima Province", "Ayacucho Regional ...": the head of a name that starts with a known place
+            etype = "ORG" if toks[run[0]].folded in r["org_words"] else "LOC"
+            out.append(Candidate(paragraph, toks[run[0]].start, toks[run[0]].end, words[0], None, etype, words, cue,
+                                 suffix=True))
+            continue
         elif len(run) == 1 and etype in ("ORG", "LAW") and toks[run[0]].folded not in r["single_orgs"]:
             continue  # "Court", "Law": a common noun with a capital
         if len(run) == 1 and etype == "PERSON" and not cue:
@@ -435,7 +473,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 if _adjacent(text, start, toks[run[0]]) or len(cue_before.split()) > 1:
                     a = start.start
                     words = [*text[a : toks[run[0]].start].split(), *words]
-        c = Candidate(paragraph, a, b, " ".join(words), None, etype, words, cue)
+        c = Candidate(paragraph, a, b, numbered or " ".join(words), None, etype, words, cue)
         if etype is None:
             place = places.lookup(words)
             if place is None and len(run) > 2 and fold(words[0]) in r["place_heads"] and fold(words[1]) in conn:
@@ -484,7 +522,7 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
     local_entities: dict[str, EntityInfo] = {}
     for p, text in enumerate(paragraphs):
         for d in find_definitions(text, toks[p]):
-            forms = [*d.forms, d.acronym]
+            forms = [*d.forms, d.acronym] if d.acronym else list(d.forms)
             key = next((k for k in (gaz.lookup(TOKEN.findall(f)) for f in forms) if k), None)
             if key is None:
                 name = d.forms[0]
@@ -529,8 +567,45 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
                 i += size
             else:
                 i += 1
-        cands += rule_candidates(text, tk, taken, p + 1)
+        ruled = rule_candidates(text, tk, taken, p + 1)
+        cands = _attach_places(text, cands, ruled, gaz)
     return _resolve(cands, gaz, local_entities, paragraphs)
+
+
+_OF = re.compile(r"\s+(?:de|del|de\s+la|of|of\s+the)\s+", re.I)
+
+
+def _attach_places(text: str, cands: list[Candidate], ruled: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """An organisation or place the rules found, followed by "de"/"of" and a place the gazetteer
+    knows, is one name ("Banco de Crédito del Perú", "Destacamento Policial de Huamanga"): the
+    place inside it is not listed apart (flat annotation)."""
+    if not ruled:
+        return cands
+    places_at = {c.start: c for c in cands if c.paragraph == ruled[0].paragraph and c.key in gaz.entries
+                 and gaz.entries[c.key].type == "LOC"}
+    drop: set[int] = set()
+    ends = {c.end: c for c in places_at.values()}
+    for c in ruled:  # "Lima Bar Association", "Lima Province": a known place starts the name
+        d = ends.get(c.start - 1) if c.type in ("ORG", "LOC") and text[c.start - 1 : c.start] == " " else None
+        if d is not None and id(d) not in drop:
+            c.surface = f"{d.surface} {c.surface}"
+            c.tokens = [*TOKEN.findall(d.surface), *c.tokens]
+            c.start = d.start
+            c.suffix = False
+            drop.add(id(d))
+    ruled = [c for c in ruled if not c.suffix]
+    for c in ruled:
+        if c.type not in ("ORG", "LOC") or not places_at:
+            continue
+        m = _OF.match(text, c.end)
+        d = places_at.get(m.end()) if m else None
+        if d is None:
+            continue
+        c.surface = f"{c.surface} {' '.join(m.group().split())} {d.surface}"
+        c.tokens = [*c.tokens, *m.group().split(), *d.tokens] if d.tokens else [*c.tokens, *m.group().split(), d.surface]
+        c.end = d.end
+        drop.add(id(d))
+    return [c for c in cands if id(c) not in drop] + ruled
 
 
 def _given_name_before(text: str, tk: list[Token], taken: list[bool], i: int, gaz: Gazetteer, key: str) -> bool:
@@ -630,16 +705,18 @@ def _family_names(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[s
     is, and nobody when both are (relatives stay apart; the mention is left unresolved)."""
     people: dict[str, set[str]] = {}  # folded surname -> keys of people named in full with it
     for c in cands:
-        if c.key is None or len(c.tokens) < 2:
+        words = TOKEN.findall(c.surface)
+        if c.key is None or len(words) < 2:
             continue
         etype = gaz.entries[c.key].type if c.key in gaz.entries else getattr(local_entities.get(c.key), "type", None)
         if etype != "PERSON":
             continue
-        for tok in c.tokens[1:]:
+        for tok in words[1:]:
             people.setdefault(fold(tok), set()).add(c.key)
     for c in cands:
-        if c.key in gaz.entries and gaz.entries[c.key].type == "PERSON" and len(c.tokens) == 1:
-            owners = people.get(fold(c.tokens[0]), set())
+        words = TOKEN.findall(c.surface)
+        if c.key in gaz.entries and gaz.entries[c.key].type == "PERSON" and len(words) == 1:
+            owners = people.get(fold(words[0]), set())
             if len(owners) == 1:
                 c.key = next(iter(owners))
             elif len(owners) > 1:
