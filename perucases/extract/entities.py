@@ -113,9 +113,12 @@ def _adjacent(text: str, a: Token, b: Token) -> bool:
     return not gap or (gap == "." and len(a.text) == 1 and a.text.isupper())
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _name_word(t: Token) -> bool:
     """A capitalised word that can be part of a name: not a code mixing letters and digits."""
-    return t.cap and not any(c.isdigit() for c in t.text)
+    return t.cap and not _DIGIT.search(t.text)
 
 
 def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
@@ -258,23 +261,31 @@ def _classify(words: list[str], cue: bool, after: str, before: str) -> str | Non
     after a title or role, or with a known given name."""
     r = rules()
     folded = [fold(w) for w in words]
-    if any(w in r["law_words"] for w in folded):
+    fs = set(folded)
+    if not fs.isdisjoint(r["law_words"]):
         return "LAW"
     if len(folded) > 1 and (folded[-1] in r["event_after"] or folded[0] in r["event_first"]):
         return "EVENT"
-    if any(w in r["org_words"] for w in folded):
+    if not fs.isdisjoint(r["org_words"]):
         return "ORG"
     if len(folded) > 1 and (folded[-1] in r["loc_words"] or folded[0] in r["loc_words"]):
         return "LOC"
-    if after in r["event_after"] or any(before.endswith(" " + e) or before == e for e in r["event_before"]):
+    tails = _tails(before)
+    if after in r["event_after"] or not tails.isdisjoint(r["event_before"]):
         return "EVENT"
-    if any(before.endswith(" " + c) or before == c for c in r["place_cues"]):
+    if not tails.isdisjoint(r["place_cues"]):
         return "LOC"
-    if any(before.endswith(" " + c) or before == c for c in r["org_cues"]):
+    if not tails.isdisjoint(r["org_cues"]):
         return "ORG"
-    if (cue or folded[0] in first_names()) and not any(w in r["loc_words"] for w in folded):
+    if (cue or folded[0] in first_names()) and fs.isdisjoint(r["loc_words"]):
         return "PERSON"
     return None
+
+
+def _tails(before: str) -> set[str]:
+    """The last one, two and three words of BEFORE: "the district of" -> {"of", "district of", ...}."""
+    w = before.split()
+    return {" ".join(w[-k:]) for k in (1, 2, 3) if len(w) >= k}
 
 
 def _is_title(folded: str) -> bool:

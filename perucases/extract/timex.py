@@ -768,8 +768,12 @@ HANDLERS = {
     "year": _h_year,
 }
 
-# Patterns whose value depends on the reference time: resolved in text order, after the others.
-_ANAPHORIC = frozenset({"md", "dm", "month", "theyear", "relunit", "unitrel", "ago", "sameyear", "following", "day"})
+# Patterns whose value depends on no anchor: the value found while matching is the value.
+_FIXED = frozenset({"iso", "mdy", "dmy", "ddrange", "mddrange", "dmyw", "yrange", "my", "spelled", "yearperiod",
+                    "century", "half", "decade", "decadew", "decada", "anosnum", "decadelos", "fiscal", "year",
+                    "anniv", "anosde"})
+# What can be a reference time for the expressions after it.
+_REF_PRECISIONS = frozenset({"day", "month", "year", "season", "decade", "interval", "week"})
 
 
 # ---------------------------------------------------------------------------- find
@@ -777,8 +781,11 @@ _ANAPHORIC = frozenset({"md", "dm", "month", "theyear", "relunit", "unitrel", "a
 # Which cheap cue each pattern needs near a match: patterns run only in stretches of text around
 # their cue (most paragraphs lack most cues), which keeps extraction cheap on long documents.
 _NEEDS = {
-    "ddrange": "month", "mddrange": "month", "dmyw": "month", "decada": r"décadas?", "anosnum": r"años",
-    "decadelos": "decadew", "anniv": r"anniversary|aniversario", "anosde": r"años", "sameyear": r"year|año",
+    "ddrange": r"(?:between|from|entre|del|desde)\s+(?:el\s+)?[0-3]?\d\s+(?:and|to|y|al|a|hasta)\s",
+    "mddrange": r"(?:between|from)\s+[a-z]+\.?\s+[0-3]?\d\s+(?:and|to|through)\s",
+    "dmyw": "month_de", "decada": r"décadas?", "anosnum": r"años\s+['’]?\d",
+    "decadelos": "decadew", "anniv": r"anniversary|aniversario", "anosde": r"a\s+\w+\s+años\s+de",
+    "sameyear": "same_year",
     "iso": "digits", "mdy": "month", "dmy": "month", "yrange": "digits", "my": "month", "md": "month",
     "dm": "month", "spelled": r"nineteen|eighteen|thousand", "yearago_q": r"year-", "quarter": r"quarter",
     "quarter0": r"quarter", "yearperiod": "digits", "theyear": r"year|weekend", "century": r"century",
@@ -803,6 +810,8 @@ def _cues() -> dict[str, re.Pattern]:
         "weekday": rf"(?<!\w)(?:{_alt(w['weekdays'])})",
         "season": rf"(?<!\w)(?:{_alt(w['seasons'])})",
         "decadew": rf"(?<!\w)(?:{_alt(w['decades'])})",
+        "month_de": rf"\bde\s+(?:{_alt(month_table())})\s+del?\s",
+        "same_year": rf"(?<!\w)(?:{_alt(w['same_year'])})(?!\w)",
     }
     return {cue: re.compile(named.get(cue, rf"(?<!\w)(?:{cue})"), re.IGNORECASE) for cue in set(_NEEDS.values())}
 
@@ -832,12 +841,12 @@ def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> l
     return [(a, b) for a, b in out]
 
 
-def _match(text: str) -> list[tuple[str, dict, int, int]]:
-    """Every pattern's matches, longest first where they overlap: (pattern, groups, start, end).
-    A match whose value the pattern's handler refuses (the verb "may", a count) leaves its text to
-    the patterns after it."""
+def _match(text: str) -> list[tuple]:
+    """Every pattern's matches, longest first where they overlap: (pattern, groups, start, end,
+    the value when it depends on no anchor). A match whose value the pattern's handler refuses (the
+    verb "may", a count) leaves its text to the patterns after it."""
     taken = [False] * (len(text) + 1)
-    out: list[tuple[str, dict, int, int]] = []
+    out: list[tuple] = []
     windows: dict[str, list[tuple[int, int]]] = {}
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
@@ -864,7 +873,7 @@ def _match(text: str) -> list[tuple[str, dict, int, int]]:
                 ok = None
             if ok is None or not ok.value:
                 continue
-            out.append((name, g, a, b))
+            out.append((name, g, a, b, ok if name in _FIXED else None))
             for i in range(a, b):
                 taken[i] = True
     out.sort(key=lambda x: x[2])
@@ -886,7 +895,12 @@ def find(text: str, anchor: dt.date | None = None, *, follow: bool = True, ctx: 
     cx = ctx if ctx is not None else Context(dct=anchor)
     dct = anchor if anchor is not None else cx.dct
     found: list[Timex] = []
-    for name, g, a, b in _match(text):
+    for name, g, a, b, fixed in _match(text):
+        if fixed is not None:
+            found.append(fixed)
+            if follow and fixed.first is not None and fixed.precision in _REF_PRECISIONS:
+                cx.ref = fixed
+            continue
         t = Timex(a, b, text[a:b], "")
         ref = cx.ref if follow else None
         call = _Call(text, dct, ref, dct is None)
@@ -900,8 +914,7 @@ def find(text: str, anchor: dt.date | None = None, *, follow: bool = True, ctx: 
         if r is None or not r.value:
             continue
         found.append(r)
-        if follow and r.first is not None and not r.unresolved and r.basis != "dct" \
-                and r.precision in ("day", "month", "year", "season", "decade", "interval", "week"):
+        if follow and r.first is not None and not r.unresolved and r.basis != "dct" and r.precision in _REF_PRECISIONS:
             cx.ref = r
     return _join_lists(text, _join_ranges(text, found) if ranges else found)
 
