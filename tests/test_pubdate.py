@@ -53,6 +53,7 @@ def test_a_stated_publication_date_is_found(text, iso):
     "The court ruled on 31 January 2006 that the decree was void.\n\nIt added ...",
     "A candidate greets supporters on the outskirts of Cusco, Jan. 8, 2016.\nThe campaign ...",
     "The prisoners were moved on\nMay 2, 1992\nto another prison.",
+    "Holders may convert the notes into shares at any time before\nJune 30, 1991.\nThe notes pay interest.",
     # labels that do not date the document
     "Archive page\nLast updated: 4 April 2020\nAccessed: 5 May 2021\n\nThe archive holds ...",
     "Witness file\nBorn: 13 November 1969\n\nShe was arrested ...",

@@ -119,12 +119,14 @@ def _excluded(label: str) -> bool:
     return any(w in low for w in _labels()["never"])
 
 
-def _lines(text: str, limit: int) -> list[tuple[int, str]]:
-    out, pos = [], 0
+def _lines(text: str, limit: int) -> list[tuple[int, str, bool]]:
+    """The non-empty lines of the head: (offset, line, whether a blank line stands before it)."""
+    out, pos, blank = [], 0, True
     for raw in text[:limit].split("\n"):
         s = raw.strip()
         if s:
-            out.append((pos + raw.find(s), s))
+            out.append((pos + raw.find(s), s, blank))
+        blank = not s
         pos += len(raw) + 1
         if len(out) >= HEAD_LINES:
             break
@@ -138,8 +140,11 @@ def candidates(text: str, head: int | None = None) -> list[Found]:
     out: list[Found] = []
     lines = _lines(text, limit)
     date_lines: list[Found] = []
-    for i, (pos, s) in enumerate(lines):
+    for i, (pos, s, blank) in enumerate(lines):
         prev = lines[i - 1][1] if i else ""
+        # a hard-wrapped sentence that goes on: "... between March 9 and\nMarch 30 1987."
+        goes_on = not blank and s.endswith(".") and re.search(r"[a-záéíóúñ,]$", prev) is not None \
+            and len(prev.split()) >= 6
         bullet = bool(re.match(r"[-*•·▪]\s", s))
         m = forms["strong"].match(s)
         if m and not bullet and not _excluded(s[: m.start("date")]):
@@ -166,7 +171,7 @@ def candidates(text: str, head: int | None = None) -> list[Found]:
             other = forms["any_label"].fullmatch(prev)
             if lab and not _excluded(lab["label"]):
                 out.append(Found(d, 3, pos))
-            elif other or re.search(r"(?:\b(?:on|in|since|until|by|of|el|del|de|en|desde|hasta)|,)$", prev, re.IGNORECASE):
+            elif other or goes_on or re.search(r"(?:\b(?:on|in|since|until|by|of|el|del|de|en|desde|hasta)|,)$", prev, re.IGNORECASE):
                 pass  # the date of another label ("Document Creation Date:"), or a sentence's end
             elif name == "line":
                 date_lines.append(Found(d, 2, pos))
@@ -184,13 +189,32 @@ def candidates(text: str, head: int | None = None) -> list[Found]:
     return out
 
 
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
+@functools.lru_cache(maxsize=None)
+def _inline_re() -> re.Pattern:
+    mon = _month_re().replace("(?P<mon>", "(?:")
+    day = r"\d{1,2}(?:st|nd|rd|th)?"
+    return re.compile(rf"(?P<date>{mon}\s+{day},?\s+\d{{4}}|{day}\s+(?:de\s+)?{mon}\s*,?\s+(?:del?\s+)?\d{{4}})",
+                      re.IGNORECASE)
+
+
 def _between_title_and_text(text: str, limit: int) -> list[Found]:
     """A full date that ends a title and starts nothing: "... Practices March 11, 2010 Peru is".
     The word before it is capitalised (or a comma after a name), the word after it starts a new
     sentence, and no preposition governs it."""
     out = []
-    date = re.compile(_date_re(), re.IGNORECASE)
-    for m in date.finditer(text, 0, limit):
+    date = _inline_re()
+    starts: set[int] = set()
+    for y in _YEAR.finditer(text, 0, limit):  # a full date in figures ends with its year
+        for m in date.finditer(text, max(0, y.start() - 30), y.end()):
+            if m.end() == y.end() and m.start() not in starts:
+                starts.add(m.start())
+                break
+        else:
+            continue
+    for m in (date.match(text, a) for a in sorted(starts)):
         before = text[max(0, m.start() - 40) : m.start()]
         after = text[m.end() : m.end() + 40]
         d = _parse(m["date"])
