@@ -129,7 +129,8 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("unitrel", rf"(?:el|la)\s+(?P<unit>semana|mes|año)\s+{REL}"),
         ("season", rf"(?:(?P<rel>this|last|next)\s+)?{SEASON}(?:\s+(?:of\s+|de\s+)?{Y})?"),
         # N units ago / earlier / later
-        ("ago", rf"(?P<approx>(?:about|almost|nearly|more\s+than|some|just|only|around|roughly|casi|unos|unas|más\s+de)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>ago|earlier|later|from\s+now|after|before|después|antes|más\s+tarde)"),
+        ("ago", rf"(?P<approx>(?:about|almost|nearly|more\s+than|some|just|only|around|roughly|casi|unos|unas|más\s+de)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>ago|earlier|later|from\s+now|después|antes|más\s+tarde)"),
+        ("after", rf"(?P<approx>(?:about|almost|nearly|more\s+than|some|just|only|around|roughly|casi|unos|unas|más\s+de)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>after|before)"),
         ("hace", rf"hace\s+{NUM}\s+{UNIT}"),
         # anniversaries of a dated event: "the 40th anniversary of the 1976 coup", "a 30 años del golpe de 1992"
         ("anniv", r"(?:the\s+|el\s+)?(?P<nth>\d{1,3})(?:st|nd|rd|th|º|°|\.º|\.°)?\s+(?:anniversary|aniversario)"),
@@ -212,11 +213,21 @@ def _shift(d: dt.date, unit: str, n: int) -> dt.date:
     return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
+@functools.lru_cache(maxsize=None)
+def _future_re() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{_alt(_words()['future'])})(?!\w)")
+
+
+@functools.lru_cache(maxsize=None)
+def _count_before_re() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{_alt(_words()['count_before'])})\s+$")
+
+
 def _forward(text: str, start: int) -> bool:
     """Does the sentence before START speak of the future ("will", "next", "scheduled")?"""
     head = text[max(0, start - 80) : start]
     head = re.split(r"[.!?;]\s", head)[-1].lower()
-    return any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", head) for c in _words()["future"])
+    return _future_re().search(head) is not None
 
 
 _UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
@@ -751,7 +762,7 @@ def _h_year(g, t, cx):
     if nxt and nxt.group(1) in w["count_nouns"]:
         return None  # "2000 people"
     before = text[max(0, t.start - 14) : t.start].lower()
-    if any(re.search(rf"(?<!\w){re.escape(c)}\s+$", before) for c in w["count_before"]):
+    if _count_before_re().search(before):
         return None  # "over 2000", "más de 1500"
     return _year(t, y)
 
@@ -763,7 +774,7 @@ HANDLERS = {
     "theyear": _h_theyear, "century": _h_century, "lastdecade": _h_lastdecade, "half": _h_half,
     "decade": _h_decade, "decadew": _h_decade, "decada": _h_decade, "anosnum": _h_decade, "decadelos": _h_decade,
     "month": _h_month, "relunit": _h_relunit, "unitrel": _h_relunit, "season": _h_season, "ago": _h_ago,
-    "hace": _h_hace, "anniv": _h_anniv, "anosde": _h_anosde, "yearago": _h_yearago, "weekday": _h_weekday,
+    "hace": _h_hace, "after": _h_ago, "anniv": _h_anniv, "anosde": _h_anosde, "yearago": _h_yearago, "weekday": _h_weekday,
     "day": _h_day, "ref": _h_ref, "sameyear": _h_sameyear, "following": _h_following, "fiscal": _h_yearonly,
     "year": _h_year,
 }
@@ -791,7 +802,8 @@ _NEEDS = {
     "quarter0": r"quarter", "yearperiod": "digits", "theyear": r"year|weekend", "century": r"century",
     "lastdecade": r"decade", "half": "digits", "decade": "decade", "decadew": "decadew", "month": "month",
     "relunit": r"this|last|next|past|coming|previous|current|same|est[ea]|pasad[oa]|próxim[oa]|mism[oa]",
-    "unitrel": r"semana|mes|año", "season": "season", "ago": r"ago|earlier|later|from\s+now|after|before|después|antes|más\s+tarde",
+    "unitrel": r"semana|mes|año", "season": "season", "ago": r"ago|earlier|later|from\s+now|después|antes|más\s+tarde",
+    "after": r"(?:years?|decades?|months?|años)\s+(?:after|before)",
     "hace": r"hace", "yearago": r"year", "weekday": "weekday",
     "day": r"today|yesterday|tomorrow|hoy|ayer|anteayer|the\s+(?:following|next|previous)\s+day|día\s+siguiente",
     "ref": r"now|current|recent|lately|past|future|these\s+days|actualmente|recientemente|pasado",
@@ -829,6 +841,12 @@ def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _any_cue() -> re.Pattern:
+    """Any cue at all, in lowercased text: where it finds nothing, no pattern can match."""
+    return re.compile("|".join(f"(?:{loose.pattern})" for _, loose in _lower_cues().values()))
+
+
 def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> list[tuple[int, int]]:
     """Stretches of TEXT around each cue, merged: the only places a pattern needing it can match."""
     out: list[list[int]] = []
@@ -851,7 +869,9 @@ def _match(text: str) -> list[tuple]:
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
         low = None
-    probe = _Call(text, dt.date(2000, 6, 15), None, False)
+    elif not _any_cue().search(low):
+        return out
+    probe = _Call(text, None, None, False)  # validity only: no anchor, so nothing is computed twice
     for name, rx in _patterns():
         cue = _NEEDS[name]
         if cue not in windows:
