@@ -20,6 +20,8 @@ from helpers import make_pdf
     ("Informe de la Defensoría\nPublicado el 14 de marzo de 2019\n\nLa Defensoría presentó ...", "2019-03-14"),
     ("Peru: Elections and Reform\nUpdated November 9, 2005\nJane Roe\nAnalyst in Andean Affairs\n", "2005-11-09"),
     ("Memo\nDate: 12 October 1998\nTo: the board\n\nThe board met in ...", "1998-10-12"),
+    ("MEMORANDUM\nTo: Regional Director\nFrom: Legal Office\nDate: 3 March 1999\nSubject: Exhumations\n\nText.",
+     "1999-03-03"),
     # a label on its line, the date on the next; other labels' dates are not the document's
     ("Record\nDocument Creation Date:\nJune 1, 2015\nPublication Date:\nMay 2, 2003\nBody:\nText.", "2003-05-02"),
     # a line that is only a date, with weekday, time, parentheses or a note
@@ -49,6 +51,7 @@ def test_a_stated_publication_date_is_found(text, iso):
     # a fact box: "Date:" there is the date of the event described
     "= Example massacre =\n\nInfobox\n- Location: Example, Peru\n- Date: 1992-05-02\n- Type: Massacre\n\nThe massacre ...",
     "Autogolpe de 1992\nFecha 5 de abril de 1992\n(Hace 31 años)\nEl autogolpe ...",
+    "Example massacre\nLocation: Example, Peru\nDate: 1992-05-02\nType: Massacre\nDeaths: 9\n\nThe massacre ...",
     # dates inside sentences, and a caption's place and date inside a sentence
     "The court ruled on 31 January 2006 that the decree was void.\n\nIt added ...",
     "A candidate greets supporters on the outskirts of Cusco, Jan. 8, 2016.\nThe campaign ...",

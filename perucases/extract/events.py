@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 from perucases.extract.timex import Context, Timex, find
 from perucases.ingest.sentences import clause_cuts, clause_span, sentence_spans

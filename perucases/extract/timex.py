@@ -717,8 +717,6 @@ def _h_day(g, t, cx):
     return _from_ref(t) if cx.via_ref else _from_dct(t)
 
 
-_ANAPHORIC_DAYS = ("the following day", "the next day", "el día siguiente", "the previous day")
-
 
 def _h_ref(g, t, cx):
     ref = re.sub(r"\s+", " ", g["ref"].lower())

@@ -104,7 +104,7 @@ def _parse(s: str) -> PartialDate | None:
     d = parse_partial_date(re.sub(r"(?<=\d)(?:º|°)", "", s))
     if d is not None:
         return d
-    m = re.fullmatch(rf"(?P<d>.+?)\s+de\s+(?P<mon>\w+)\s+(?:del?\s+)?(?P<y>.+)", s, re.IGNORECASE)
+    m = re.fullmatch(r"(?P<d>.+?)\s+de\s+(?P<mon>\w+)\s+(?:del?\s+)?(?P<y>.+)", s, re.IGNORECASE)
     if not m:
         return None
     day = int(m["d"]) if m["d"].isdigit() else spelled_number(m["d"])
@@ -117,6 +117,22 @@ def _parse(s: str) -> PartialDate | None:
 def _excluded(label: str) -> bool:
     low = " ".join(label.lower().split())
     return any(w in low for w in _labels()["never"])
+
+
+_ROW = re.compile(r"(?:[-*•·▪]\s*)?(?P<key>[A-Za-zÁÉÍÓÚÑáéíóúñ][\w .()/-]{0,30}?)\s*:\s+\S")
+
+
+def _in_fact_box(lines: list[tuple[int, str, bool]], i: int) -> bool:
+    """Is line I a row of a run of three or more "Key: value" rows that is not a memo's header?"""
+    lo = hi = i
+    while lo > 0 and _ROW.match(lines[lo - 1][1]):
+        lo -= 1
+    while hi + 1 < len(lines) and _ROW.match(lines[hi + 1][1]):
+        hi += 1
+    if hi - lo + 1 < 3:
+        return False
+    keys = {_ROW.match(lines[k][1])["key"].strip().lower() for k in range(lo, hi + 1)}
+    return not keys & set(_labels()["memo_keys"])
 
 
 def _lines(text: str, limit: int) -> list[tuple[int, str, bool]]:
@@ -153,7 +169,7 @@ def candidates(text: str, head: int | None = None) -> list[Found]:
                 out.append(Found(d, 3, pos))
                 continue
         m = forms["weak"].match(s)
-        if m and not bullet and not _excluded(s[: m.start("date")]):
+        if m and not bullet and not _excluded(s[: m.start("date")]) and not _in_fact_box(lines, i):
             d = _parse(m["date"])
             if d:
                 out.append(Found(d, 3 if m.end() == len(s) else 2, pos))
