@@ -159,3 +159,8 @@ def test_the_place_table_is_built_once_then_read_from_the_index_folder(tmp_path,
         assert cached.exists()
     finally:
         places.places.cache_clear()
+
+
+def test_a_full_name_whose_surname_recurs_alone_is_a_person():
+    got = aliases("Taurino Ccori Huamán testified first.", "Two days later, the prosecutor asked Ccori about the soldiers.")
+    assert got == {"Taurino Ccori Huamán": ["Ccori", "Taurino Ccori Huamán"]}

@@ -236,6 +236,7 @@ class Candidate:
     cue: bool = False  # after a title or role: a person even as a single surname
     place: tuple[str, str] | None = None  # the place of the world these words name, if any
     suffix: bool = False  # a head word after a known place ("Province" of "Lima Province"): kept only joined to it
+    initial: bool = False  # starts a sentence
 
 
 def _cue_before(toks: list[Token], i: int, text: str) -> bool:
@@ -484,7 +485,8 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 if _adjacent(text, start, toks[run[0]]) or len(cue_before.split()) > 1:
                     a = start.start
                     words = [*text[a : toks[run[0]].start].split(), *words]
-        c = Candidate(paragraph, a, b, numbered or " ".join(words), None, etype, words, cue)
+        c = Candidate(paragraph, a, b, numbered or " ".join(words), None, etype, words, cue,
+                      initial=toks[run[0]].sentence_start)
         if etype is None:
             place = places.lookup(words)
             if place is None and len(run) > 2 and fold(words[0]) in r["place_heads"] and fold(words[1]) in conn:
@@ -649,8 +651,15 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
 
     # A name ending in the surname of a known person is a relative ("Keiko Fujimori").
     surnames = gaz.person_surnames()
+    # A full name whose last word the document also uses alone, as people are referred to after
+    # their first mention ("Telmo Hurtado ... Hurtado ordered"), is a person.
+    alone = {fold(c.tokens[0]) for c in cands if c.key is None and len(c.tokens) == 1 and c.type in (None, "PERSON")
+             and not c.initial and not c.tokens[0].isupper()}
+    conn = rules()["connectors"]
     for c in cands:
-        if c.key is None and c.type is None and len(c.tokens) >= 2 and fold(c.tokens[-1]) in surnames:
+        if c.key is None and c.type is None and len(c.tokens) >= 2 and c.place is None and (
+                fold(c.tokens[-1]) in surnames
+                or (len(c.tokens) <= 4 and fold(c.tokens[-1]) in alone and not any(fold(t) in conn for t in c.tokens))):
             c.type = "PERSON"
     # Full names found by the rules, and the short forms that may refer to them in this document.
     short: dict[str, set[str]] = {}
