@@ -104,12 +104,23 @@ def test_docs_shows_where_each_date_comes_from(tmp_path):
                                "de 2019 y alego que la fiscalia no le tomo su declaracion indagatoria."]],
                  header="Corte Suprema de Justicia", title=None, author=None)
 
+    def letter(path):
+        import docx
+
+        d = docx.Document()
+        d.add_paragraph("COORDINADORA REGIONAL")
+        d.add_paragraph("Huancayo, 3 de marzo de 2005")
+        d.add_paragraph("Señor Fiscal Provincial: nos dirigimos a usted para solicitar la exhumación de las fosas "
+                        "halladas en el anexo, conforme a lo acordado con las familias el 12 de febrero de 2005.")
+        d.save(str(path))
+
     meta = '<meta property="article:published_time" content="2004-07-15T10:00:00Z">'
     docs = _docs(tmp_path, {
         "note.txt": "Nota de prensa\n\n3 de mayo de 2004 - 9:24 a. m.\n\nLa comisión recibió hoy siete testimonios "
                     "de familiares de desaparecidos en la ciudad, en una sesión pública.\n",
         "plain.txt": "The commission heard witnesses in the province for three days in 1984.\n\nIt closed.\n",
         "ruling.pdf": ruling,
+        "letter.docx": letter,
         "page.html": HTML.format(title="Hearing in the provinces", meta=meta, dateline=""),
         "dated.html": HTML.format(title="Second hearing", meta=meta, dateline="<p>Published: August 2, 2004</p>"),
     })
@@ -118,6 +129,7 @@ def test_docs_shows_where_each_date_comes_from(tmp_path):
         "note": ("2004-05-03", "text"),
         "plain": (None, None),
         "ruling": ("2021-06-10", "text"),
+        "letter": ("2005-03-03", "text"),
         "page": ("2004-07-15", "markup"),
         "dated": ("2004-08-02", "text"),
     }
