@@ -115,7 +115,7 @@ def timelinejs(events: list[TimelineEvent], title: str = "perucases timeline") -
         if not e.start:
             continue  # TimelineJS needs a year
         item = {"start_date": _tjs_start(e),
-                "text": {"headline": html.escape(e.expression if e.kind == "mention" else "published"),
+                "text": {"headline": html.escape("published" if e.kind == "publication" else e.expression),
                          "text": html.escape(f"{e.sentence} ({locator(e)})")},
                 "group": ", ".join(e.entities[:1]) or None}
         if e.precision == "interval" and e.end:
