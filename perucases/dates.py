@@ -151,3 +151,43 @@ def parse_dateline(text: str) -> PartialDate | None:
     if not m:
         return None
     return parse_partial_date(m["date"])
+
+
+# ---------------------------------------------------------------------------- numbers in words
+
+
+@functools.lru_cache(maxsize=None)
+def _number_words() -> tuple[dict[str, int], dict[str, int]]:
+    d = data_toml("numbers.toml")
+    return {_fold(k): v for k, v in d["es"].items()}, {_fold(k): v for k, v in d["es_multipliers"].items()}
+
+
+@functools.lru_cache(maxsize=None)
+def number_words_re() -> str:
+    """A regex for a number written in Spanish words ("dos mil veintiséis", "treinta y uno"),
+    accents optional; no groups."""
+    units, mult = _number_words()
+    accented = {"dieciseis": "diecis[eé]is", "veintiun": "veinti[uú]n", "veintidos": "veintid[oó]s",
+                "veintitres": "veintitr[eé]s", "veintiseis": "veintis[eé]is"}
+    words = sorted([*units, *mult], key=len, reverse=True)
+    w = "|".join(accented.get(x, re.escape(x)) for x in words)
+    return rf"(?:{w})(?:\s+(?:y\s+)?(?:{w})){{0,6}}"
+
+
+def spelled_number(text: str) -> int | None:
+    """"diez" -> 10, "treinta y uno" -> 31, "dos mil veintiséis" -> 2026, "mil novecientos
+    noventa y dos" -> 1992; None when a word is not a number word."""
+    units, mult = _number_words()
+    total = current = 0
+    words = [w for w in _fold(text).split() if w != "y"]
+    if not words:
+        return None
+    for w in words:
+        if w in mult:
+            total += (current or 1) * mult[w]
+            current = 0
+        elif w in units:
+            current += units[w]
+        else:
+            return None
+    return total + current

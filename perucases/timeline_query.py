@@ -26,7 +26,7 @@ class TimelineEvent:
     precision: str
     expression: str
     relative: bool
-    kind: str  # mention | publication
+    kind: str  # mention | title | publication
     id: str
     paragraph: int | None
     sentence: str

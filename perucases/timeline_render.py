@@ -15,7 +15,9 @@ from perucases.timeline_query import TimelineEvent, happenings
 def locator(e: TimelineEvent) -> str:
     short = short_id(e.id)
     page = f" p.{e.page}" if e.page else ""
-    return f"{short}{page} ¶{e.paragraph}" if e.paragraph else f"{short} (published)"
+    if e.paragraph:
+        return f"{short}{page} ¶{e.paragraph}"
+    return f"{short} (title)" if e.kind == "title" else f"{short} (published)"
 
 
 def histogram(events: list[TimelineEvent]) -> list[tuple[str, int]]:
@@ -113,7 +115,7 @@ def timelinejs(events: list[TimelineEvent], title: str = "perucases timeline") -
         if not e.start:
             continue  # TimelineJS needs a year
         item = {"start_date": _tjs_start(e),
-                "text": {"headline": html.escape(e.expression if e.kind == "mention" else "published"),
+                "text": {"headline": html.escape("published" if e.kind == "publication" else e.expression),
                          "text": html.escape(f"{e.sentence} ({locator(e)})")},
                 "group": ", ".join(e.entities[:1]) or None}
         if e.precision == "interval" and e.end:

@@ -11,11 +11,18 @@ from perucases.query import Library
 
 
 
+@pytest.fixture(scope="session")
+def _cache_home(tmp_path_factory) -> Path:
+    """One cache folder for the session (the place table, perucases.extract.places, is built once)."""
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch, tmp_path_factory):
-    """No test may touch the checkout's index/ or the user's data folder."""
+def _isolated(monkeypatch, tmp_path_factory, _cache_home):
+    """No test may touch the checkout's index/ or the user's data or cache folders."""
     monkeypatch.setenv("PERUCASES_INDEX", str(tmp_path_factory.mktemp("default-index")))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_home))
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 

@@ -98,7 +98,7 @@ def test_html_page_text_and_metadata(clib):
     assert [p.text for p in doc.paragraphs] == EN_PAGE
     i = doc.info
     assert (i.title, i.publisher, i.date, i.date_source, i.language) == (
-        "Peru: Spy Chief's Asylum Bid Must Fail", "Andean Rights Monitor", "2000-09-28", "text", "en")
+        "Peru: Spy Chief's Asylum Bid Must Fail", "Andean Rights Monitor", "2000-09-28", "markup", "en")  # JSON-LD
     assert i.url == "https://andean-rights.example.org/news/2000/09/28/peru-spy-chief-asylum"
     assert i.authors == ["Lucía Quispe Huamán"]
 

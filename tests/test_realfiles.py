@@ -147,6 +147,21 @@ def unicode_font() -> str:
     return "Uni"
 
 
+def test_pdf_line_without_a_full_stop_before_a_gap_is_a_paragraph_of_its_own(tmp_path):
+    # a place-and-date line as long as the body's lines, then a gap and a capital: not one sentence
+    pdf = tmp_path / "auto.pdf"
+    draw_pdf(pdf, [[("AUTO DE CALIFICACIÓN", "Helvetica-Bold", 12), *GAP,
+                    ("Lima, diecisiete de septiembre de dos mil veintiséis", "Helvetica", 11), *GAP,
+                    *body("VISTOS: el recurso de apelación interpuesto por la defensa de los procesados contra el auto "
+                          "que declaró infundada la excepción de improcedencia de acción penal.", width=60)]])
+    doc = read(pdf)
+    assert [p.text for p in doc.paragraphs][:2] == [
+        "Lima, diecisiete de septiembre de dos mil veintiséis",
+        "VISTOS: el recurso de apelación interpuesto por la defensa de los procesados contra el auto que "
+        "declaró infundada la excepción de improcedencia de acción penal."]
+    assert str(doc.meta.date) == "2026-09-17"
+
+
 def test_pdf_ligatures_are_searchable_and_quoted_as_written(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()

@@ -24,8 +24,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from perucases.extract import places
 from perucases.extract.gazetteer import TOKEN, Gazetteer, fold, key_of, rules, strip_possessive
-from perucases.resources import data_lines, data_toml
+from perucases.resources import data_lines, data_toml, stopwords
 
 ACRONYM_ONLY = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,6}")
 
@@ -106,8 +107,54 @@ def tokenize(text: str) -> list[Token]:
 
 
 def _adjacent(text: str, a: Token, b: Token) -> bool:
-    """Only spaces between two tokens: they can belong to one name."""
-    return not text[a.end : b.start].strip()
+    """Only spaces between two tokens (or the full stop of an initial: "George W. Bush"): they can
+    belong to one name."""
+    gap = text[a.end : b.start].strip()
+    return not gap or (gap == "." and len(a.text) == 1 and a.text.isupper())
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _name_word(t: Token) -> bool:
+    """A capitalised word that can be part of a name: not a code mixing letters and digits."""
+    return t.cap and not _DIGIT.search(t.text)
+
+
+def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
+    """The last token of the capitalised name starting at token I: capitalised words, joined by up
+    to two lower-case connectors ("Comisión de la Verdad", "Alicia Pérez viuda de Rojas"; "in",
+    "en" only inside an organisation's name), never across a possessive, a title after "and" ("the
+    Army and President X"), or a connector before another person ("Gobierno ... de Juan Pérez")."""
+    r = rules()
+    conn, org_conn, orgs = r["connectors"], r["org_connectors"], r["org_words"]
+    given = first_names()
+    n = len(toks)
+    j = i
+    orgish = toks[i].folded in orgs
+    person = toks[i].folded in given
+    while not toks[j].text.endswith(("'s", "’s")):
+        k = j + 1
+        if k < n and not taken[k] and _adjacent(text, toks[j], toks[k]) and _name_word(toks[k]):
+            j = k
+            orgish = orgish or toks[k].folded in orgs
+            continue
+        m, links = k, []
+        while m < n and len(links) < 2 and not taken[m] and not toks[m].cap and _adjacent(text, toks[m - 1], toks[m]) \
+                and (toks[m].folded in conn or (orgish and toks[m].folded in org_conn)):
+            links.append(toks[m].folded)
+            m += 1
+        if not links or m >= n or taken[m] or not _name_word(toks[m]) or not _adjacent(text, toks[m - 1], toks[m]):
+            break
+        if len(links) == 2 and links[0] in ("and", "y", "e"):
+            break  # "X and the Y": two names
+        if _is_title(toks[m].folded) and links[-1] in ("and", "y", "e"):
+            break
+        if not person and toks[m].folded in given and m + 1 < n and toks[m + 1].cap:
+            break
+        j = m
+        orgish = orgish or toks[m].folded in orgs
+    return j
 
 
 # ---------------------------------------------------------------------------- stage 2: acronyms
@@ -115,7 +162,7 @@ def _adjacent(text: str, a: Token, b: Token) -> bool:
 
 @dataclass
 class Definition:
-    acronym: str
+    acronym: str | None  # None for a name and its translation
     forms: list[str]  # long forms: "National Election Authorities", "Servicio de Inteligencia Nacional"
 
 
@@ -140,6 +187,11 @@ def _name_before(text: str, toks: list[Token], pos: int) -> str | None:
         else:
             break
         i -= 1
+    # "Alan Garcia of the Popular ... Alliance (APRA)": the long form starts after the person.
+    given = [x for x, w in enumerate(words) if w.folded in first_names()]
+    if given and any(w.folded in conn for w in words[given[-1] :]):
+        cut = next(x for x in range(given[-1], len(words)) if words[x].folded in conn)
+        words = words[cut:]
     while words and (words[0].folded in conn or words[0].folded in rules()["not_names"]):
         words.pop(0)
     if len(words) < 2:
@@ -159,6 +211,13 @@ def find_definitions(text: str, toks: list[Token]) -> list[Definition]:
         two = re.fullmatch(r"(.+?),\s*([A-ZÁÉÍÓÚÑ]{2,8})", inner)
         if two and sum(1 for w in TOKEN.findall(two.group(1)) if w[:1].isupper()) >= 2:
             out.append(Definition(two.group(2), [f for f in (two.group(1).strip(), before) if f]))
+            continue
+        # A name and its translation: "the Caravan of Death (Caravana de la Muerte)".
+        words = TOKEN.findall(inner)
+        conn = rules()["connectors"]
+        if before and 2 <= len(words) <= 10 and words[0][:1].isupper() and words[-1][:1].isupper() \
+                and all(w[:1].isupper() or fold(w) in conn for w in words) and fold(words[0]) not in rules()["not_names"]:
+            out.append(Definition(None, [before, inner.strip()]))
     return out
 
 
@@ -175,6 +234,9 @@ class Candidate:
     type: str | None = None
     tokens: list[str] = field(default_factory=list)
     cue: bool = False  # after a title or role: a person even as a single surname
+    place: tuple[str, str] | None = None  # the place of the world these words name, if any
+    suffix: bool = False  # a head word after a known place ("Province" of "Lima Province"): kept only joined to it
+    initial: bool = False  # starts a sentence
 
 
 def _cue_before(toks: list[Token], i: int, text: str) -> bool:
@@ -190,17 +252,41 @@ def _cue_before(toks: list[Token], i: int, text: str) -> bool:
 
 
 def _classify(words: list[str], cue: bool, after: str, before: str) -> str | None:
+    """The type a capitalised name's own words and the words around it give it, or None.
+
+    Laws by their head word ("Ley", "Decree"); named events by an event word at either end ("the
+    Santa Massacre", "Operación Chavín de Huántar") or just after it ("the Putis massacre") or
+    before it ("la matanza de Cayara"); organisations by a head word anywhere ("Peruvian Army",
+    "Ministerio Público", "Grupo de Tareas"); places by a place word at either end ("Santa
+    Province", "Provincia de Huanta") or a place cue before ("the district of Cayara"); people
+    after a title or role, or with a known given name."""
     r = rules()
     folded = [fold(w) for w in words]
-    if any(w in r["law_words"] for w in folded):
+    fs = set(folded)
+    if not fs.isdisjoint(r["law_words"]):
         return "LAW"
-    if any(w in r["org_words"] for w in folded):
-        return "ORG"
-    if after in r["event_after"] or any(before.endswith(" " + e) or before == e for e in r["event_before"]):
+    if len(folded) > 1 and (folded[-1] in r["event_after"] or folded[0] in r["event_first"]):
         return "EVENT"
-    if cue or folded[0] in first_names():
+    if not fs.isdisjoint(r["org_words"]):
+        return "ORG"
+    if len(folded) > 1 and (folded[-1] in r["loc_words"] or folded[0] in r["loc_words"]):
+        return "LOC"
+    tails = _tails(before)
+    if after in r["event_after"] or not tails.isdisjoint(r["event_before"]):
+        return "EVENT"
+    if not tails.isdisjoint(r["place_cues"]):
+        return "LOC"
+    if not tails.isdisjoint(r["org_cues"]):
+        return "ORG"
+    if (cue or folded[0] in first_names()) and fs.isdisjoint(r["loc_words"]):
         return "PERSON"
     return None
+
+
+def _tails(before: str) -> set[str]:
+    """The last one, two and three words of BEFORE: "the district of" -> {"of", "district of", ...}."""
+    w = before.split()
+    return {" ".join(w[-k:]) for k in (1, 2, 3) if len(w) >= k}
 
 
 def _is_title(folded: str) -> bool:
@@ -208,65 +294,213 @@ def _is_title(folded: str) -> bool:
     return folded in titles or (folded.endswith("s") and folded[:-1] in titles)
 
 
+# "Ley N.° 26479", "Decreto Supremo 065-2001-PCM", "Grupo de Tareas 3.3": the number is part of the name.
+_NUMBER = re.compile(r"[ \t]*(?:(?:N\.?[ \t]?[°º]|Nº|No\.|Nro\.|n\.?[ \t]?[°º]|number)[ \t]*)?(\d+(?:[.\-/]\d+)*(?:-[A-Z]{2,8})?)(?![\w.]\w)")
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_lead() -> frozenset[str]:
+    """Words that cannot start a name: English stop words, and Spanish ones but for articles
+    ("La Cantuta", "El Frontón")."""
+    words = {fold(w) for w in stopwords("en")} | ({fold(w) for w in stopwords("es")} - {"la", "las", "los", "el"})
+    words |= {fold(w) for w in data_toml("timex.toml")["numbers"]}  # "Eight Death Squad members"
+    return frozenset(words)
+
+
+def _person_context(text: str, end: int) -> bool:
+    """A verb of saying or a role right after a name: "Salazar said", "Pérez, a lawyer", "Ana
+    Rojas, abogada de la familia"."""
+    r = rules()
+    m = re.match(r"\s*,?\s*(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", text[end : end + 60])
+    if not m:
+        return False
+    w = [fold(x) for x in m.groups() if x]
+    if w and w[0] in r["person_after"]:
+        return True
+    if text[end : end + 2].lstrip().startswith(","):
+        rest = w[1:] if w and w[0] in ("a", "an", "the", "el", "la", "un", "una", "former", "ex") else w
+        return any(x in r["person_roles"] for x in rest[:2])
+    return False
+
+
+_LOCATIVE = re.compile(r"(?:\b(?:in|at|from|to|near|into|of|en|de|desde|hacia|a|cerca\s+de)\s+(?:the\s+|el\s+|la\s+)?|[,(]\s*)$", re.I)
+
+
+def _locative_before(text: str, start: int) -> bool:
+    """A preposition of place (or a comma in a list of places) before a one-word city name: "in
+    Antofagasta", "en Casma", "Núñez, Buenos Aires". A city's name alone may be any word."""
+    return _LOCATIVE.search(text[max(0, start - 14) : start]) is not None
+
+
 def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: int) -> list[Candidate]:
     """Capitalised names the gazetteer did not match, typed by the cues around them.
 
     A name with no cue is kept untyped (type None): resolution may still join it to a full name
-    of the document ("Villa Bonilla" for "Inés Villa Bonilla") or to an organisation whose
-    initials it spells; otherwise it is dropped, never guessed."""
+    of the document ("Villa Bonilla" for "Inés Villa Bonilla"), to an organisation whose initials
+    it spells, or find it among the places of the world; otherwise it is dropped, never guessed."""
     r = rules()
     conn, not_names = r["connectors"], r["not_names"]
     months = month_names()
+    lead = _stop_lead()
     out: list[Candidate] = []
     i, n = 0, len(toks)
     while i < n:
         if taken[i] or not toks[i].cap:
             i += 1
             continue
-        j = i
-        while j + 1 < n and not taken[j + 1] and _adjacent(text, toks[j], toks[j + 1]) and (
-            toks[j + 1].cap or (toks[j + 1].folded in conn and j + 2 < n and toks[j + 2].cap
-                                and not taken[j + 2] and _adjacent(text, toks[j + 1], toks[j + 2]))
-        ) and not toks[j].text.endswith(("'s", "’s")):
-            j += 1
+        if not _name_word(toks[i]):
+            i += 1
+            continue
+        j = _run_end(text, toks, taken, i)
         run = list(range(i, j + 1))
         i = j + 1
         cue = _cue_before(toks, run[0], text)
+        org_cue = False
+        demonym = False
         # Leading words that are not part of a name: titles, months, "The", a sentence's first word.
-        while run and (toks[run[0]].folded in not_names or toks[run[0]].folded in months
-                       or _is_title(toks[run[0]].folded) or toks[run[0]].folded in conn):
-            cue = cue or _is_title(toks[run[0]].folded)
+        # A nationality stays in front of an organisation: "Peruvian Army", "Argentine Navy".
+        while run:
+            first = toks[run[0]].folded
+            demonym = first in r["demonyms"] and any(toks[k].folded in r["org_words"] for k in run[1:])
+            if demonym:
+                break
+            if len(run) > 1 and first in r["org_cues"]:
+                org_cue = True  # "the NGO Paz y Esperanza"
+            elif not (first in not_names or first in months or _is_title(first) or first in conn
+                      or first in r["demonyms"] or (first in lead and len(run) > 1)
+                      or (toks[run[0]].sentence_start and first.endswith("ly"))
+                      or (len(run) > 1 and ACRONYM_ONLY.fullmatch(toks[run[0]].text) is not None
+                          and toks[run[1]].folded in first_names())):  # "PNP Juan Pérez"
+                break
+            cue = cue or _is_title(first)
             run.pop(0)
-        if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() \
+        after_colon = bool(run) and text[: toks[run[0]].start].rstrip()[-1:] == ":"
+        head_word = any(toks[run[0]].folded in r[k] for k in ("org_words", "loc_words", "law_words", "event_first")) if run else False
+        if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() and not demonym \
+                and not after_colon and not head_word \
                 and _classify([toks[k].text for k in run], cue, "", "") != _classify([toks[k].text for k in run[1:]], cue, "", ""):
             run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
+        if len(run) > 2 and toks[run[0]].sentence_start and toks[run[1]].folded in conn and not after_colon:
+            head = toks[run[0]].folded
+            if not any(head in r[k] for k in ("org_words", "loc_words", "law_words", "event_first")) \
+                    and head not in first_names():
+                run.pop(0)  # "Officials of the Ministry of Defence": the sentence's first word is not the name
+                while run and toks[run[0]].folded in conn:
+                    run.pop(0)
         if run and any(toks[k].folded in months for k in run):
             run = run[: next(x for x, k in enumerate(run) if toks[k].folded in months)]
         while run and toks[run[-1]].folded in conn:
             run.pop()
         if not run:
             continue
+        # A title inside the name starts a person: "Army Brigadier General Sergio Arellano Stark".
+        for x in range(len(run) - 2, 0, -1):
+            tail = [toks[k] for k in run[x + 1 :]]
+            if _is_title(toks[run[x]].folded) and tail and not any(
+                    t.folded in r["org_words"] or t.folded in r["loc_words"] or t.folded in conn for t in tail) \
+                    and (tail[0].folded in first_names() or (len(tail) >= 2 and toks[run[x - 1]].folded not in conn)):
+                i = run[x + 1]  # read the person on its own, after the title
+                run = run[:x]
+                while run and _is_title(toks[run[-1]].folded):
+                    run.pop()
+                break
+        if not run:
+            continue
+        nxt_cap = run[-1] + 1 < n and toks[run[-1] + 1].cap
+        person = toks[run[0]].folded in first_names()
+        while len(run) > 1 and (_is_title(toks[run[-1]].folded) or toks[run[-1]].folded in r["person_roles"]) \
+                and (nxt_cap or person) and toks[run[-2]].folded not in conn:
+            run.pop()  # "Peruvian Army Major" before a name; "Maureen Taft-Morales Analyst" on a cover
+        while run and toks[run[-1]].folded in conn:
+            run.pop()
+        if not run:
+            continue
         words = [strip_possessive(toks[k].text) for k in run]
-        nxt = toks[run[-1] + 1].folded if run[-1] + 1 < n else ""
-        prev = " ".join(t.folded for t in toks[max(0, run[0] - 2) : run[0]])
+        nxt = toks[run[-1] + 1].folded if run[-1] + 1 < n and _adjacent(text, toks[run[-1]], toks[run[-1] + 1]) else ""
+        prev = " ".join(t.folded for t in toks[max(0, run[0] - 3) : run[0]])
         etype = _classify(words, cue, nxt, prev)
-        if etype == "PERSON":  # "Juan Pérez y María López" are two people
+        if etype in ("EVENT", "LAW") and len(run) == 2 and toks[run[0]].sentence_start and nxt not in r["event_after"] \
+                and toks[run[0]].folded not in r["event_first"] and toks[run[0]].folded not in r["law_words"] \
+                and not places.lookup([words[0]]):
+            continue  # "Car bombing", "New Constitution": a capital that only starts the sentence
+        # "Santa Province of the Ancash Region": two places
+        if etype == "LOC":
+            for x in range(1, len(run) - 1):
+                if toks[run[x]].folded in r["loc_words"] and toks[run[x + 1]].folded in conn:
+                    i = run[x + 1]
+                    while i < n and toks[i].folded in conn:
+                        i += 1
+                    run, words = run[: x + 1], words[: x + 1]
+                    break
+        a, b = toks[run[0]].start, toks[run[-1]].end
+        if etype is None and 2 <= len(run) <= 4 and all(toks[k].folded not in conn for k in run) \
+                and _person_context(text, b):
+            etype = "PERSON"
+        if etype is None and org_cue:
+            etype = "ORG"
+        if etype in ("PERSON", None) and run[0] > 0 and toks[run[0] - 1].folded in ("el", "la", "los", "las") \
+                and _adjacent(text, toks[run[0] - 1], toks[run[0]]) and places.lookup([toks[run[0] - 1].text, words[0]]):
+            etype = None  # "El Salvador", not the given name Salvador
+        if etype in ("PERSON", None):  # "Juan Pérez y María López" are two people, "El Salvador and Guatemala" two places
             cut = next((x for x, k in enumerate(run) if toks[k].folded in ("and", "y", "e")), None)
             if cut:
                 i = run[cut] + 1  # read the second name on its own
                 run, words = run[:cut], words[:cut]
+                b = toks[run[-1]].end
+        numbered = None
+        if etype in ("LAW", "ORG") and len(run) > 1 and toks[run[-1]].folded in ("n", "no", "nro", "num") \
+                and _NUMBER.match(text, toks[run[-2]].end):
+            run, words = run[:-1], words[:-1]  # "Ley N.° 26479": the N belongs to the number
+            b = toks[run[-1]].end
+        number = _NUMBER.match(text, b) if etype in ("LAW", "ORG") else None
+        if number and etype == "ORG" and fold(words[-1]) not in r["unit_words"] and not re.match(r"[ \t]*[Nn]", number.group(0)):
+            number = None  # only numbered units ("Grupo de Tareas 3.3") and laws carry their number
+        if number and not re.fullmatch(r"(?:1[89]|20)\d\d", number.group(1)):
+            words = [*words, number.group(1)]
+            b = number.end()
+            numbered = " ".join(text[toks[run[0]].start : b].split())  # "Ley N.° 26479" as written
+            i = max(i, next((k for k in range(run[-1] + 1, n) if toks[k].start >= b), n))
+        elif len(run) == 1 and run[0] > 0 and taken[run[0] - 1] and _adjacent(text, toks[run[0] - 1], toks[run[0]]) \
+                and (toks[run[0]].folded in r["org_words"] or toks[run[0]].folded in r["loc_words"]):
+            # "Lima Province", "Ayacucho Regional ...": the head of a name that starts with a known place
+            etype = "ORG" if toks[run[0]].folded in r["org_words"] else "LOC"
+            out.append(Candidate(paragraph, toks[run[0]].start, toks[run[0]].end, words[0], None, etype, words, cue,
+                                 suffix=True))
+            continue
+        elif len(run) == 1 and etype in ("ORG", "LAW") and toks[run[0]].folded not in r["single_orgs"]:
+            continue  # "Court", "Law": a common noun with a capital
         if len(run) == 1 and etype == "PERSON" and not cue:
             continue  # a given name alone is not a name
-        if len(run) == 1 and etype in ("ORG", "LAW"):
-            continue  # "Court", "Law": a common noun with a capital
-        a, b = toks[run[0]].start, toks[run[-1]].end
-        if toks[run[-1]].text.endswith(("'s", "’s")):
+        if toks[run[-1]].text.endswith(("'s", "’s")) and b == toks[run[-1]].end:
             b -= 2
-        if etype == "EVENT" and nxt in r["event_after"]:  # "the Putis massacre": the word names it too
-            words = [*words, toks[run[-1] + 1].text]
+        if etype == "EVENT" and nxt in r["event_after"] and fold(words[-1]) not in r["event_after"]:
+            words = [*words, toks[run[-1] + 1].text]  # "the Putis massacre": the word names it too
             b = toks[run[-1] + 1].end
             i = max(i, run[-1] + 2)
-        out.append(Candidate(paragraph, a, b, " ".join(words), None, etype, words, cue))
+        if etype == "EVENT" and nxt not in r["event_after"]:
+            cue_before = next((e for e in sorted(r["event_before"], key=len, reverse=True)
+                               if prev == e or prev.endswith(" " + e)), None)
+            if cue_before:  # "el caso Pucayacu", "la matanza de Cayara": the cue is part of the name
+                start = toks[run[0] - len(cue_before.split())]
+                if _adjacent(text, start, toks[run[0]]) or len(cue_before.split()) > 1:
+                    a = start.start
+                    words = [*text[a : toks[run[0]].start].split(), *words]
+        c = Candidate(paragraph, a, b, numbered or " ".join(words), None, etype, words, cue,
+                      initial=toks[run[0]].sentence_start)
+        if etype is None:
+            place = places.lookup(words)
+            if place is None and len(run) > 2 and fold(words[0]) in r["place_heads"] and fold(words[1]) in conn:
+                place = places.lookup([w for w in words[1:] if fold(w) not in ("de", "del", "of")] or words)
+            if place is None and run[0] > 0 and toks[run[0] - 1].folded in ("el", "la", "los", "las") \
+                    and _adjacent(text, toks[run[0] - 1], toks[run[0]]):
+                place = places.lookup([toks[run[0] - 1].text, *words])  # "El Salvador", "La Paz"
+                if place:
+                    c.start = a = toks[run[0] - 1].start
+                    c.surface = f"{toks[run[0] - 1].text} {c.surface}"
+                    c.tokens = [toks[run[0] - 1].text, *c.tokens]
+            if place and (place[1] != "city" or len(run) > 1 or _locative_before(text, a)):
+                c.place = place
+        out.append(c)
     return out
 
 
@@ -301,7 +535,7 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
     local_entities: dict[str, EntityInfo] = {}
     for p, text in enumerate(paragraphs):
         for d in find_definitions(text, toks[p]):
-            forms = [*d.forms, d.acronym]
+            forms = [*d.forms, d.acronym] if d.acronym else list(d.forms)
             key = next((k for k in (gaz.lookup(TOKEN.findall(f)) for f in forms) if k), None)
             if key is None:
                 name = d.forms[0]
@@ -324,7 +558,7 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
             longest = max(gaz.starts.get(tk[i].folded, 0), local_starts.get(tk[i].folded, 0))
             for size in range(min(longest, len(tk) - i), 0, -1):
                 window = tk[i : i + size]
-                if any(text[window[x].end : window[x + 1].start].strip() not in ("", "'", "’", '"')
+                if any(text[window[x].end : window[x + 1].start].strip() not in ("", "'", "’", '"', ",")
                        for x in range(size - 1)):
                     continue
                 folded = tuple(t.folded for t in window)
@@ -333,6 +567,8 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
                 if key:
                     hit = (size, key)
                     break
+            if hit and i > 0 and _given_name_before(text, tk, taken, i, gaz, hit[1]):
+                hit = None  # "Juan Bosco Hermoza Ríos": another person of that surname
             if hit:
                 size, key = hit
                 a, b = tk[i].start, tk[i + size - 1].end
@@ -344,8 +580,60 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
                 i += size
             else:
                 i += 1
-        cands += rule_candidates(text, tk, taken, p + 1)
+        ruled = rule_candidates(text, tk, taken, p + 1)
+        cands = _attach_places(text, cands, ruled, gaz)
     return _resolve(cands, gaz, local_entities, paragraphs)
+
+
+_OF = re.compile(r"\s+(?:de|del|de\s+la|of|of\s+the)\s+", re.I)
+
+
+def _attach_places(text: str, cands: list[Candidate], ruled: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """An organisation or place the rules found, followed by "de"/"of" and a place the gazetteer
+    knows, is one name ("Banco de Crédito del Perú", "Destacamento Policial de Huamanga"): the
+    place inside it is not listed apart (flat annotation)."""
+    if not ruled:
+        return cands
+    places_at = {c.start: c for c in cands if c.paragraph == ruled[0].paragraph and c.key in gaz.entries
+                 and gaz.entries[c.key].type == "LOC"}
+    drop: set[int] = set()
+    ends = {c.end: c for c in places_at.values()}
+    for c in ruled:  # "Lima Bar Association", "Lima Province": a known place starts the name
+        d = ends.get(c.start - 1) if c.type in ("ORG", "LOC") and text[c.start - 1 : c.start] == " " else None
+        if d is not None and id(d) not in drop:
+            c.surface = f"{d.surface} {c.surface}"
+            c.tokens = [*TOKEN.findall(d.surface), *c.tokens]
+            c.start = d.start
+            c.suffix = False
+            drop.add(id(d))
+    ruled = [c for c in ruled if not c.suffix]
+    for c in ruled:
+        if c.type not in ("ORG", "LOC") or not places_at:
+            continue
+        m = _OF.match(text, c.end)
+        d = places_at.get(m.end()) if m else None
+        if d is None:
+            continue
+        c.surface = f"{c.surface} {' '.join(m.group().split())} {d.surface}"
+        c.tokens = [*c.tokens, *m.group().split(), *d.tokens] if d.tokens else [*c.tokens, *m.group().split(), d.surface]
+        c.end = d.end
+        drop.add(id(d))
+    return [c for c in cands if id(c) not in drop] + ruled
+
+
+def _given_name_before(text: str, tk: list[Token], taken: list[bool], i: int, gaz: Gazetteer, key: str) -> bool:
+    """Does a capitalised given name, not itself matched, stand right before the gazetteer's
+    person matched at token I?"""
+    if key not in gaz.entries or gaz.entries[key].type != "PERSON" or tk[i].folded in first_names():
+        return False  # a full name the gazetteer knows ("Valentín Paniagua") is that person
+    p = tk[i - 1]
+    if taken[i - 1] or not p.cap or not _adjacent(text, p, tk[i]) or p.text.endswith(("'s", "’s")):
+        return False
+    r = rules()
+    if p.folded in r["not_names"] or p.folded in r["connectors"] or p.folded in r["demonyms"] or _is_title(p.folded) \
+            or p.folded in month_names() or p.folded in _stop_lead():
+        return False
+    return p.folded in first_names() or not p.sentence_start
 
 
 def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, EntityInfo],
@@ -361,6 +649,18 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
                 entities[key] = local_entities[key]
         return entities[key]
 
+    # A name ending in the surname of a known person is a relative ("Keiko Fujimori").
+    surnames = gaz.person_surnames()
+    # A full name whose last word the document also uses alone, as people are referred to after
+    # their first mention ("Telmo Hurtado ... Hurtado ordered"), is a person.
+    alone = {fold(c.tokens[0]) for c in cands if c.key is None and len(c.tokens) == 1 and c.type in (None, "PERSON")
+             and not c.initial and not c.tokens[0].isupper()}
+    conn = rules()["connectors"]
+    for c in cands:
+        if c.key is None and c.type is None and len(c.tokens) >= 2 and c.place is None and (
+                fold(c.tokens[-1]) in surnames
+                or (len(c.tokens) <= 4 and fold(c.tokens[-1]) in alone and not any(fold(t) in conn for t in c.tokens))):
+            c.type = "PERSON"
     # Full names found by the rules, and the short forms that may refer to them in this document.
     short: dict[str, set[str]] = {}
     for c in cands:
@@ -391,6 +691,13 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
                 continue
             if len(owners) > 1:
                 continue  # ambiguous in this document: not merged by guesswork
+        if c.type is None and c.place is not None:  # a country, region or city of the world
+            name = c.place[0]
+            k = key_of(name)
+            if k not in gaz.entries:
+                local_entities.setdefault(k, EntityInfo(k, name, "LOC"))
+            c.key = k
+            continue
         if c.type is None:
             # An acronym spelling the initials of an organisation named in the same document.
             if len(c.tokens) == 1 and ACRONYM_ONLY.fullmatch(c.tokens[0]):
@@ -400,6 +707,7 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
             continue  # otherwise a capitalised phrase with no cue: not a name we can type
         local_entities.setdefault(k, EntityInfo(k, " ".join(c.tokens), c.type or "ORG"))
         c.key = k
+    _family_names(cands, gaz, local_entities)
     mentions: list[Mention] = []
     for c in sorted((c for c in cands if c.key), key=lambda c: (c.paragraph, c.start)):
         if c.key in gaz.ignore:
@@ -409,3 +717,27 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
         e.mentions += 1
         mentions.append(Mention(c.paragraph, c.start, c.end, c.key, c.surface))
     return mentions, entities
+
+
+def _family_names(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, EntityInfo]) -> None:
+    """A surname alone that the gazetteer knows ("Fujimori") names the one person of that surname
+    the document gives in full: Alberto Fujimori when only he is named, Keiko Fujimori when only she
+    is, and nobody when both are (relatives stay apart; the mention is left unresolved)."""
+    people: dict[str, set[str]] = {}  # folded surname -> keys of people named in full with it
+    for c in cands:
+        words = TOKEN.findall(c.surface)
+        if c.key is None or len(words) < 2:
+            continue
+        etype = gaz.entries[c.key].type if c.key in gaz.entries else getattr(local_entities.get(c.key), "type", None)
+        if etype != "PERSON":
+            continue
+        for tok in words[1:]:
+            people.setdefault(fold(tok), set()).add(c.key)
+    for c in cands:
+        words = TOKEN.findall(c.surface)
+        if c.key in gaz.entries and gaz.entries[c.key].type == "PERSON" and len(words) == 1:
+            owners = people.get(fold(words[0]), set())
+            if len(owners) == 1:
+                c.key = next(iter(owners))
+            elif len(owners) > 1:
+                c.key = None

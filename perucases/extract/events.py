@@ -5,17 +5,24 @@
 An event is one temporal expression with the sentence it sits in, trimmed to the clause that
 holds the date when the sentence is long (two dates in one sentence are two events, each with its
 own clause). Expressions that need an anchor are resolved against the document's date, when it is
-known to the day. References without a date ("now", "recently") are not events. The same
-statement is listed once. The document's own date is an event of kind `publication`.
+known to the day; anaphoric ones ("that year", "four years later", a month without a year in a
+text with no date of its own) against the reference time the narrative has reached, carried from
+paragraph to paragraph (perucases.extract.timex.Context). References without a date ("now",
+"recently", "hoy" meaning nowadays) are not events. The same statement is listed once. The
+document's own date is an event of kind `publication`; a date in its title line is an event of kind
+`title` (no paragraph).
+
+Values on the timeline are calendar values: a season of a year ("the fall of 1987") is its year.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
-from perucases.extract.timex import Timex, find
+from perucases.extract.timex import Context, Timex, find
 from perucases.ingest.sentences import clause_cuts, clause_span, sentence_spans
 
 LONG_SENTENCE = 220  # characters: longer sentences are cut to the clause that holds the date
@@ -51,16 +58,35 @@ def _quote(text: str, lo: int, hi: int, a: int, b: int) -> str:
     return s
 
 
+_SEASON = re.compile(r"(\d{4})-(?:SP|SU|FA|WI)")
+
+
+def _calendar(t: Timex) -> Timex:
+    """A season of a year is, on a timeline, that year ("the fall of 1987": 1987)."""
+    m = _SEASON.fullmatch(t.value)
+    if m:
+        y = int(m.group(1))
+        t.value, t.first, t.last, t.precision = m.group(1), dt.date(y, 1, 1), dt.date(y, 12, 31), "year"
+    return t
+
+
 def extract_events(paragraphs: list[str], anchor: dt.date | None, mentions=(),
                    publication: tuple[str, dt.date, dt.date, str] | None = None,
                    title: str | None = None) -> list[Event]:
     """Events of one document. MENTIONS are entity mentions (paragraph, start, end, key);
-    PUBLICATION is the document's own date as (value, first, last, precision)."""
+    PUBLICATION is the document's own date as (value, first, last, precision); TITLE the title line."""
     out: list[Event] = []
     seen: set[tuple] = set()
     if publication:
         value, first, last, precision = publication
         out.append(Event("publication", value, first, last, precision, value, False, False, None, title or ""))
+    ctx = Context(dct=anchor)
+    if title:
+        for t in find(title, anchor, ctx=ctx):
+            if t.precision != "ref":
+                _calendar(t)
+                out.append(Event("title", t.value, t.first, t.last, t.precision, t.text, t.relative, t.unresolved,
+                                 None, title))
     by_para: dict[int, list] = {}
     for m in mentions:
         by_para.setdefault(m.paragraph, []).append(m)
@@ -72,9 +98,10 @@ def extract_events(paragraphs: list[str], anchor: dt.date | None, mentions=(),
         cuts_of: dict[tuple[int, int], list[int]] = {}
         ments = sorted(by_para.get(n, []), key=lambda m: m.start)
         ment_starts = [m.start for m in ments]
-        for t in find(text, anchor):
+        for t in find(text, anchor, ctx=ctx):
             if t.precision == "ref":
                 continue
+            _calendar(t)
             k = bisect.bisect_right(starts, t.start) - 1
             a, b = spans[k] if k >= 0 and spans[k][0] <= t.start < spans[k][1] else (0, len(text))
             if (a, b) not in cuts_of and b - a > LONG_SENTENCE:

@@ -157,6 +157,13 @@ class Gazetteer:
                 return key
         return None
 
+    def person_surnames(self) -> frozenset[str]:
+        """Folded one-word aliases of people ("fujimori", "montesinos"): their surnames."""
+        if not hasattr(self, "_surnames"):
+            self._surnames = frozenset(key_of(f) for e in self.entries.values() if e.type == "PERSON"
+                                       for f in e.forms() if len(TOKEN.findall(f)) == 1)
+        return self._surnames
+
     def find(self, name: str) -> list[str]:
         """Keys whose canonical name or an alias is NAME (case and accents ignored)."""
         k = key_of(name)

@@ -24,7 +24,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from perucases.dates import month_table
+from perucases.dates import month_table, number_words_re, spelled_number
 from perucases.resources import data_toml
 
 
@@ -39,6 +39,7 @@ class Timex:
     precision: str = "day"  # day, week, month, quarter, season, year, decade, interval, ref
     relative: bool = False  # resolved from the anchor
     unresolved: bool = False  # needed an anchor and had none: partial value
+    basis: str | None = None  # what a relative value was computed from: "dct" or "ref" (the narrative)
 
     def as_scored(self) -> dict:
         return {"start": self.start, "end": self.end, "value": self.value}
@@ -56,7 +57,10 @@ def _words() -> dict:
             for f in forms:
                 wd[f] = i
     return {"weekdays": wd, "numbers": d["numbers"], "decades": d["decades"], "ordinals": d["ordinals"],
-            "seasons": d["seasons"], "future": frozenset(d["future_cues"])}
+            "seasons": d["seasons"], "future": frozenset(d["future_cues"]), "past": frozenset(d["past_cues"]),
+            "reporting": frozenset(d["reporting_verbs"]),
+            "same_year": d["same_year"], "count_nouns": frozenset(d["count_nouns"]),
+            "count_before": d["count_before"], "nowadays": [re.compile(x, re.I) for x in d["nowadays"]]}
 
 
 def _alt(words) -> str:
@@ -79,18 +83,27 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     DEC = rf"(?P<decw>{_alt(w['decades'])})"
     MOD = r"(?:(?P<mod>early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|principios\s+de|mediados\s+de|fines\s+de|finales\s+de)[\s-]+)?"
     REL = r"(?P<rel>this|last|next|past|coming|previous|current|este|esta|pasado|pasada|próximo|próxima)"
+    SAME = rf"(?P<same>{_alt(w['same_year'])})"
+    NUMW = number_words_re()
+    DECW = r"(?P<decw>sesenta|setenta|ochenta|noventa|cincuenta)"
+    EDGE = r"(?:(?:a\s+)?(?:inicios|principios|comienzos|mediados|fines|finales)\s+de\s+)?"
     P = [
+        # ranges of days in one month: "entre el 21 y el 23 de enero de 2002", "between May 3 and 5, 1999"
+        ("ddrange", rf"(?P<pre>between|from|entre|del|desde)\s+(?:el\s+)?{D}\s+(?:and|to|y|al|a|hasta)\s+(?:el\s+)?{D2}\s+(?:de\s+|of\s+)?{MON}\s*,?\s+(?:de(?:l)?\s+)?{Y}(?!\d)"),
+        ("mddrange", rf"(?P<pre>between|from)\s+{MON}\s+{D}\s+(?:and|to|through)\s+{D2},?\s+{Y}(?!\d)"),
         # full dates
         ("iso", r"(?<![\d-])(?P<year>1[89]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
         ("mdy", rf"{WD}?{MON}\s+{D}(?:\s*[-–]\s*{D2})?,?\s+{Y}(?!\d)"),
         ("dmy", rf"{WD}?(?:el\s+)?{D}(?:\s*[-–]\s*{D2})?\s+(?:de\s+|of\s+)?{MON}\s*,?\s+(?:de(?:l)?\s+)?{Y}(?!\d)"),
+        # dates in words: "diez de junio de dos mil veintiséis", "cuatro de junio del 2001"
+        ("dmyw", rf"(?:el\s+)?(?P<dayw>{NUMW}|[0-3]?\d)\s+de\s+{MON}\s+(?:de(?:l)?\s+)?(?P<yearw>{NUMW}|1[89]\d\d|20\d\d)(?!\d)"),
         # ranges of years
-        ("yrange", rf"(?:(?P<pre>from|between|entre|de|desde)\s+)?(?<![\d$.,])(?P<year>1[89]\d\d|20\d\d)\s*(?:[-–/]|to|and|y|a|al|hasta)\s*{Y2}(?![\d%,.]\d)"),
+        ("yrange", rf"(?:(?P<pre>from|between|entre|de|desde)\s+)?(?<![\d$.,])(?P<year>1[89]\d\d|20\d\d)\s*(?P<sep>[-–/]|to|and|y|a|al|hasta)\s*(?:el\s+)?{Y2}(?![\d%,.]\d)"),
         # month and year
         ("my", rf"{MOD}{MON}\s*,?\s+(?:of\s+|de(?:l)?\s+)?{Y}(?!\d)"),
-        # day and month, no year
-        ("md", rf"{WD}?{MON}\s+{D}(?:\s*[-–]\s*{D2})?(?![\d,]*\s*\d{{4}})(?!\d)"),
-        ("dm", rf"{WD}?(?:el\s+)?{D}(?:\s*[-–]\s*{D2})?\s+(?:de\s+|of\s+)?{MON}(?!\w)"),
+        # day and month, no year (perhaps "of the same year")
+        ("md", rf"{WD}?{MON}\s+{D}(?:\s*[-–]\s*{D2})?(?![\d,]*\s*\d{{4}})(?!\d)(?:\s+(?:of\s+|de(?:l)?\s+){SAME})?"),
+        ("dm", rf"{WD}?(?:el\s+)?{D}(?:\s*[-–]\s*{D2})?\s+(?:de\s+|of\s+)?{MON}(?!\w)(?:\s*,?\s+(?:of\s+|de(?:l)?\s+){SAME})?"),
         # quarters and halves
         ("spelled", r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)"),
         ("yearago_q", r"the\s+year-(?:earlier|ago)\s+(?:quarter|period)"),
@@ -104,21 +117,31 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         # decades
         ("decade", rf"(?:the\s+)?{MOD}(?:'|’)?(?P<dec>(?:1[89]|20)?\d0)(?:'|’)?s\b"),
         ("decadew", rf"(?:(?:los\s+)?años\s+|the\s+){DEC}"),
+        # "la década de 1980", "inicios de la década de los ochenta", "mediados de la década del 2000",
+        # "las décadas de 1980 y 1990" (the second one by the list rule), "los años 90", "los setenta"
+        ("decada", rf"{EDGE}(?:la\s+|las\s+)?décadas?\s+(?:de\s+(?:los\s+)?|del\s+)(?:(?P<dec>(?:1[89]|20)\d0)|{DECW}|(?P<decs>[2-9]0))(?![\d%])"),
+        ("anosnum", rf"{EDGE}(?:los\s+)?años\s+(?:'|’)?(?P<dec>(?:19|20)?[0-9]0)(?![\d%])"),
+        ("decadelos", rf"{EDGE}los\s+{DECW}(?=\s*[,.;:)]|\s+(?:y\s+(?:los\s+)?(?:sesenta|setenta|ochenta|noventa)|del\s+siglo|en\s|cuando|fue|fueron|se\s))"),
         # named months alone
-        ("month", rf"{MOD}(?:(?P<rel2>last|next|this|el\s+pasado|de)\s+)?{MON}(?:\s+(?P<ly>last\s+year|next\s+year|this\s+year|del\s+año\s+pasado))?"),
+        ("month", rf"{MOD}(?:(?P<rel2>last|next|this|el\s+pasado|de)\s+)?{MON}(?:\s+(?P<ly>last\s+year|next\s+year|this\s+year|del\s+año\s+pasado)|\s+(?:of\s+|de(?:l)?\s+){SAME})?"),
         # relative spans: this/last/next week, month, year, quarter, season
         ("relunit", rf"(?:the\s+(?=past|coming|previous|current|same))?{REL}\s+(?P<unit>week|weekend|month|year|fall|summer|spring|winter|autumn|semana|mes|año)(?!-)"),
         ("unitrel", rf"(?:el|la)\s+(?P<unit>semana|mes|año)\s+{REL}"),
         ("season", rf"(?:(?P<rel>this|last|next)\s+)?{SEASON}(?:\s+(?:of\s+|de\s+)?{Y})?"),
         # N units ago / earlier / later
-        ("ago", rf"(?:(?:about|almost|nearly|more\s+than|some|just|only)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>ago|earlier|later|from\s+now)"),
+        ("ago", rf"(?P<approx>(?:about|almost|nearly|more\s+than|some|just|only|around|roughly|casi|unos|unas|más\s+de)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>ago|earlier|later|from\s+now|después|antes|más\s+tarde)"),
+        ("after", rf"(?P<approx>(?:about|almost|nearly|more\s+than|some|just|only|around|roughly|casi|unos|unas|más\s+de)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>after|before)"),
         ("hace", rf"hace\s+{NUM}\s+{UNIT}"),
+        # anniversaries of a dated event: "the 40th anniversary of the 1976 coup", "a 30 años del golpe de 1992"
+        ("anniv", r"(?:the\s+|el\s+)?(?P<nth>\d{1,3})(?:st|nd|rd|th|º|°|\.º|\.°)?\s+(?:anniversary|aniversario)"),
+        ("anosde", rf"a\s+{NUM}\s+años\s+de(?:l)?"),
         ("yearago", r"(?:(?P<a>a)\s+)?year[\s-](?:ago|earlier)"),
         # weekdays (with a part of the day)
         ("weekday", rf"(?:(?:last|next|this|earlier|later|late|early)\s+)?(?P<wd>{_alt(w['weekdays'])})(?:\s+(?P<part>morning|afternoon|evening|night|por\s+la\s+(?:mañana|tarde|noche)))?"),
         # days and references
         ("day", r"(?:(?:late|early)\s+)?(?P<dw>today|yesterday|tomorrow|hoy|ayer|anteayer|the\s+day\s+before\s+yesterday|the\s+following\s+day|the\s+next\s+day|the\s+previous\s+day|el\s+día\s+siguiente)"),
         ("ref", r"(?P<ref>now|currently|current(?=\s+(?:year|quarter|period|month|week))|nowadays|recently|recent\s+(?:days|weeks|months|years)|lately|the\s+past|the\s+future|these\s+days|actualmente|recientemente|en\s+el\s+futuro|el\s+pasado)"),
+        ("sameyear", rf"{SAME}(?!\w)"),
         ("following", r"(?P<ff>the\s+following|the\s+next|the\s+previous|the\s+same|that|el\s+mismo|la\s+misma|el\s+siguiente|al\s+año\s+siguiente)\s+(?P<unit>year|month|week|año|mes|semana)"),
         ("fiscal", rf"(?:fiscal|FY)\s*{Y}"),
         ("year", r"(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|fines\s+de|principios\s+de|mediados\s+de)[\s-]+)?(?<![\d$£€.,/#-])(?P<year>1[89]\d\d|20\d\d)(?![\d%]|,\d|\.\d|-\d)"),
@@ -190,24 +213,21 @@ def _shift(d: dt.date, unit: str, n: int) -> dt.date:
     return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
+@functools.lru_cache(maxsize=None)
+def _future_re() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{_alt(_words()['future'])})(?!\w)")
+
+
+@functools.lru_cache(maxsize=None)
+def _count_before_re() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{_alt(_words()['count_before'])})\s+$")
+
+
 def _forward(text: str, start: int) -> bool:
     """Does the sentence before START speak of the future ("will", "next", "scheduled")?"""
     head = text[max(0, start - 80) : start]
     head = re.split(r"[.!?;]\s", head)[-1].lower()
-    return any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", head) for c in _words()["future"])
-
-
-def _pick_year(anchor: dt.date, month: int, day: int | None, forward: bool) -> int:
-    """The year of a month (and day) named without one: the occurrence nearest the anchor (on
-    17 December, in a text of April 1997, is 1996-12-17), the past one on a tie; the next one
-    when the sentence looks ahead."""
-    def when(y: int) -> dt.date:
-        return dt.date(y, month, min(day or 15, calendar.monthrange(y, month)[1]))
-
-    y = anchor.year
-    if forward:
-        return y if when(y) >= anchor - dt.timedelta(days=0 if day else 15) else y + 1
-    return min((y - 1, y, y + 1), key=lambda c: (abs((when(c) - anchor).days), c > y))
+    return _future_re().search(head) is not None
 
 
 _UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
@@ -227,268 +247,542 @@ def _spelled_year(s: str) -> int | None:
     return None
 
 
-def _resolve(name: str, g: dict, t: Timex, text: str, anchor: dt.date | None) -> Timex | None:
-    months = month_table()
-    w = _words()
+@dataclass
+class Context:
+    """What the expressions of one document are resolved against, carried from paragraph to
+    paragraph: the document's date (`dct`, for deictic expressions: "yesterday", "last week") and
+    the reference time the narrative has reached (`ref`, the last date the text gave, for anaphoric
+    ones: "that year", "the following month", "four years later", a month named without a year in
+    a text with no date of its own). HeidelTime's "news" and "narrative" strategies, in one."""
 
-    def need_anchor(partial: str, precision: str) -> Timex:
-        t.value, t.precision, t.unresolved = partial, precision, True
-        return t
+    dct: dt.date | None = None
+    ref: Timex | None = None
 
-    if name == "iso":
-        y, m, d = int(g["year"]), int(g["m"]), int(g["day"])
-        return _day(t, dt.date(y, m, d)) if _valid_day(y, m, d) else None
-    if name in ("mdy", "dmy"):
-        y, m, d = int(g["year"]), months[g["mon"].lower()], int(g["day"])
-        if not _valid_day(y, m, d):
-            return None
-        if g.get("day2"):
-            d2 = int(g["day2"])
-            if not _valid_day(y, m, d2) or d2 <= d:
-                return None
-            t.value = f"{y:04d}-{m:02d}-{d:02d}/{y:04d}-{m:02d}-{d2:02d}"
-            t.first, t.last, t.precision = dt.date(y, m, d), dt.date(y, m, d2), "interval"
-            return t
-        return _day(t, dt.date(y, m, d))
-    if name == "yrange":
-        a, b = int(g["year"]), g["year2"]
-        b = int(b) if len(b) == 4 else (a // 100) * 100 + int(b)
-        if not a < b <= a + 100 or (len(g["year2"]) == 2 and not g.get("pre") and "-" not in t.text and "–" not in t.text):
-            return None
-        t.value, t.first, t.last, t.precision = f"{a}/{b}", dt.date(a, 1, 1), dt.date(b, 12, 31), "interval"
-        return t
-    if name == "my":
-        return _month(t, int(g["year"]), months[g["mon"].lower()])
-    if name in ("md", "dm"):
-        m, d = months[g["mon"].lower()], int(g["day"])
-        if g["mon"] == "may" or g["mon"].lower() in ("mar", "sun", "sat", "wed", "sep", "set", "dic") and g["mon"].islower():
-            return None
-        if not 1 <= d <= 31:
-            return None
-        if anchor is None:
-            return need_anchor(f"XXXX-{m:02d}-{d:02d}", "day")
-        y = _pick_year(anchor, m, d, _forward(text, t.start))
-        if not _valid_day(y, m, d):
-            return None
-        t.relative = True
-        return _day(t, dt.date(y, m, d))
-    if name == "quarter":
-        q = w["ordinals"].get((g.get("ord") or "").lower())
-        if g.get("year"):
-            return _quarter(t, int(g["year"]), q) if q else None
-        if anchor is None:
-            return need_anchor(f"XXXX-Q{q or 'X'}", "quarter")
-        cur = (anchor.month - 1) // 3 + 1
-        y = anchor.year
-        if q is None:
-            rel = (g.get("qrel") or "").lower()
-            q = cur - 1 if rel in ("last", "latest", "previous", "") else cur + 1 if rel == "next" else cur
-            if rel == "year-ago":
-                q, y = cur - 1, y - 1
-        elif q > cur:
-            y -= 1
-        if q < 1:
-            q, y = q + 4, y - 1
-        if q > 4:
-            q, y = q - 4, y + 1
-        t.relative = True
-        return _quarter(t, y, q)
-    if name == "yearago_q":
-        if anchor is None:
-            return need_anchor("XXXX-QX", "quarter")
-        d = anchor - dt.timedelta(days=30)
-        t.relative = True
-        return _quarter(t, d.year - 1, (d.month - 1) // 3 + 1)
-    if name == "yearperiod":
-        return _year(t, int(g["year"]))
-    if name == "theyear":
-        ty = re.sub(r"\s+", " ", g["ty"].lower())
-        if anchor is None:
-            return need_anchor("XXXX", "year")
-        t.relative = True
-        if ty == "the weekend":
-            _week(t, anchor)
-            t.value += "-WE"
-            return t
-        return _year(t, anchor.year)
-    if name == "century":
-        c = int(g["cent"])
-        if not 1 <= c <= 21:
-            return None
-        t.value, t.precision = f"{c - 1:02d}", "century"
-        t.first, t.last = dt.date(max(1, (c - 1) * 100), 1, 1), dt.date(c * 100 - 1, 12, 31)
-        return t
-    if name == "spelled":
-        y = _spelled_year(g["spelled"])
-        return _year(t, y) if y else None
-    if name == "lastdecade":
-        if anchor is None:
-            return need_anchor("XXX", "decade")
-        n = {"last": -1, "past": -1, "previous": -1, "next": 1}[g["dr"].lower()]
-        y0 = (anchor.year // 10 + n) * 10
-        t.relative = True
-        t.value, t.first, t.last, t.precision = str(y0)[:3], dt.date(y0, 1, 1), dt.date(y0 + 9, 12, 31), "decade"
-        return t
-    if name == "quarter0":
-        if anchor is None:
-            return need_anchor("XXXX-QX", "quarter")
-        d = anchor - dt.timedelta(days=30)
-        t.relative = True
-        return _quarter(t, d.year, (d.month - 1) // 3 + 1)
-    if name == "half":
-        y = int(g["year"])
-        h = 1 if "two quarters" in t.text.lower() else w["ordinals"].get((g.get("ord") or "").lower(), 0)
-        if h not in (1, 2):
-            return None
-        t.value, t.first, t.last, t.precision = f"{y}-H{h}", dt.date(y, 6 * h - 5, 1), _month_end(y, 6 * h), "half"
-        return t
-    if name in ("decade", "decadew"):
-        if name == "decade":
-            dec = g["dec"]
-            if len(dec) == 2:  # '80s
-                dec = ("19" if int(dec) >= 30 else "20") + dec
-            if len(dec) != 4:
-                return None
-            y0 = int(dec)
-        else:
-            n = w["decades"].get(g["decw"].lower())
-            if n is None:
-                return None
-            y0 = 1900 + 10 * n
-        t.value, t.first, t.last, t.precision = f"{str(y0)[:3]}X", dt.date(y0, 1, 1), dt.date(y0 + 9, 12, 31), "decade"
-        return t
-    if name in ("relunit", "unitrel"):
-        rel = g["rel"].lower()
-        unit = g["unit"].lower()
-        if anchor is None:
-            return need_anchor("XXXX", "year")
-        n = {"this": 0, "current": 0, "este": 0, "esta": 0, "same": 0, "mismo": 0, "misma": 0,
-             "last": -1, "past": -1, "previous": -1, "pasado": -1, "pasada": -1,
-             "next": 1, "coming": 1, "próximo": 1, "próxima": 1}.get(rel, 0)
-        t.relative = True
-        if unit in ("week", "semana"):
-            return _week(t, anchor + dt.timedelta(weeks=n))
-        if unit == "weekend":
-            _week(t, anchor + dt.timedelta(weeks=n))
-            t.value += "-WE"
-            return t
-        if unit in ("month", "mes"):
-            d = _shift(anchor, "month", n)
-            return _month(t, d.year, d.month)
-        if unit in ("year", "año"):
-            return _year(t, anchor.year + n)
-        season = w["seasons"].get(unit)
-        if season:
-            y = anchor.year + n
-            t.value, t.precision = f"{y}-{season}", "season"
-            return t
+
+@dataclass
+class _Call:
+    text: str
+    anchor: dt.date | None  # the document's date, or the date a "following" expression counts from
+    ref: Timex | None  # the reference time
+    narrative: bool  # the document has no date: a month or day without a year takes the reference's
+    via_ref: bool = False  # ANCHOR is the reference time's date, not the document's
+
+
+def _need_anchor(t: Timex, partial: str, precision: str) -> Timex:
+    t.value, t.precision, t.unresolved = partial, precision, True
+    return t
+
+
+def _from_ref(t: Timex) -> Timex:
+    t.relative, t.basis = True, "ref"
+    return t
+
+
+def _from_dct(t: Timex) -> Timex:
+    t.relative, t.basis = True, "dct"
+    return t
+
+
+def _ref_year(cx: _Call) -> int | None:
+    """The year the narrative is in: that of the last date given (the end of an interval)."""
+    r = cx.ref
+    if r is None or r.first is None or r.precision in ("decade", "century", "ref"):
         return None
-    if name == "season":
-        season = w["seasons"][g["season"].lower()]
-        if g.get("year"):
-            t.value, t.precision = f"{g['year']}-{season}", "season"
-            return t
-        if not g.get("rel"):
-            return None  # "spring" alone is too often not a time
-        if anchor is None:
-            return need_anchor(f"XXXX-{season}", "season")
-        y = anchor.year + {"this": 0, "last": -1, "next": 1}[g["rel"].lower()]
-        t.value, t.precision, t.relative = f"{y}-{season}", "season", True
+    return (r.last or r.first).year if r.precision == "interval" else r.first.year
+
+
+def _is_past_verb(words: list[str], i: int) -> bool:
+    w, x = _words(), words[i]
+    if x in w["reporting"] or (i and words[i - 1] in ("the", "a", "an", "its", "his", "her", "their")):
+        return False  # verbs of saying date the report, not the event; "the reduced dividend"
+    return x in w["past"] or (len(x) > 4 and x.endswith("ed")) or (len(x) > 3 and x.endswith(("ó", "aron", "ieron")))
+
+
+def _past(text: str, start: int) -> bool:
+    """Is the event dated at START told in the past? Either the date opens its sentence or clause
+    and a past verb follows ("In May Fujimori won", "On June 5, clashes ... were"), or a past verb
+    governs it ("the talks began in August", "se instaló en julio"). Verbs of saying do not count,
+    nor a verb before an infinitive ("expected to join in April")."""
+    head = text[max(0, start - 60) : start]
+    clause = re.split(r"[.!?;:,]\s|\n", head)[-1].lower()
+    tail = re.split(r"[.!?;](?:\s|$)", text[start : start + 160])[0].lower()
+    if re.fullmatch(r"\s*(?:(?:in|on|during|by|en|el|durante|a\s+fines\s+de|in\s+early|in\s+late)\s+)?", clause):
+        words = re.findall(r"\w+", tail)
+        if "would" not in words and "will" not in words:
+            return any(_is_past_verb(words, i) for i in range(len(words)))
+    words = re.findall(r"\w+", clause)
+    m = re.search(r"(?:\b(?:in|on|en|el|durante|during)\s+)$", clause)
+    if not m:
+        return False
+    before = re.findall(r"\w+", clause[: m.start()])[-3:]
+    if "to" in before or "will" in before or "would" in before:
+        return False
+    return bool(before) and _is_past_verb(before, len(before) - 1)
+
+
+def _pick_year(anchor: dt.date, month: int, day: int | None, forward: bool, past: bool = False) -> int:
+    """The year of a month (and day) named without one: the next occurrence when the sentence
+    looks ahead; the last one on or before the anchor when it is told in the past (in a report of
+    February 2001, "In May Fujimori won" is May 2000); otherwise the occurrence nearest the anchor
+    (on 17 December, in a text of April 1997, is 1996-12-17), the past one on a tie."""
+    def when(y: int) -> dt.date:
+        return dt.date(y, month, min(day or 15, calendar.monthrange(y, month)[1]))
+
+    y = anchor.year
+    if forward:
+        return y if when(y) >= anchor - dt.timedelta(days=0 if day else 15) else y + 1
+    near = min((y - 1, y, y + 1), key=lambda c: (abs((when(c) - anchor).days), c > y))
+    if past and (when(near) - anchor).days > 31:
+        return near - 1  # told in the past, so not months after the document was written
+    return near
+
+
+# ---------------------------------------------------------------------------- handlers
+# One small function for each pattern: (groups, timex, call) -> the timex with its value, or None
+# when the match is not a date after all.
+
+
+def _h_iso(g, t, cx):
+    y, m, d = int(g["year"]), int(g["m"]), int(g["day"])
+    return _day(t, dt.date(y, m, d)) if _valid_day(y, m, d) else None
+
+
+def _h_full(g, t, cx):
+    """mdy, dmy and the ranges of days in one month."""
+    y, m, d = int(g["year"]), month_table()[g["mon"].lower()], int(g["day"])
+    if not _valid_day(y, m, d):
+        return None
+    if g.get("day2"):
+        d2 = int(g["day2"])
+        if not _valid_day(y, m, d2) or d2 <= d:
+            return None
+        t.value = f"{y:04d}-{m:02d}-{d:02d}/{y:04d}-{m:02d}-{d2:02d}"
+        t.first, t.last, t.precision = dt.date(y, m, d), dt.date(y, m, d2), "interval"
         return t
-    if name in ("ago", "hace"):
-        n = _num(g["num"])
-        if not n:
-            return None
-        unit = g["unit"].lower()
-        direction = -1 if name == "hace" or g.get("dir", "").lower() in ("ago", "earlier") else 1
-        if anchor is None:
-            return need_anchor("XXXX", "year")
-        d = _shift(anchor, unit, direction * n)
-        t.relative = True
-        if unit.startswith(("day", "día", "week", "semana")):
-            return _day(t, d)
-        if unit.startswith(("month", "mes")):
-            return _month(t, d.year, d.month)
-        return _year(t, d.year)
-    if name == "yearago":
-        if anchor is None:
-            return need_anchor("XXXX", "year")
-        t.relative = True
-        return _year(t, anchor.year - 1)
-    if name == "weekday":
-        wd = w["weekdays"][g["wd"].lower()]
-        if g["wd"][0].islower() and g["wd"].lower() in ("sun", "sat", "wed", "mar", "mon"):
-            return None
-        if anchor is None:
-            return need_anchor(f"XXXX-WXX-{wd + 1}", "day")
-        lead = t.text.lower().split()[0]
-        if lead == "next" or (lead != "last" and _forward(text, t.start)):
-            delta = (wd - anchor.weekday()) % 7 or 7
-        else:
-            delta = -((anchor.weekday() - wd) % 7 or 7) if lead == "last" or wd != anchor.weekday() else 0
-        t.relative = True
-        return _day(t, anchor + dt.timedelta(days=delta))
-    if name == "month":
-        mon = g["mon"]
-        if len(mon) <= 3 and "." not in t.text[t.text.lower().find(mon.lower()) : t.text.lower().find(mon.lower()) + len(mon) + 1]:
-            return None  # "mar", "sep", "dic" alone are words, not months
-        if mon.lower() == "may" and not (mon[0].isupper() and (g.get("rel2") or g.get("mod") or g.get("ly")
-                                                                or re.search(r"(?:in|since|until|by|of|early|late|mid|during|from)\s+$", text[max(0, t.start - 12) : t.start], re.I))):
-            return None  # the verb "may"
-        if not mon[0].isupper() and mon.lower() not in ("mayo", "enero", "febrero", "marzo", "abril", "junio", "julio",
-                                                          "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre"):
-            return None
-        m = months[mon.lower()]
-        if anchor is None:
-            return need_anchor(f"XXXX-{m:02d}", "month")
-        ly = (g.get("ly") or "").lower()
-        rel2 = (g.get("rel2") or "").lower()
-        if "last" in ly or "pasado" in ly or rel2 in ("last", "el pasado"):
-            y = anchor.year - 1 if "year" in ly or "año" in ly else (anchor.year if m < anchor.month else anchor.year - 1)
-        elif "next" in ly or rel2 == "next":
-            y = anchor.year + 1 if "year" in ly else (anchor.year if m > anchor.month else anchor.year + 1)
-        elif "this" in ly or rel2 == "this":
-            y = anchor.year
-        else:
-            y = _pick_year(anchor, m, None, _forward(text, t.start))
-        t.relative = True
-        return _month(t, y, m)
-    if name == "day":
-        dw = re.sub(r"\s+", " ", g["dw"].lower())
-        off = {"today": 0, "hoy": 0, "yesterday": -1, "ayer": -1, "anteayer": -2, "the day before yesterday": -2,
-               "tomorrow": 1, "the following day": 1, "the next day": 1, "el día siguiente": 1, "the previous day": -1}[dw]
-        if anchor is None:
-            return need_anchor("XXXX-XX-XX", "day")
-        t.relative = True
-        return _day(t, anchor + dt.timedelta(days=off))
-    if name == "ref":
-        ref = re.sub(r"\s+", " ", g["ref"].lower())
-        if ref in ("now", "currently", "current", "nowadays", "these days", "actualmente"):
-            return _ref(t, "PRESENT_REF")
-        if ref in ("recently", "recent", "lately", "the past", "recientemente", "el pasado"):
-            return _ref(t, "PAST_REF")
-        return _ref(t, "FUTURE_REF")
-    if name == "following":
-        ff, unit = re.sub(r"\s+", " ", g["ff"].lower()), g["unit"].lower()
-        if anchor is None:
-            return need_anchor("XXXX", "year")
-        n = 1 if ff in ("the following", "the next", "el siguiente", "al año siguiente") else -1 if ff == "the previous" else 0
-        t.relative = True
-        if unit in ("year", "año"):
-            return _year(t, anchor.year + n)
-        if unit in ("month", "mes"):
-            d = _shift(anchor, "month", n)
-            return _month(t, d.year, d.month)
+    return _day(t, dt.date(y, m, d))
+
+
+def _h_dmyw(g, t, cx):
+    day = int(g["dayw"]) if g["dayw"].isdigit() else spelled_number(g["dayw"])
+    year = int(g["yearw"]) if g["yearw"].isdigit() else spelled_number(g["yearw"])
+    m = month_table()[g["mon"].lower()]
+    if not day or not year or not 1800 <= year <= 2099 or not _valid_day(year, m, day):
+        return None
+    return _day(t, dt.date(year, m, day))
+
+
+def _h_yrange(g, t, cx):
+    a, b = int(g["year"]), g["year2"]
+    b = int(b) if len(b) == 4 else (a // 100) * 100 + int(b)
+    if not a < b <= a + 100 or (len(g["year2"]) == 2 and not g.get("pre") and "-" not in t.text and "–" not in t.text):
+        return None
+    pre, sep = (g.get("pre") or "").lower(), g["sep"].lower()
+    if sep in ("and", "y") and pre not in ("between", "entre"):
+        return None  # "1980 y 1990": two years, not an interval
+    if sep in ("a", "al", "to", "hasta") and pre in ("between", "entre"):
+        return None
+    t.value, t.first, t.last, t.precision = f"{a}/{b}", dt.date(a, 1, 1), dt.date(b, 12, 31), "interval"
+    return t
+
+
+def _h_my(g, t, cx):
+    return _month(t, int(g["year"]), month_table()[g["mon"].lower()])
+
+
+def _h_md(g, t, cx):
+    mon = g["mon"]
+    m, d = month_table()[mon.lower()], int(g["day"])
+    if mon == "may" or mon.lower() in ("mar", "sun", "sat", "wed", "sep", "set", "dic") and mon.islower():
+        return None
+    if not 1 <= d <= 31:
+        return None
+    if g.get("same"):
+        y = _ref_year(cx)
+        if y is None:
+            return _need_anchor(t, f"XXXX-{m:02d}-{d:02d}", "day")
+        return _from_ref(_day(t, dt.date(y, m, d))) if _valid_day(y, m, d) else None
+    if cx.anchor is None:
+        y = _ref_year(cx) if cx.narrative else None
+        if y is None:
+            return _need_anchor(t, f"XXXX-{m:02d}-{d:02d}", "day")
+        return _from_ref(_day(t, dt.date(y, m, d))) if _valid_day(y, m, d) else None
+    y = _pick_year(cx.anchor, m, d, _forward(cx.text, t.start), _past(cx.text, t.start))
+    if not _valid_day(y, m, d):
+        return None
+    return _from_dct(_day(t, dt.date(y, m, d)))
+
+
+def _h_quarter(g, t, cx):
+    w = _words()
+    q = w["ordinals"].get((g.get("ord") or "").lower())
+    if g.get("year"):
+        return _quarter(t, int(g["year"]), q) if q else None
+    anchor = cx.anchor
+    if anchor is None:
+        return _need_anchor(t, f"XXXX-Q{q or 'X'}", "quarter")
+    cur = (anchor.month - 1) // 3 + 1
+    y = anchor.year
+    if q is None:
+        rel = (g.get("qrel") or "").lower()
+        q = cur - 1 if rel in ("last", "latest", "previous", "") else cur + 1 if rel == "next" else cur
+        if rel == "year-ago":
+            q, y = cur - 1, y - 1
+    elif q > cur:
+        y -= 1
+    if q < 1:
+        q, y = q + 4, y - 1
+    if q > 4:
+        q, y = q - 4, y + 1
+    return _from_dct(_quarter(t, y, q))
+
+
+def _h_yearago_q(g, t, cx):
+    if cx.anchor is None:
+        return _need_anchor(t, "XXXX-QX", "quarter")
+    d = cx.anchor - dt.timedelta(days=30)
+    return _from_dct(_quarter(t, d.year - 1, (d.month - 1) // 3 + 1))
+
+
+def _h_yearonly(g, t, cx):
+    return _year(t, int(g["year"]))
+
+
+def _h_theyear(g, t, cx):
+    ty = re.sub(r"\s+", " ", g["ty"].lower())
+    if cx.anchor is None:
+        y = _ref_year(cx) if cx.narrative and ty != "the weekend" else None
+        return _from_ref(_year(t, y)) if y else _need_anchor(t, "XXXX", "year")
+    _from_dct(t)
+    if ty == "the weekend":
+        _week(t, cx.anchor)
+        t.value += "-WE"
+        return t
+    return _year(t, cx.anchor.year)
+
+
+def _h_century(g, t, cx):
+    c = int(g["cent"])
+    if not 1 <= c <= 21:
+        return None
+    t.value, t.precision = f"{c - 1:02d}", "century"
+    t.first, t.last = dt.date(max(1, (c - 1) * 100), 1, 1), dt.date(c * 100 - 1, 12, 31)
+    return t
+
+
+def _h_spelled(g, t, cx):
+    y = _spelled_year(g["spelled"])
+    return _year(t, y) if y else None
+
+
+def _decade(t: Timex, y0: int) -> Timex:
+    t.value, t.first, t.last, t.precision = f"{str(y0)[:3]}X", dt.date(y0, 1, 1), dt.date(y0 + 9, 12, 31), "decade"
+    return t
+
+
+def _h_lastdecade(g, t, cx):
+    if cx.anchor is None:
+        return _need_anchor(t, "XXX", "decade")
+    n = {"last": -1, "past": -1, "previous": -1, "next": 1}[g["dr"].lower()]
+    y0 = (cx.anchor.year // 10 + n) * 10
+    _from_dct(_decade(t, y0))
+    t.value = str(y0)[:3]
+    return t
+
+
+def _h_quarter0(g, t, cx):
+    if cx.anchor is None:
+        return _need_anchor(t, "XXXX-QX", "quarter")
+    d = cx.anchor - dt.timedelta(days=30)
+    return _from_dct(_quarter(t, d.year, (d.month - 1) // 3 + 1))
+
+
+def _h_half(g, t, cx):
+    y = int(g["year"])
+    h = 1 if "two quarters" in t.text.lower() else _words()["ordinals"].get((g.get("ord") or "").lower(), 0)
+    if h not in (1, 2):
+        return None
+    t.value, t.first, t.last, t.precision = f"{y}-H{h}", dt.date(y, 6 * h - 5, 1), _month_end(y, 6 * h), "half"
+    return t
+
+
+def _h_decade(g, t, cx):
+    """"the 1990s", "'80s", "los años 90", "la década de 1980", "los ochenta", "the nineties"."""
+    if g.get("decw"):
+        n = _words()["decades"].get(g["decw"].lower())
+        return _decade(t, 1900 + 10 * n) if n is not None else None
+    dec = g.get("dec") or g.get("decs")
+    if len(dec) == 2:  # '80s, los 90
+        dec = ("19" if int(dec) >= 30 else "20") + dec
+    if len(dec) != 4 or not dec.endswith("0"):
+        return None
+    return _decade(t, int(dec))
+
+
+_REL_N = {"this": 0, "current": 0, "este": 0, "esta": 0, "same": 0, "mismo": 0, "misma": 0,
+          "last": -1, "past": -1, "previous": -1, "pasado": -1, "pasada": -1,
+          "next": 1, "coming": 1, "próximo": 1, "próxima": 1}
+
+
+def _h_relunit(g, t, cx):
+    rel, unit = g["rel"].lower(), g["unit"].lower()
+    n = _REL_N.get(rel, 0)
+    anchor = cx.anchor
+    if anchor is None:
+        y = _ref_year(cx) if cx.narrative and unit in ("year", "año") else None
+        return _from_ref(_year(t, y + n)) if y else _need_anchor(t, "XXXX", "year")
+    _from_dct(t)
+    if unit in ("week", "semana"):
         return _week(t, anchor + dt.timedelta(weeks=n))
-    if name == "fiscal":
-        return _year(t, int(g["year"]))
-    if name == "year":
-        y = int(g["year"])
-        after = text[t.end : t.end + 12].lower()
-        if re.match(r"\s*(?:%|percent|per cent|tons|tonnes|shares|dlrs|mln|billion|million|yen|marks|pct|barrels|bpd|cars|units|people)", after):
-            return None
-        return _year(t, y)
+    if unit == "weekend":
+        _week(t, anchor + dt.timedelta(weeks=n))
+        t.value += "-WE"
+        return t
+    if unit in ("month", "mes"):
+        d = _shift(anchor, "month", n)
+        return _month(t, d.year, d.month)
+    if unit in ("year", "año"):
+        return _year(t, anchor.year + n)
+    season = _words()["seasons"].get(unit)
+    if season:
+        t.value, t.precision = f"{anchor.year + n}-{season}", "season"
+        return t
     return None
+
+
+def _h_season(g, t, cx):
+    season = _words()["seasons"][g["season"].lower()]
+    if g.get("year"):
+        t.value, t.precision = f"{g['year']}-{season}", "season"
+        y = int(g["year"])
+        t.first, t.last = dt.date(y, 1, 1), dt.date(y, 12, 31)
+        return t
+    if not g.get("rel"):
+        return None  # "spring" alone is too often not a time
+    if cx.anchor is None:
+        return _need_anchor(t, f"XXXX-{season}", "season")
+    y = cx.anchor.year + {"this": 0, "last": -1, "next": 1}[g["rel"].lower()]
+    t.value, t.precision = f"{y}-{season}", "season"
+    return _from_dct(t)
+
+
+def _offset(t: Timex, base: Timex | dt.date, unit: str, n: int) -> Timex:
+    """BASE moved by N UNITs, at the precision of the unit (and never finer than the base)."""
+    unit = unit.lower()
+    if isinstance(base, Timex):
+        if base.precision == "decade" and unit.startswith(("decade", "década")):
+            return _decade(t, base.first.year + 10 * n)
+        start = base.first if base.precision != "interval" else base.last
+        prec = base.precision
+    else:
+        start, prec = base, "day"
+    if unit.startswith(("decade", "década")):
+        unit, n = "year", 10 * n
+    d = _shift(start, unit, n)
+    if unit.startswith(("day", "día", "week", "semana")) and prec == "day":
+        return _day(t, d)
+    if unit.startswith(("month", "mes", "day", "día", "week", "semana")) and prec in ("day", "month"):
+        return _month(t, d.year, d.month)
+    return _year(t, d.year)
+
+
+def _year_after(text: str, end: int) -> int | None:
+    """An explicit year in the next few words ("of the 1976 coup", "del golpe de 1992"): the
+    anchor of an anniversary or of "N years after the massacre of 1985"."""
+    m = re.match(r"(?:\s+(?:of|after|the|a|an|de|del|la|el|los|las|[\w’'-]+)){0,6}?\s+(?:in\s+|of\s+|de\s+|en\s+)?(1[89]\d\d|20\d\d)(?![\d%])",
+                 text[end : end + 90])
+    return int(m.group(1)) if m else None
+
+
+def _h_ago(g, t, cx):
+    """"two weeks ago", "hace tres años" (from the document's date); "four years later", "dos años
+    después" (from the reference time); "25 years after the 1992 accords" (from the year named)."""
+    n = _num(g["num"])
+    if not n:
+        return None
+    unit = g["unit"].lower()
+    d = " ".join(g.get("dir", "ago").lower().split())
+    if d in ("after", "before"):
+        y = _year_after(cx.text, t.end)
+        if y is None or g.get("approx") or not unit.startswith(("year", "año")):
+            return None  # "two weeks after someone took office": no date to count from
+        return _from_ref(_year(t, y + (n if d == "after" else -n)))
+    later = d in ("later", "después", "más tarde")
+    if later and g.get("approx"):
+        return None  # "almost two months later": not exact
+    # "N years later" counts from the reference time; "a year earlier" in a dated text (news,
+    # reports) from the document's date, in a narrative from the reference time.
+    if later or (d in ("earlier", "antes") and cx.anchor is None):
+        if cx.ref is None or cx.ref.first is None:
+            return _need_anchor(t, "XXXX", "year")
+        return _from_ref(_offset(t, cx.ref, unit, n if later else -n))
+    if cx.anchor is None:
+        return _need_anchor(t, "XXXX", "year")
+    dd = _shift(cx.anchor, unit, n if later or d == "from now" else -n)
+    _from_dct(t)
+    if unit.startswith(("day", "día", "week", "semana")):
+        return _day(t, dd)
+    if unit.startswith(("month", "mes")):
+        return _month(t, dd.year, dd.month)
+    return _year(t, dd.year)
+
+
+def _h_hace(g, t, cx):
+    return _h_ago({**g, "dir": "ago"}, t, cx)
+
+
+def _h_anniv(g, t, cx):
+    """"the 40th anniversary of the 1976 coup" is 2016; without the year of the event, nothing."""
+    n = int(g.get("nth") or _num(g.get("num") or "") or 0)
+    y = _year_after(cx.text, t.end)
+    if not n or y is None or not 0 < n < 300:
+        return None
+    return _from_ref(_year(t, y + n))
+
+
+def _h_anosde(g, t, cx):
+    return _h_anniv({"num": g["num"]}, t, cx)
+
+
+def _h_yearago(g, t, cx):
+    if cx.anchor is None:
+        return _need_anchor(t, "XXXX", "year")
+    return _from_dct(_year(t, cx.anchor.year - 1))
+
+
+def _h_weekday(g, t, cx):
+    wd = _words()["weekdays"][g["wd"].lower()]
+    if g["wd"][0].islower() and g["wd"].lower() in ("sun", "sat", "wed", "mar", "mon"):
+        return None
+    anchor = cx.anchor
+    if anchor is None:
+        return _need_anchor(t, f"XXXX-WXX-{wd + 1}", "day")
+    lead = t.text.lower().split()[0]
+    if lead == "next" or (lead != "last" and _forward(cx.text, t.start)):
+        delta = (wd - anchor.weekday()) % 7 or 7
+    else:
+        delta = -((anchor.weekday() - wd) % 7 or 7) if lead == "last" or wd != anchor.weekday() else 0
+    return _from_dct(_day(t, anchor + dt.timedelta(days=delta)))
+
+
+_SPANISH_MONTHS = ("mayo", "enero", "febrero", "marzo", "abril", "junio", "julio", "agosto", "septiembre",
+                   "setiembre", "octubre", "noviembre", "diciembre")
+
+
+def _h_month(g, t, cx):
+    mon, text = g["mon"], cx.text
+    i = t.text.lower().find(mon.lower())
+    if len(mon) <= 3 and mon.lower() != "may" and "." not in t.text[i : i + len(mon) + 1]:
+        return None  # "mar", "sep", "dic" alone are words, not months
+    if mon.lower() == "may" and not (mon[0].isupper() and (g.get("rel2") or g.get("mod") or g.get("ly") or g.get("same")
+                                                            or re.search(r"(?:in|since|until|by|of|early|late|mid|during|from)\s+$", text[max(0, t.start - 12) : t.start], re.I))):
+        return None  # the verb "may"
+    if not mon[0].isupper() and mon.lower() not in _SPANISH_MONTHS:
+        return None
+    m = month_table()[mon.lower()]
+    if g.get("same"):
+        y = _ref_year(cx)
+        return _from_ref(_month(t, y, m)) if y else _need_anchor(t, f"XXXX-{m:02d}", "month")
+    anchor = cx.anchor
+    ly, rel2 = (g.get("ly") or "").lower(), (g.get("rel2") or "").lower()
+    if anchor is None:
+        y = _ref_year(cx) if cx.narrative and not ly and rel2 in ("", "de") else None
+        return _from_ref(_month(t, y, m)) if y else _need_anchor(t, f"XXXX-{m:02d}", "month")
+    if "last" in ly or "pasado" in ly or rel2 in ("last", "el pasado"):
+        y = anchor.year - 1 if "year" in ly or "año" in ly else (anchor.year if m < anchor.month else anchor.year - 1)
+    elif "next" in ly or rel2 == "next":
+        y = anchor.year + 1 if "year" in ly else (anchor.year if m > anchor.month else anchor.year + 1)
+    elif "this" in ly or rel2 == "this":
+        y = anchor.year
+    else:
+        y = _pick_year(anchor, m, None, _forward(text, t.start), _past(text, t.start))
+    return _from_dct(_month(t, y, m))
+
+
+_DAY_OFFSETS = {"today": 0, "hoy": 0, "yesterday": -1, "ayer": -1, "anteayer": -2, "the day before yesterday": -2,
+                "tomorrow": 1, "the following day": 1, "the next day": 1, "el día siguiente": 1, "the previous day": -1}
+
+
+def _nowadays(text: str, start: int, end: int) -> bool:
+    around = text[max(0, start - 20) : end + 25]
+    return any(rx.search(around) for rx in _words()["nowadays"])
+
+
+def _h_day(g, t, cx):
+    dw = re.sub(r"\s+", " ", g["dw"].lower())
+    if dw in ("today", "hoy") and (cx.anchor is None or _nowadays(cx.text, t.start, t.end)):
+        return _ref(t, "PRESENT_REF")  # "hoy" in a text with no date, or meaning "nowadays"
+    if cx.anchor is None:
+        return _need_anchor(t, "XXXX-XX-XX", "day")
+    t = _day(t, cx.anchor + dt.timedelta(days=_DAY_OFFSETS[dw]))
+    return _from_ref(t) if cx.via_ref else _from_dct(t)
+
+
+
+def _h_ref(g, t, cx):
+    ref = re.sub(r"\s+", " ", g["ref"].lower())
+    if ref in ("now", "currently", "current", "nowadays", "these days", "actualmente"):
+        return _ref(t, "PRESENT_REF")
+    if ref in ("recently", "recent", "lately", "the past", "recientemente", "el pasado"):
+        return _ref(t, "PAST_REF")
+    return _ref(t, "FUTURE_REF")
+
+
+def _h_sameyear(g, t, cx):
+    y = _ref_year(cx)
+    if y is None:
+        if cx.anchor is None:
+            return _need_anchor(t, "XXXX", "year")
+        return _from_dct(_year(t, cx.anchor.year))
+    return _from_ref(_year(t, y))
+
+
+def _h_following(g, t, cx):
+    ff, unit = re.sub(r"\s+", " ", g["ff"].lower()), g["unit"].lower()
+    if cx.anchor is None:
+        return _need_anchor(t, "XXXX", "year")
+    n = 1 if ff in ("the following", "the next", "el siguiente", "al año siguiente") else -1 if ff == "the previous" else 0
+    t.relative, t.basis = True, "ref" if cx.via_ref else "dct"
+    if unit in ("year", "año"):
+        return _year(t, cx.anchor.year + n)
+    if unit in ("month", "mes"):
+        d = _shift(cx.anchor, "month", n)
+        return _month(t, d.year, d.month)
+    return _week(t, cx.anchor + dt.timedelta(weeks=n))
+
+
+def _h_year(g, t, cx):
+    y, text = int(g["year"]), cx.text
+    w = _words()
+    after = text[t.end : t.end + 16].lower()
+    if re.match(r"\s*(?:%|percent|per cent|tons|tonnes|shares|dlrs|mln|billion|million|yen|marks|pct|barrels|bpd|cars|units)", after):
+        return None
+    nxt = re.match(r"\s+(\w+)", after)
+    if nxt and nxt.group(1) in w["count_nouns"]:
+        return None  # "2000 people"
+    before = text[max(0, t.start - 14) : t.start].lower()
+    if _count_before_re().search(before):
+        return None  # "over 2000", "más de 1500"
+    return _year(t, y)
+
+
+HANDLERS = {
+    "ddrange": _h_full, "mddrange": _h_full, "iso": _h_iso, "mdy": _h_full, "dmy": _h_full, "dmyw": _h_dmyw,
+    "yrange": _h_yrange, "my": _h_my, "md": _h_md, "dm": _h_md, "spelled": _h_spelled,
+    "yearago_q": _h_yearago_q, "quarter": _h_quarter, "quarter0": _h_quarter0, "yearperiod": _h_yearonly,
+    "theyear": _h_theyear, "century": _h_century, "lastdecade": _h_lastdecade, "half": _h_half,
+    "decade": _h_decade, "decadew": _h_decade, "decada": _h_decade, "anosnum": _h_decade, "decadelos": _h_decade,
+    "month": _h_month, "relunit": _h_relunit, "unitrel": _h_relunit, "season": _h_season, "ago": _h_ago,
+    "hace": _h_hace, "after": _h_ago, "anniv": _h_anniv, "anosde": _h_anosde, "yearago": _h_yearago, "weekday": _h_weekday,
+    "day": _h_day, "ref": _h_ref, "sameyear": _h_sameyear, "following": _h_following, "fiscal": _h_yearonly,
+    "year": _h_year,
+}
+
+# Patterns whose value depends on no anchor: the value found while matching is the value.
+_FIXED = frozenset({"iso", "mdy", "dmy", "ddrange", "mddrange", "dmyw", "yrange", "my", "spelled", "yearperiod",
+                    "century", "half", "decade", "decadew", "decada", "anosnum", "decadelos", "fiscal", "year",
+                    "anniv", "anosde"})
+# What can be a reference time for the expressions after it.
+_REF_PRECISIONS = frozenset({"day", "month", "year", "season", "decade", "interval", "week"})
 
 
 # ---------------------------------------------------------------------------- find
@@ -496,12 +790,18 @@ def _resolve(name: str, g: dict, t: Timex, text: str, anchor: dt.date | None) ->
 # Which cheap cue each pattern needs near a match: patterns run only in stretches of text around
 # their cue (most paragraphs lack most cues), which keeps extraction cheap on long documents.
 _NEEDS = {
+    "ddrange": r"(?:between|from|entre|del|desde)\s+(?:el\s+)?[0-3]?\d\s+(?:and|to|y|al|a|hasta)\s",
+    "mddrange": r"(?:between|from)\s+[a-z]+\.?\s+[0-3]?\d\s+(?:and|to|through)\s",
+    "dmyw": "month_de", "decada": r"décadas?", "anosnum": r"años\s+['’]?\d",
+    "decadelos": "decadew", "anniv": r"anniversary|aniversario", "anosde": r"a\s+\w+\s+años\s+de",
+    "sameyear": "same_year",
     "iso": "digits", "mdy": "month", "dmy": "month", "yrange": "digits", "my": "month", "md": "month",
     "dm": "month", "spelled": r"nineteen|eighteen|thousand", "yearago_q": r"year-", "quarter": r"quarter",
     "quarter0": r"quarter", "yearperiod": "digits", "theyear": r"year|weekend", "century": r"century",
     "lastdecade": r"decade", "half": "digits", "decade": "decade", "decadew": "decadew", "month": "month",
     "relunit": r"this|last|next|past|coming|previous|current|same|est[ea]|pasad[oa]|próxim[oa]|mism[oa]",
-    "unitrel": r"semana|mes|año", "season": "season", "ago": r"ago|earlier|later|from\s+now",
+    "unitrel": r"semana|mes|año", "season": "season", "ago": r"ago|earlier|later|from\s+now|después|antes|más\s+tarde",
+    "after": r"(?:years?|decades?|months?|años)\s+(?:after|before)",
     "hace": r"hace", "yearago": r"year", "weekday": "weekday",
     "day": r"today|yesterday|tomorrow|hoy|ayer|anteayer|the\s+(?:following|next|previous)\s+day|día\s+siguiente",
     "ref": r"now|current|recent|lately|past|future|these\s+days|actualmente|recientemente|pasado",
@@ -520,6 +820,8 @@ def _cues() -> dict[str, re.Pattern]:
         "weekday": rf"(?<!\w)(?:{_alt(w['weekdays'])})",
         "season": rf"(?<!\w)(?:{_alt(w['seasons'])})",
         "decadew": rf"(?<!\w)(?:{_alt(w['decades'])})",
+        "month_de": rf"\bde\s+(?:{_alt(month_table())})\s+del?\s",
+        "same_year": rf"(?<!\w)(?:{_alt(w['same_year'])})(?!\w)",
     }
     return {cue: re.compile(named.get(cue, rf"(?<!\w)(?:{cue})"), re.IGNORECASE) for cue in set(_NEEDS.values())}
 
@@ -537,6 +839,12 @@ def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _any_cue() -> re.Pattern:
+    """Any cue at all, in lowercased text: where it finds nothing, no pattern can match."""
+    return re.compile("|".join(f"(?:{loose.pattern})" for _, loose in _lower_cues().values()))
+
+
 def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> list[tuple[int, int]]:
     """Stretches of TEXT around each cue, merged: the only places a pattern needing it can match."""
     out: list[list[int]] = []
@@ -549,17 +857,19 @@ def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> l
     return [(a, b) for a, b in out]
 
 
-def find(text: str, anchor: dt.date | None = None, *, follow: bool = True) -> list[Timex]:
-    """Every temporal expression of TEXT, in order, longest first where they overlap.
-
-    With FOLLOW, an expression is resolved against the last explicit full date before it in the
-    text when that date differs from the anchor ("the following month" after "in May 1992")."""
+def _match(text: str) -> list[tuple]:
+    """Every pattern's matches, longest first where they overlap: (pattern, groups, start, end,
+    the value when it depends on no anchor). A match whose value the pattern's handler refuses (the
+    verb "may", a count) leaves its text to the patterns after it."""
     taken = [False] * (len(text) + 1)
-    found: list[Timex] = []
+    out: list[tuple] = []
     windows: dict[str, list[tuple[int, int]]] = {}
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
         low = None
+    elif not _any_cue().search(low):
+        return out
+    probe = _Call(text, None, None, False)  # validity only: no anchor, so nothing is computed twice
     for name, rx in _patterns():
         cue = _NEEDS[name]
         if cue not in windows:
@@ -574,28 +884,132 @@ def find(text: str, anchor: dt.date | None = None, *, follow: bool = True) -> li
                 b -= 1
             if any(taken[a:b]):
                 continue
-            t = Timex(a, b, text[a:b], "")
             g = {k: v for k, v in m.groupdict().items() if v is not None}
-            local_anchor = anchor
-            anaphoric = name == "following" or (name == "day" and re.search(
-                r"following|next\s+day|previous|siguiente", m.group(0), re.IGNORECASE))
-            if follow and anaphoric:
-                prev = [x for x in found if x.end <= a and x.precision in ("day", "month", "year") and not x.relative]
-                if prev:
-                    local_anchor = max(prev, key=lambda x: x.end).first or anchor
             try:
-                r = _resolve(name, g, t, text, local_anchor)
+                ok = HANDLERS[name](g, Timex(a, b, text[a:b], ""), probe)
             except (ValueError, KeyError, OverflowError):
-                r = None
-            if r is None or not r.value:
+                ok = None
+            if ok is None or not ok.value:
                 continue
-            found.append(r)
+            out.append((name, g, a, b, ok if name in _FIXED else None))
             for i in range(a, b):
                 taken[i] = True
-    found.sort(key=lambda x: x.start)
+    out.sort(key=lambda x: x[2])
+    return out
+
+
+def find(text: str, anchor: dt.date | None = None, *, follow: bool = True, ctx: Context | None = None,
+         ranges: bool = True) -> list[Timex]:
+    """Every temporal expression of TEXT, in order, longest first where they overlap.
+
+    ANCHOR is the document's date. Expressions are resolved in text order against CTX (a new one
+    when not given; pass one Context through a document's paragraphs so that the reference time
+    carries on): anaphoric ones ("that year", "the following month", "four years later", and a
+    month or day without a year in a text with no date of its own) against the last date the text
+    gave, deictic ones against ANCHOR. Without FOLLOW, the reference time is never used. With
+    RANGES, ranges ("between X and Y", "X – Y") are joined into one interval (without, their two
+    ends stay two expressions, as TimeML marks them); decades listed after a decade ("las décadas
+    de 1980 y 1990") are decades."""
+    cx = ctx if ctx is not None else Context(dct=anchor)
+    dct = anchor if anchor is not None else cx.dct
+    found: list[Timex] = []
+    for name, g, a, b, fixed in _match(text):
+        if fixed is not None:
+            found.append(fixed)
+            if follow and fixed.first is not None and fixed.precision in _REF_PRECISIONS:
+                cx.ref = fixed
+            continue
+        t = Timex(a, b, text[a:b], "")
+        ref = cx.ref if follow else None
+        call = _Call(text, dct, ref, dct is None)
+        if name == "following" or (name == "day" and re.search(r"following|next\s+day|previous|siguiente", t.text, re.I)):
+            if ref is not None and ref.first is not None and ref.precision != "interval":
+                call = _Call(text, ref.first, ref, dct is None, via_ref=True)
+        try:
+            r = HANDLERS[name](g, t, call)
+        except (ValueError, KeyError, OverflowError):
+            r = None
+        if r is None or not r.value:
+            continue
+        found.append(r)
+        if follow and r.first is not None and not r.unresolved and r.basis != "dct" and r.precision in _REF_PRECISIONS:
+            cx.ref = r
+    return _join_lists(text, _join_ranges(text, found) if ranges else found)
+
+
+_RANGE_PRE = re.compile(r"(?:^|(?<=\W))(?P<pre>between|from|entre|desde|del|de)\s+(?:el\s+|the\s+)?$", re.I)
+_RANGE_SEP = re.compile(r"\s*(?P<sep>and|to|through|until|till|-|–|—|y|al|a|hasta)\s+(?:el\s+|the\s+)?|\s*(?P<dash>[-–—])\s*", re.I)
+_CALENDAR = ("day", "month", "year")
+
+
+def _join_ranges(text: str, found: list[Timex]) -> list[Timex]:
+    """"October 1991 – November 1992", "entre mayo de 1980 y noviembre de 2000", "between September
+    30 and October 22, 1973", "13 de julio de 2001-28 de agosto de 2003": one interval at the
+    precision written. "X and Y" without "between" stays two dates (a list)."""
+    out: list[Timex] = []
+    i = 0
+    while i < len(found):
+        t1 = found[i]
+        t2 = found[i + 1] if i + 1 < len(found) else None
+        joined = _range(text, t1, t2) if t2 is not None else None
+        if joined is not None:
+            out.append(joined)
+            i += 2
+        else:
+            out.append(t1)
+            i += 1
+    return out
+
+
+def _range(text: str, t1: Timex, t2: Timex) -> Timex | None:
+    if t1.precision not in _CALENDAR or t2.precision not in _CALENDAR or t2.unresolved or t2.first is None:
+        return None
+    m = _RANGE_SEP.fullmatch(text, t1.end, t2.start)
+    if not m:
+        return None
+    sep = (m.group("sep") or m.group("dash")).lower()
+    pre = _RANGE_PRE.search(text, max(0, t1.start - 12), t1.start)
+    p = pre.group("pre").lower() if pre else ""
+    if sep in ("and", "y") and p not in ("between", "entre"):
+        return None  # a list of two dates
+    if sep == "a" and p not in ("de", "desde", "del"):
+        return None
+    if p == "" and sep in ("to", "until", "till", "hasta", "al") and t1.precision != t2.precision:
+        return None
+    first = t1.first
+    if t1.unresolved or t1.relative:  # "September 30" takes the year of "October 22, 1973"
+        mm = re.search(r"XXXX-(\d\d)(?:-(\d\d))?$", t1.value) if t1.unresolved else None
+        month = int(mm.group(1)) if mm else (t1.first.month if t1.first else None)
+        day = (int(mm.group(2)) if mm.group(2) else None) if mm else (t1.first.day if t1.precision == "day" else None)
+        if month is None:
+            return None
+        y = t2.first.year if (month, day or 1) <= (t2.first.month, t2.first.day) else t2.first.year - 1
+        if day is not None and not _valid_day(y, month, day):
+            return None
+        first = dt.date(y, month, day or 1)
+        v1 = first.isoformat() if day is not None else f"{y:04d}-{month:02d}"
+    else:
+        v1 = t1.value
+    if first is None or first > t2.last:
+        return None
+    a = pre.start("pre") if pre else t1.start
+    t = Timex(a, t2.end, text[a : t2.end], f"{v1}/{t2.value}", first, t2.last, "interval")
+    return t
+
+
+_LIST_SEP = re.compile(r"\s*(?:,|and|y|or|o)\s+(?:the\s+|los\s+|las\s+|la\s+|de\s+)?", re.I)
+
+
+def _join_lists(text: str, found: list[Timex]) -> list[Timex]:
+    """A year listed right after a decade is a decade too: "las décadas de 1980 y 1990" = 198X, 199X."""
+    for t1, t2 in zip(found, found[1:]):
+        if t1.precision == "decade" and t2.precision == "year" and t2.value.endswith("0") \
+                and _LIST_SEP.fullmatch(text, t1.end, t2.start):
+            _decade(t2, t2.first.year)
     return found
 
 
 def timebank(text: str, dct: dt.date | None):
-    """For timex_eval.py: `--system perucases.extract.timex:timebank`."""
-    return [t.as_scored() for t in find(text, dct)]
+    """For timex_eval.py: `--system perucases.extract.timex:timebank`. TimeML (TimeBank's
+    annotation) marks the two ends of a range as two TIMEX3 expressions, so ranges are not joined."""
+    return [t.as_scored() for t in find(text, dct, ranges=False)]

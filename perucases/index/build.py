@@ -290,6 +290,9 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     else:
         gaz = load_gazetteer(tuple(Path(f) for f in base.gazetteer_files if Path(f).is_file()))
         base.gazetteer, base.gazetteer_snapshot = gaz.fingerprint(), gaz.snapshot()
+        from perucases.extract import prepare
+
+        prepare(index_dir)  # the place table and the date patterns, ready before any fork
     if gaz is not None and not full and manifest is not None and manifest.gazetteer != base.gazetteer:
         # The gazetteer changed: extract again the documents the change can touch.
         touched = _touched(index_dir, manifest, gaz)

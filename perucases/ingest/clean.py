@@ -433,7 +433,10 @@ def classify(segments: list[Segment], structured: bool = False, title: str | Non
     # The head: everything before the first prose, menus and decks and datelines.
     first_prose = next((i for i, s in enumerate(segments) if s.kind == "prose"), None)
     head_end = first_prose if first_prose is not None else 0
+    facts = _fact_rows(segments[:head_end])
     for seg in segments[:head_end]:
+        if seg.kind == "text" and id(seg) in facts:
+            continue  # a fact box's rows are content: "Date: 1992-05-02", "Location: Lima, Peru"
         if seg.kind == "text":
             d = parse_dateline(seg.text)
             if d and result.dateline is None:
@@ -466,14 +469,13 @@ def _classify_structured(segments: list[Segment], title: str | None) -> Cleaned:
     if first is not None and title and _same(_fold_title(first.text), _fold_title(title)):
         first.kind = "title"  # the page's or file's title, repeated at the top of its text
         result.title = first.text
-    # A dateline before the text begins: "November 20, 2019 - 11:28 AMT".
+    # A dateline before the text begins: "November 20, 2019 - 11:28 AMT" (it stays a paragraph).
     for seg in segments:
         if seg.kind == "prose":
             break
         if seg.kind == "text":
             d = parse_dateline(seg.text)
             if d:
-                seg.kind = "dateline"
                 result.dateline = d
                 break
     return result
@@ -481,6 +483,26 @@ def _classify_structured(segments: list[Segment], title: str | None) -> Cleaned:
 
 def _fold_title(s: str) -> str:
     return " ".join(WORD.findall(normalize_text(s)))
+
+
+_FACT_ROW = re.compile(r"(?:[-*•·▪]\s*)?[A-ZÁÉÍÓÚÑ][\w’'()/-]*(?:\s[\w’'()/-]+){0,3}\s*:\s+\S.*")
+FACT_RUN = 3  # rows in a run, at least
+
+
+def _fact_rows(head: list[Segment]) -> set[int]:
+    """The rows of a fact box (an infobox, a record's fields): runs of at least FACT_RUN segments
+    of the form "Key: value" (a key of up to four words), in the head of a document. Menus and
+    banners have no such rows."""
+    out: set[int] = set()
+    run: list[Segment] = []
+    for seg in [*head, None]:
+        if seg is not None and seg.kind == "text" and _FACT_ROW.fullmatch(seg.text.strip()):
+            run.append(seg)
+            continue
+        if len(run) >= FACT_RUN:
+            out |= {id(x) for x in run}
+        run = []
+    return out
 
 
 def _same(a: str, b: str | None) -> bool:

@@ -12,7 +12,7 @@ from perucases.ingest.capture import caught, summary
 from perucases.ingest.clean import Paragraph, clean
 from perucases.ingest.corpus import CorpusFile
 from perucases.ingest.decode import SkipFile
-from perucases.ingest.metadata import Metadata, apply_catalog, apply_source_meta, infer
+from perucases.ingest.metadata import Metadata, apply_catalog, apply_source_meta, apply_text_date, infer
 from perucases.ingest.readers import reader_for
 
 DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
@@ -90,6 +90,7 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
     if not cleaned.paragraphs:
         raise SkipFile("no text left after cleaning")
     meta = infer(cleaned)
+    apply_text_date(meta, source.text, source.pages)
     apply_source_meta(meta, source.meta)
     if source.pages:
         for p in cleaned.paragraphs:

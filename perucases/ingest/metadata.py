@@ -19,7 +19,10 @@ from perucases.ingest.normalize import normalize_text
 from perucases.ingest.people import organisation_name, person_names, plausible_title
 from perucases.resources import data_toml, read_user_toml, stopwords
 
-DATE_SOURCES = ("text", "catalog", "inferred")
+# Where a document's date comes from: "text" (the text states it: a dateline, a "Published" line,
+# a cover's or ruling's date), "markup" (an HTML page's meta tags, <time>, JSON-LD), "catalog" (the
+# user's catalog.toml), "inferred" (worked out from the text, as the catalog's note explains).
+DATE_SOURCES = ("text", "markup", "catalog", "inferred")
 
 
 @dataclass
@@ -111,12 +114,31 @@ def apply_source_meta(md: Metadata, found: dict) -> Metadata:
         if not md.authors and md.publisher is None:  # an organisation named as the author issued it
             md.publisher = next((o for o in map(organisation_name, values) if o), None)
     if found.get("date"):
-        date = parse_partial_date(str(found["date"]))
-        if date:
-            md.date, md.date_source = date, "text"
+        apply_markup_date(md, parse_partial_date(str(found["date"])))
     lang = str(found.get("language") or "").lower()
     if md.language is None and lang in ("en", "es"):
         md.language = lang
+    return md
+
+
+def apply_text_date(md: Metadata, text: str, pages: tuple[int, ...] = ()) -> Metadata:
+    """The date the text states as its own (perucases.ingest.pubdate), read from its head (a PDF's
+    first page): it replaces a dateline the cleaner found, and stays empty when the text states none."""
+    from perucases.ingest.pubdate import publication_date
+
+    date = publication_date(text, pages[1] if len(pages) > 1 else None)
+    if date is not None:
+        md.date, md.date_source = date, "text"
+    return md
+
+
+def apply_markup_date(md: Metadata, date: PartialDate | None) -> Metadata:
+    """A page's date from its markup (htmldate): used when the text states none, or when it only
+    makes the text's own date more precise (the text says June 2001, the markup 2001-06-14)."""
+    if date is None:
+        return md
+    if md.date is None or (md.date_source == "text" and date.iso.startswith(md.date.iso) and date.iso != md.date.iso):
+        md.date, md.date_source = date, "markup"
     return md
 
 

