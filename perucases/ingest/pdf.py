@@ -37,8 +37,6 @@ EDGE_LINES = 8  # at most this many lines at the top and at the bottom of a page
 _PAGE_NUMBER = re.compile(
     r"^\s*[-–—]?\s*(?:(?:page|p\.|pág\.?|pag\.?|página|pagina|seite|folio|fs?\.)\s*)?"
     r"(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/|de|\||sur|von)\s*\d{1,4})?\s*[-–—]?\s*$", re.I)
-_HYPHEN_END = re.compile(r"[^\W\d_]-$")
-_SENTENCE_END = re.compile(r"""[.!?:;…]["'”’»)\]]*$""")
 _LIST_ITEM = re.compile(r"^(?:[•·▪►◦∞*\-–—]|\(?[a-zA-Z0-9]{1,3}[.)]|\d+(?:\.\d+)+\.?|[IVXLC]{1,5}\.)\s")
 _LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}")
 _DIGITS = re.compile(r"\d+")
@@ -81,7 +79,7 @@ def page_lines(page) -> list[Line]:
         return [Line(t) for t in (page.extract_text() or "").replace("\r", "\n").split("\n")]
     lines: list[Line] = []
     parts: list[str] = []
-    sizes: Counter = Counter()
+    sizes: dict[float, int] = {}  # font size -> characters of the line in it
     bold = True
     cur: Line | None = None
     bold_cache: dict[int, bool] = {}
@@ -90,33 +88,37 @@ def page_lines(page) -> list[Line]:
         nonlocal parts, sizes, bold, cur
         if cur is not None:
             cur.text = "".join(parts)
-            cur.size = sizes.most_common(1)[0][0] if sizes else 0.0
+            cur.size = max(sizes, key=sizes.__getitem__) if sizes else 0.0
             cur.bold = bold and bool(sizes)
             lines.append(cur)
-        parts, sizes, bold, cur = [], Counter(), True, None
+        parts, sizes, bold, cur = [], {}, True, None
 
     for text, cm, tm, font, size in frags:
+        if text == "\n":  # most line ends come alone
+            close()
+            continue
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         eff = round(abs(size or 0) * math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]), 1)
-        pieces = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        pieces = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if "\n" in text or "\r" in text \
+            else (text,)
         for i, piece in enumerate(pieces):
             if i:
                 close()
             if not piece:
                 continue
-            if cur is not None and cur.y is not None and eff and abs(y - cur.y) > 0.7 * max(eff, cur.size or eff) \
-                    and sizes and "".join(parts).strip():
+            if sizes and cur is not None and cur.y is not None and eff \
+                    and abs(y - cur.y) > 0.7 * max(eff, cur.size or eff):
                 close()  # a new baseline that pypdf did not mark
             if cur is None:
                 cur = Line("", x, y)
             parts.append(piece)
-            if piece.strip():
-                sizes[eff] += len(piece.strip())
-                fid = id(font)
-                b = bold_cache.get(fid)
+            n = len(piece.strip())
+            if n:  # sizes holds only characters that are not spaces
+                sizes[eff] = sizes.get(eff, 0) + n
+                b = bold_cache.get(id(font))
                 if b is None:
-                    b = bold_cache[fid] = _is_bold(font)
+                    b = bold_cache[id(font)] = _is_bold(font)
                 bold = bold and b
     close()
     return lines
@@ -241,17 +243,24 @@ def _lower_quartile(counts: Counter) -> float:
 def _heading(ln: Line, layout: Layout) -> bool:
     """A heading: a short line that is not a sentence, bold, larger than the body or in capitals."""
     t = ln.text.strip()
+    if not t or t[-1] in ",;":
+        return False
     n = len(t.split())
-    if not t or n > 15 or t[-1] in ",;" or _LEADERS.search(t):
+    if n > 15 or _leaders(t):
         return False
     if t.endswith(".") and n > 4:
         return False
-    letters = [c for c in t if c.isalpha()]
+    letters = sum(1 for c in t if c.isalpha())
     if ln.bold and letters and not layout.bold_body:
         return True
     if layout.body_size and ln.size >= layout.body_size + 1.5 and letters:
         return True
-    return len(letters) >= 4 and all(c.isupper() for c in letters) and n <= 10 and _wordy(t)
+    return letters >= 4 and n <= 10 and all(c.isupper() for c in t if c.isalpha()) and _wordy(t)
+
+
+def _leaders(t: str) -> bool:
+    """Dot leaders of a table of contents: "Notices . . . . . vii"."""
+    return ("...." in t or ". . ." in t or "……" in t) and bool(_LEADERS.search(t))
 
 
 def _gap(prev: Line, ln: Line, layout: Layout) -> bool:
@@ -275,8 +284,17 @@ def _short(ln: Line, layout: Layout) -> bool:
     return len(ln.text.strip()) < 0.7 * layout.width
 
 
+_CLOSERS = "\"'”’»)]"
+
+
 def _ends_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text.rstrip()))
+    t = text.rstrip().rstrip(_CLOSERS)
+    return bool(t) and t[-1] in ".!?:;…"
+
+
+def _hyphen_end(text: str) -> bool:
+    """A word cut by a hyphen at the end: "investi-"."""
+    return len(text) > 1 and text[-1] == "-" and text[-2].isalpha()
 
 
 @dataclass
@@ -299,7 +317,7 @@ class Para:
             if not out:
                 starts.append(0)
                 out = t
-            elif _HYPHEN_END.search(out) and t[:1].islower():
+            elif _hyphen_end(out) and t[:1].islower():
                 starts.append(len(out) - 1)
                 out = out[:-1] + t  # "investi-" + "gación"
             else:
@@ -312,9 +330,9 @@ def _breaks(prev: Line, ln: Line, prev_heading: bool, heading: bool, layout: Lay
     """Whether LN starts a new paragraph after PREV."""
     p = prev.text.strip()
     t = ln.text.strip()
-    if _HYPHEN_END.search(p) and t[:1].islower():
+    if _hyphen_end(p) and t[:1].islower():
         return False
-    if _LEADERS.search(p) or _LEADERS.search(t):
+    if _leaders(p) or _leaders(t):
         return True  # a table of contents: one entry a line
     if prev_heading or heading:
         # lines of one heading (same face, no gap) stay together
@@ -377,7 +395,7 @@ def join_pages(pages: list[list[Para]]) -> list[Para]:
         if body_end and not first.heading and not first.note:
             last = out[body_end - 1]
             t = last.text
-            if not last.heading and not _ends_sentence(t) and not _LEADERS.search(t):
+            if not last.heading and not _ends_sentence(t) and not _leaders(t):
                 last.lines.extend(first.lines)
                 paras = paras[1:]
         out.extend(paras)
