@@ -16,7 +16,7 @@ def prepare(index_dir) -> None:
     places.prepare(index_dir)
     timex._patterns()
     timex._lower_cues()
-    timex._any_cue()
+    timex._word_cues()
     pubdate._forms()
     pubdate._inline_re()
     _forms()
