@@ -277,7 +277,7 @@ def test_entity_mentions_as_rows(run):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["Fujimori", "the", "Peña's", "JNE", " ", "  ", ". ", ", ", "(", "\n", "“", "?",
-                                 "de", "Núñez", "1992", ": "]), max_size=25).map("".join))
+                                 "de", "Núñez", "1992", ": ", "_", "x_y", "U.S.", "’", "-", "'"]), max_size=25).map("".join))
 def test_tokens_and_sentence_starts(text):
     """The tokenizer's shortcut for a word after one space gives what the general rule gives."""
     from perucases.extract.entities import tokenize
