@@ -38,3 +38,34 @@ def test_every_cue_but_digits_is_found_through_words():
     by_word, scanned_cues, _ = timex._word_cues()
     assert sorted(scanned_cues) == ["decade", "digits"]
     assert len(by_word) == len(timex._lower_cues()) - 2
+
+
+DATE_WORDS = ["May", "may", "MAY", "Mayo", "mayo", "5", "21st", "1990", "2001", "90s", "de", "del", "of", "the", "The",
+              "same", "SAME", "year", "Year", "el", "mismo", "año", "AÑO", "September", "SEPT", "Sept.", "ſeptember",
+              "İn", "Monday", "MONDAY", "FY", "fiscal", "Fiscal", "mid", "Late", "early", "last", "Last", "week",
+              "ago", "two", "Two", "years", "later", "between", "and", "to", "hoy", "Today", "Σ", "µ", "Kelvin"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DATE_WORDS), st.sampled_from([" ", ", ", ". ", "-", "–", " de "])),
+                max_size=14))
+def test_patterns_match_lowercased_text_as_they_match_the_text(parts):
+    """The patterns run on the lowercased text without IGNORECASE: the same matches, the same
+    groups (as the text writes them) as with IGNORECASE on the text itself."""
+    from unittest import mock
+
+    text = "".join(w + s for w, s in parts)
+    fast = timex._match(text)
+    with mock.patch.object(timex, "_folds_as_lower", lambda t: False):
+        slow = timex._match(text)
+    assert fast == slow
+
+
+def test_characters_ignorecase_treats_otherwise_keep_the_text_path():
+    import datetime as dt
+
+    assert timex._folds_as_lower("On May 5, 1990 in Ayacucho, Perú (según él)")
+    assert not timex._folds_as_lower("ſeptember 5, 1990")  # 'ſ' matches 's' only when ignoring case
+    found = timex.find("It happened two yearſ ago, on Monday.", dt.date(2000, 5, 5))
+    assert [(t.text, t.value) for t in found] == [("two yearſ ago", "1998"), ("Monday", "2000-05-01")]
+    assert timex._lowercased(r"(?P<mon>May)\s+(?:FY|\W)") == r"(?P<mon>may)\s+(?:fy|\W)"

@@ -15,6 +15,8 @@ def prepare(index_dir) -> None:
 
     places.prepare(index_dir)
     timex._patterns()
+    timex._lower_patterns()
+    timex._ascii_as_lower()
     timex._lower_cues()
     timex._word_cues()
     pubdate._forms()
