@@ -333,6 +333,20 @@ def _locative_before(text: str, start: int) -> bool:
     return _LOCATIVE.search(text[max(0, start - 14) : start]) is not None
 
 
+@functools.lru_cache(maxsize=None)
+def _head_words() -> frozenset[str]:
+    """Words that head an organisation's, place's, law's or event's name ("Ministry", "Province")."""
+    r = rules()
+    return r["org_words"] | r["loc_words"] | r["law_words"] | r["event_first"]
+
+
+def _colon_before(text: str, pos: int) -> bool:
+    """Is the last character before POS, spaces aside, a colon?"""
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return pos > 0 and text[pos - 1] == ":"
+
+
 def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: int) -> list[Candidate]:
     """Capitalised names the gazetteer did not match, typed by the cues around them.
 
@@ -343,6 +357,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
     conn, not_names = r["connectors"], r["not_names"]
     months = month_names()
     lead = _stop_lead()
+    heads = _head_words()
     out: list[Candidate] = []
     i, n = 0, len(toks)
     caps = [x for x, t in enumerate(toks) if t.cap and not taken[x]]  # where a name can start
@@ -377,16 +392,18 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 break
             cue = cue or _is_title(first)
             run.pop(0)
-        after_colon = bool(run) and text[: toks[run[0]].start].rstrip()[-1:] == ":"
-        head_word = any(toks[run[0]].folded in r[k] for k in ("org_words", "loc_words", "law_words", "event_first")) if run else False
+        # (both tests below need these only for a name of two words or more opening a sentence)
+        after_colon = head_word = False
+        if len(run) > 1 and toks[run[0]].sentence_start:
+            after_colon = _colon_before(text, toks[run[0]].start)
+            head_word = toks[run[0]].folded in heads
         if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() and not demonym \
                 and not after_colon and not head_word \
                 and _classify([toks[k].text for k in run], cue, "", "") != _classify([toks[k].text for k in run[1:]], cue, "", ""):
             run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
         if len(run) > 2 and toks[run[0]].sentence_start and toks[run[1]].folded in conn and not after_colon:
             head = toks[run[0]].folded
-            if not any(head in r[k] for k in ("org_words", "loc_words", "law_words", "event_first")) \
-                    and head not in first_names():
+            if head not in heads and head not in first_names():
                 run.pop(0)  # "Officials of the Ministry of Defence": the sentence's first word is not the name
                 while run and toks[run[0]].folded in conn:
                     run.pop(0)
