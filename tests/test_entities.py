@@ -277,7 +277,7 @@ def test_entity_mentions_as_rows(run):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["Fujimori", "the", "Peña's", "JNE", " ", "  ", ". ", ", ", "(", "\n", "“", "?",
-                                 "de", "Núñez", "1992", ": "]), max_size=25).map("".join))
+                                 "de", "Núñez", "1992", ": ", "_", "x_y", "U.S.", "’", "-", "'"]), max_size=25).map("".join))
 def test_tokens_and_sentence_starts(text):
     """The tokenizer's shortcut for a word after one space gives what the general rule gives."""
     from perucases.extract.entities import tokenize
@@ -291,3 +291,16 @@ def test_tokens_and_sentence_starts(text):
         want.append((m.start(), m.end(), m.group(), fold(m.group()), starts))
         prev_end = m.end()
     assert [(t.start, t.end, t.text, t.folded, t.sentence_start) for t in toks] == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZé9_ .'’-,\n(ñ²—x", max_size=30))
+def test_token_pattern_is_the_one_character_at_a_time_form(text):
+    """TOKEN, written as runs of word characters joined by inner marks, finds the tokens the
+    plain form (a letter or digit, then word characters or a mark before a letter or digit) finds."""
+    import re
+
+    from perucases.extract.gazetteer import TOKEN
+
+    plain = re.compile(r"[^\W_](?:\w|[.'’\-](?=[^\W_]))*")
+    assert [m.span() for m in TOKEN.finditer(text)] == [m.span() for m in plain.finditer(text)]

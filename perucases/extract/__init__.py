@@ -15,8 +15,10 @@ def prepare(index_dir) -> None:
 
     places.prepare(index_dir)
     timex._patterns()
+    timex._lower_patterns()
+    timex._ascii_as_lower()
     timex._lower_cues()
-    timex._any_cue()
+    timex._word_cues()
     pubdate._forms()
     pubdate._inline_re()
     _forms()

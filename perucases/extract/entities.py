@@ -20,6 +20,7 @@ Only cleaned paragraphs are read, so nothing from page chrome can become an enti
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -57,10 +58,7 @@ class Token:
     text: str
     folded: str
     sentence_start: bool
-
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
+    cap: bool  # starts with a capital
 
 
 @functools.lru_cache(maxsize=None)
@@ -80,29 +78,32 @@ def month_names() -> frozenset[str]:
 # ---------------------------------------------------------------------------- stage 1: tokens
 
 
-_FOLDED: dict[str, str] = {}  # word -> fold(word), for this process
+_FOLDED: dict[str, tuple[str, bool]] = {}  # word -> (fold(word), capitalised), for this process
 _FOLDED_MAX = 200_000
+
+
+# Each token with the text before it since the last one (characters no token starts with).
+_GAP_TOKEN = re.compile(rf"([\W_]*)({TOKEN.pattern})")
 
 
 def tokenize(text: str) -> list[Token]:
     out: list[Token] = []
     folded = _FOLDED
-    prev_end = 0
-    for m in TOKEN.finditer(text):
-        start, end = m.span()
-        word = m.group()
-        if start == prev_end + 1 and out and text[prev_end] == " ":
+    end = 0
+    for gap, word in _GAP_TOKEN.findall(text):
+        start = end + len(gap)
+        end = start + len(word)
+        if gap == " " and out:
             starts = False  # one space after a word: the common case
         else:
-            gap = text[prev_end:start].rstrip(" \"'(“‘[\n\t")
+            gap = gap.rstrip(" \"'(“‘[\n\t")
             starts = (not out and not gap.strip()) or (bool(gap) and gap[-1] in ".!?:;")
-        f = folded.get(word)
-        if f is None:
+        known = folded.get(word)
+        if known is None:
             if len(folded) >= _FOLDED_MAX:
                 folded.clear()
-            f = folded[word] = fold(word)
-        out.append(Token(start, end, word, f, starts))
-        prev_end = end
+            known = folded[word] = (fold(word), word[:1].isupper())
+        out.append(Token(start, end, word, known[0], starts, known[1]))
     return out
 
 
@@ -332,6 +333,20 @@ def _locative_before(text: str, start: int) -> bool:
     return _LOCATIVE.search(text[max(0, start - 14) : start]) is not None
 
 
+@functools.lru_cache(maxsize=None)
+def _head_words() -> frozenset[str]:
+    """Words that head an organisation's, place's, law's or event's name ("Ministry", "Province")."""
+    r = rules()
+    return r["org_words"] | r["loc_words"] | r["law_words"] | r["event_first"]
+
+
+def _colon_before(text: str, pos: int) -> bool:
+    """Is the last character before POS, spaces aside, a colon?"""
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return pos > 0 and text[pos - 1] == ":"
+
+
 def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: int) -> list[Candidate]:
     """Capitalised names the gazetteer did not match, typed by the cues around them.
 
@@ -342,12 +357,15 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
     conn, not_names = r["connectors"], r["not_names"]
     months = month_names()
     lead = _stop_lead()
+    heads = _head_words()
     out: list[Candidate] = []
     i, n = 0, len(toks)
-    while i < n:
-        if taken[i] or not toks[i].cap:
-            i += 1
-            continue
+    caps = [x for x, t in enumerate(toks) if t.cap and not taken[x]]  # where a name can start
+    while True:
+        c = bisect.bisect_left(caps, i)
+        if c == len(caps):
+            break
+        i = caps[c]  # the next capitalised word not matched by the gazetteer
         if not _name_word(toks[i]):
             i += 1
             continue
@@ -374,16 +392,18 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 break
             cue = cue or _is_title(first)
             run.pop(0)
-        after_colon = bool(run) and text[: toks[run[0]].start].rstrip()[-1:] == ":"
-        head_word = any(toks[run[0]].folded in r[k] for k in ("org_words", "loc_words", "law_words", "event_first")) if run else False
+        # (both tests below need these only for a name of two words or more opening a sentence)
+        after_colon = head_word = False
+        if len(run) > 1 and toks[run[0]].sentence_start:
+            after_colon = _colon_before(text, toks[run[0]].start)
+            head_word = toks[run[0]].folded in heads
         if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() and not demonym \
                 and not after_colon and not head_word \
                 and _classify([toks[k].text for k in run], cue, "", "") != _classify([toks[k].text for k in run[1:]], cue, "", ""):
             run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
         if len(run) > 2 and toks[run[0]].sentence_start and toks[run[1]].folded in conn and not after_colon:
             head = toks[run[0]].folded
-            if not any(head in r[k] for k in ("org_words", "loc_words", "law_words", "event_first")) \
-                    and head not in first_names():
+            if head not in heads and head not in first_names():
                 run.pop(0)  # "Officials of the Ministry of Defence": the sentence's first word is not the name
                 while run and toks[run[0]].folded in conn:
                     run.pop(0)
@@ -549,13 +569,22 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
     for folded in local:
         local_starts[folded[0]] = max(local_starts.get(folded[0], 0), len(folded))
     cands: list[Candidate] = []
+    gaz_starts = gaz.starts
     for p, text in enumerate(paragraphs):
         tk = toks[p]
         taken = [False] * len(tk)
+        # Only the words an alias starts with can start a match: the others are passed over at once.
+        if local_starts:
+            firsts = [x for x, t in enumerate(tk) if t.folded in gaz_starts or t.folded in local_starts]
+        else:
+            firsts = [x for x, t in enumerate(tk) if t.folded in gaz_starts]
         i = 0
-        while i < len(tk):
+        for first in firsts:
+            if first < i:
+                continue  # inside the match before
+            i = first
             hit = None
-            longest = max(gaz.starts.get(tk[i].folded, 0), local_starts.get(tk[i].folded, 0))
+            longest = max(gaz_starts.get(tk[i].folded, 0), local_starts.get(tk[i].folded, 0))
             for size in range(min(longest, len(tk) - i), 0, -1):
                 window = tk[i : i + size]
                 if any(text[window[x].end : window[x + 1].start].strip() not in ("", "'", "’", '"', ",")

@@ -27,8 +27,10 @@ TYPES = ("PERSON", "ORG", "LOC", "EVENT", "LAW")
 USER_GAZETTEER = "gazetteer.toml"
 
 # A token: letters and digits, with inner dots, apostrophes and hyphens ("U.S", "Fujimori's",
-# "Inter-American").
-TOKEN = re.compile(r"[^\W_](?:\w|[.'’\-](?=[^\W_]))*")
+# "Inter-American"). (Written as runs of word characters joined by one inner mark, which the
+# regex engine matches faster than one character at a time: the same tokens as
+# `[^\W_](?:\w|[.'’\-](?=[^\W_]))*`, which a test holds.)
+TOKEN = re.compile(r"[^\W_]\w*(?:[.'’\-][^\W_]\w*)*")
 
 
 @functools.lru_cache(maxsize=200_000)

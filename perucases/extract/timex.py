@@ -839,17 +839,16 @@ def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
-def _any_cue() -> re.Pattern:
-    """Any cue at all, in lowercased text: where it finds nothing, no pattern can match."""
-    return re.compile("|".join(f"(?:{loose.pattern})" for _, loose in _lower_cues().values()))
-
-
 def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> list[tuple[int, int]]:
     """Stretches of TEXT around each cue, merged: the only places a pattern needing it can match."""
+    return _merge(((m.start(), m.end()) for m in cue.finditer(text)), len(text), before, after)
+
+
+def _merge(spans, size: int, before: int = 40, after: int = 70) -> list[tuple[int, int]]:
+    """The stretches around SPANS (in text order) in a text of SIZE characters, merged."""
     out: list[list[int]] = []
-    for m in cue.finditer(text):
-        lo, hi = max(0, m.start() - before), min(len(text), m.end() + after)
+    for a, b in spans:
+        lo, hi = max(0, a - before), min(size, b + after)
         if out and lo <= out[-1][1]:
             out[-1][1] = max(out[-1][1], hi)
         else:
@@ -857,34 +856,217 @@ def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> l
     return [(a, b) for a, b in out]
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _top_level(s: str):
+    """(index, character) of S's regex syntax outside groups and character classes (escapes as
+    one item, at the backslash)."""
+    depth, i, cls = 0, 0, False
+    while i < len(s):
+        c = s[i]
+        if c == "\\":
+            if depth == 0 and not cls:
+                yield i, s[i : i + 2]
+            i += 2
+            continue
+        if cls:
+            cls = c != "]"
+        elif c == "[":
+            cls = True
+            if depth == 0:
+                yield i, c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif depth == 0:
+            yield i, c
+        i += 1
+
+
+def _lead(pattern: str) -> re.Pattern | None:
+    r"""The word a match of the cue PATTERN starts at, as a regex that whole word (a run of word
+    characters) must match, when PATTERN is alternatives of letters after `(?<!\w)` or `\b`, each
+    perhaps going on after a space or hyphen (`from\s+now`, `year-`). Every match of such a
+    pattern starts at a word's first character, and the word is known from the letters before
+    the first space or hyphen (all of them when the pattern ends in `(?!\w)`; a prefix of the
+    word otherwise). None for any other pattern."""
+    for head in ("(?<!\\w)", "\\b"):
+        if pattern.startswith(head):
+            body = pattern[len(head):]
+            break
+    else:
+        return None
+    whole = body.endswith("(?!\\w)")
+    if whole:
+        body = body[: -len("(?!\\w)")]
+    if body.startswith("(?:") and body.endswith(")") and not any(True for _ in _top_level(body)):
+        body = body[3:-1]  # one group around everything
+    bars = [i for i, c in _top_level(body) if c == "|"]
+    leads = []
+    for a, b in zip([-1, *bars], [*bars, len(body)]):
+        alt = body[a + 1 : b]
+        cut = next(((i, c) for i, c in _top_level(alt) if c in ("\\s", "\\ ", "-")), None)
+        word = alt if cut is None else alt[: cut[0]]
+        if cut is not None and alt[cut[0] + len(cut[1]) : cut[0] + len(cut[1]) + 1] in ("?", "*", "{"):
+            return None  # the space may be left out: the word would go on
+        if not word or not all(c.isalpha() or c in "?()[]:|" for c in word):
+            return None
+        leads.append(word if cut is not None or whole else word + r"\w*")
+    return re.compile("|".join(f"(?:{x})" for x in leads))
+
+
+@functools.lru_cache(maxsize=None)
+def _word_cues() -> tuple[list[tuple[str, re.Pattern]], list[str], re.Pattern]:
+    """The cues of lowercased text found through the words they start at (cue, regex the word
+    matches), the others (found by scanning the text: the four digits of a year...), and a regex
+    any word that starts a cue matches (most words do not: one test rules them out)."""
+    by_word, scanned = [], []
+    for cue, (exact, _) in _lower_cues().items():
+        lead = _lead(exact.pattern)
+        if lead is None:
+            scanned.append(cue)
+        else:
+            by_word.append((cue, lead))
+    any_lead = re.compile("|".join(f"(?:{lead.pattern})" for _, lead in by_word))
+    return by_word, scanned, any_lead
+
+
+_CUES_OF: dict[str, tuple[str, ...]] = {}  # word -> the cues that can start at it, for this process
+_CUES_OF_MAX = 200_000
+
+
+def _cue_windows(low: str) -> dict[str, list[tuple[int, int]]]:
+    """The windows of every cue in lowercased text LOW, as `_windows` finds them, in one pass over
+    its words instead of one scan of the text a cue: each word is looked up once (and what cues
+    can start at it kept for the next documents); a cue's matches are sought only at the words
+    that can start them, in text order and not overlapping, as `finditer` finds them."""
+    by_word, scanned, any_lead = _word_cues()
+    cues = _lower_cues()
+    cache = _CUES_OF
+    starts: dict[str, list[int]] = {}
+    size = len(low)
+    for m in _WORD.finditer(low):
+        w = m.group()
+        found = cache.get(w)
+        if found is None:
+            if len(cache) >= _CUES_OF_MAX:
+                cache.clear()
+            found = cache[w] = tuple(cue for cue, lead in by_word if lead.fullmatch(w)) \
+                if any_lead.fullmatch(w) else ()
+        if found:
+            p = m.start()
+            for cue in found:
+                if cue in starts:
+                    starts[cue].append(p)
+                else:
+                    starts[cue] = [p]
+    out: dict[str, list[tuple[int, int]]] = dict.fromkeys(cues, [])
+    for cue, at in starts.items():
+        exact = cues[cue][0]
+        spans, end = [], 0
+        for p in at:
+            if p >= end:
+                m = exact.match(low, p)
+                if m:
+                    spans.append(m.span())
+                    end = m.end()
+        out[cue] = _merge(spans, size)
+    for cue in scanned:
+        exact, loose = cues[cue]
+        out[cue] = _windows(exact, low) if loose.search(low) else []
+    return out
+
+
+def _lowercased(pattern: str) -> str:
+    """PATTERN for lowercased text: its letters in lower case, escapes (`\\W`, `\\S`) and group
+    names as they are."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif pattern.startswith(("(?P<", "(?P="), i):
+            j = pattern.index(">" if pattern[i + 3] == "<" else ")", i)
+            out.append(pattern[i : j + 1])
+            i = j + 1
+        else:
+            out.append(pattern[i].lower())
+            i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=None)
+def _lower_patterns() -> list[tuple[str, re.Pattern]]:
+    """The patterns, for lowercased text and without IGNORECASE (about twice as fast): on text
+    whose characters `_folds_as_lower` accepts, they match where the patterns match the text."""
+    return [(name, re.compile(_lowercased(rx.pattern))) for name, rx in _patterns()]
+
+
+@functools.lru_cache(maxsize=None)
+def _letters() -> str:
+    """Every letter the patterns name (and a to z, for their ranges)."""
+    return "".join(sorted({c for _, rx in _patterns() for c in rx.pattern.lower() if c.isalpha()}
+                          | set("abcdefghijklmnopqrstuvwxyz")))
+
+
+_AS_LOWER: dict[str, bool] = {}  # character -> does IGNORECASE treat it as its lower case does?
+
+
+def _as_lower(c: str) -> bool:
+    """Does an IGNORECASE pattern match C where the same pattern in lower case matches C's lower
+    case? Not so for a character with more than one lower-case partner ('ſ' matches 's', but
+    is its own lower case), nor one whose lower case is longer or of another kind."""
+    ok = _AS_LOWER.get(c)
+    if ok is None:
+        low = c.lower()
+        ok = len(low) == 1 and all(
+            (re.fullmatch(re.escape(x), c, re.IGNORECASE) is not None) == (low == x) for x in _letters()) and all(
+            (re.fullmatch(k, c, re.IGNORECASE) is not None) == (re.fullmatch(k, low) is not None)
+            for k in (r"\w", r"\d", r"\s", "[a-z]"))
+        _AS_LOWER[c] = ok
+    return ok
+
+
+def _folds_as_lower(text: str) -> bool:
+    """Can the patterns run on TEXT lowercased instead of ignoring case (same matches)?"""
+    if text.isascii():
+        return _ascii_as_lower()
+    return all(_as_lower(c) for c in set(text))
+
+
+@functools.lru_cache(maxsize=None)
+def _ascii_as_lower() -> bool:
+    return all(_as_lower(chr(i)) for i in range(128))
+
+
 def _match(text: str) -> list[tuple]:
     """Every pattern's matches, longest first where they overlap: (pattern, groups, start, end,
     the value when it depends on no anchor). A match whose value the pattern's handler refuses (the
     verb "may", a count) leaves its text to the patterns after it."""
-    taken = [False] * (len(text) + 1)
     out: list[tuple] = []
-    windows: dict[str, list[tuple[int, int]]] = {}
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
-        low = None
-    elif not _any_cue().search(low):
-        return out
+        windows = {cue: _windows(rx, text) for cue, rx in _cues().items()}
+        patterns, seen = _patterns(), text
+    else:
+        windows = _cue_windows(low)
+        if not any(windows.values()):
+            return out
+        patterns, seen = (_lower_patterns(), low) if _folds_as_lower(text) else (_patterns(), text)
+    taken = [False] * (len(text) + 1)
     probe = _Call(text, None, None, False)  # validity only: no anchor, so nothing is computed twice
-    for name, rx in _patterns():
+    for name, rx in patterns:
         cue = _NEEDS[name]
-        if cue not in windows:
-            if low is None:
-                windows[cue] = _windows(_cues()[cue], text)
-            else:
-                exact, loose = _lower_cues()[cue]
-                windows[cue] = _windows(exact, low) if loose.search(low) else []
-        for m in (m for lo, hi in windows[cue] for m in rx.finditer(text, lo, hi)):
+        for m in (m for lo, hi in windows[cue] for m in rx.finditer(seen, lo, hi)):
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " ,.":
                 b -= 1
             if any(taken[a:b]):
                 continue
-            g = {k: v for k, v in m.groupdict().items() if v is not None}
+            # the groups as the text writes them ("may", the verb, is not "May")
+            g = {k: text[m.start(k) : m.end(k)] for k, v in m.groupdict().items() if v is not None}
             try:
                 ok = HANDLERS[name](g, Timex(a, b, text[a:b], ""), probe)
             except (ValueError, KeyError, OverflowError):

@@ -1,0 +1,71 @@
+"""The cues that decide where the date patterns run: found through the words they start at, they
+are exactly those a scan of the text for each cue finds (the patterns see the same stretches)."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from perucases.extract import timex
+
+WORDS = ["may", "May", "mayo", "de", "del", "el", "the", "a", "años", "año", "year", "years", "year-end", "yearly",
+         "this", "thistle", "that", "same", "mismo", "from", "now", "fromnow", "between", "and", "to", "y", "after",
+         "Monday", "mondays", "mon", "money", "fall", "falls", "los", "ochenta", "eighties", "décadas", "hace", "ago",
+         "today", "following", "next", "day", "día", "siguiente", "fiscal", "FY", "quarter", "century", "1990",
+         "1990s", "'90s", "20", "5", "21st", "en", "mención", "ese", "más", "tarde", "anniversary", "sept", "Sept.",
+         "x", "ſeptember", "İstanbul", "a_b"]
+SEPS = [" ", "  ", ", ", ". ", "-", "\n", "", "(", ")", "'", "’", "–"]
+
+
+def scanned(low):
+    return {cue: timex._windows(exact, low) for cue, (exact, _) in timex._lower_cues().items()}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPS)), max_size=40))
+def test_cue_windows_are_those_of_a_scan(parts):
+    text = "".join(w + s for w, s in parts)
+    low = text.lower()
+    assert timex._cue_windows(low) == scanned(low)
+
+
+def test_cue_windows_of_a_sentence():
+    low = "el 5 de mayo del 2001, the same year, from now on; between 3 and 5 de mayo de 1990".lower()
+    windows = timex._cue_windows(low)
+    assert windows == scanned(low)
+    assert windows["month"] and windows["same_year"] and windows["month_de"] and not windows["decadew"]
+
+
+def test_every_cue_but_digits_is_found_through_words():
+    by_word, scanned_cues, _ = timex._word_cues()
+    assert sorted(scanned_cues) == ["decade", "digits"]
+    assert len(by_word) == len(timex._lower_cues()) - 2
+
+
+DATE_WORDS = ["May", "may", "MAY", "Mayo", "mayo", "5", "21st", "1990", "2001", "90s", "de", "del", "of", "the", "The",
+              "same", "SAME", "year", "Year", "el", "mismo", "año", "AÑO", "September", "SEPT", "Sept.", "ſeptember",
+              "İn", "Monday", "MONDAY", "FY", "fiscal", "Fiscal", "mid", "Late", "early", "last", "Last", "week",
+              "ago", "two", "Two", "years", "later", "between", "and", "to", "hoy", "Today", "Σ", "µ", "Kelvin"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DATE_WORDS), st.sampled_from([" ", ", ", ". ", "-", "–", " de "])),
+                max_size=14))
+def test_patterns_match_lowercased_text_as_they_match_the_text(parts):
+    """The patterns run on the lowercased text without IGNORECASE: the same matches, the same
+    groups (as the text writes them) as with IGNORECASE on the text itself."""
+    from unittest import mock
+
+    text = "".join(w + s for w, s in parts)
+    fast = timex._match(text)
+    with mock.patch.object(timex, "_folds_as_lower", lambda t: False):
+        slow = timex._match(text)
+    assert fast == slow
+
+
+def test_characters_ignorecase_treats_otherwise_keep_the_text_path():
+    import datetime as dt
+
+    assert timex._folds_as_lower("On May 5, 1990 in Ayacucho, Perú (según él)")
+    assert not timex._folds_as_lower("ſeptember 5, 1990")  # 'ſ' matches 's' only when ignoring case
+    found = timex.find("It happened two yearſ ago, on Monday.", dt.date(2000, 5, 5))
+    assert [(t.text, t.value) for t in found] == [("two yearſ ago", "1998"), ("Monday", "2000-05-01")]
+    assert timex._lowercased(r"(?P<mon>May)\s+(?:FY|\W)") == r"(?P<mon>may)\s+(?:fy|\W)"
