@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from perucases import __version__
-from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover
+from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover, open_regular
 from perucases.resources import data_fingerprint
 
 # Bump when the fields or analysers change: an older index is then rebuilt.
@@ -171,7 +171,7 @@ def entry_hash(entry: dict | None) -> str:
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:  # never a FIFO or a device: they would not end
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from perucases.dates import PartialDate
 from perucases.ingest.clean import Paragraph, clean
-from perucases.ingest.corpus import CorpusFile
+from perucases.ingest.corpus import CorpusFile, NotRegular, open_regular
 from perucases.ingest.decode import SkipFile
 from perucases.ingest.metadata import Metadata, apply_catalog, apply_source_meta, infer
 from perucases.ingest.readers import reader_for
@@ -78,7 +78,13 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
         size, mtime_ns = file_stat(cf.path)
         if size > max_size:
             raise SkipFile(f"larger than the size limit of {human_size(max_size)} ({size} bytes; see --max-file-size)")
-        data = cf.path.read_bytes()
+        with open_regular(cf.path) as fh:  # a FIFO or a device is refused, never waited on
+            data = fh.read(max_size + 1)  # the limit is on what is read: the file may have grown
+        if len(data) > max_size:
+            raise SkipFile(f"larger than the size limit of {human_size(max_size)} (it grew while being read; "
+                           f"see --max-file-size)")
+    except NotRegular as exc:
+        raise SkipFile(exc.strerror) from None
     except OSError as exc:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
     source = reader(cf.path, data)
