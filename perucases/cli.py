@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from perucases import __version__
-from perucases.errors import PerucasesError
+from perucases.errors import IndexDamaged, PerucasesError, shorten
 from perucases.render import FORMATS as FORMATS_ALL
 from perucases.render import Column, emit, message, output_options, records, resolve_format
 
@@ -87,10 +87,17 @@ class PerucasesGroup(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             raise _ClosedPipe() from None
+        except Exception as exc:  # noqa: BLE001 - click would turn an EOFError into "interrupted" (Abort)
+            if not _unreadable(exc):
+                raise
+            what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise IndexDamaged(f"a file of the index could not be read ({shorten(what, 120)}): the index may be "
+                               f"damaged; perucases index --check tells, perucases index --rebuild repairs it") from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv or bool(os.environ.get("PERUCASES_DEBUG"))
+        previous = _catch_ctrl_c()
         try:
             rv = super().main(argv, prog_name or "perucases", complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else 0
@@ -108,7 +115,9 @@ class PerucasesGroup(click.Group):
             message(f"error: {exc}")
             code = exc.exit_code
         except (KeyboardInterrupt, click.exceptions.Abort):
+            _ctrl_c["pressed"] = True  # from here on, another Ctrl-C ends the process at once
             message("interrupted")
+            _ctrl_c["reported"] = True
             code = 130
         except (BrokenPipeError, _ClosedPipe):
             _silence_stdout()
@@ -124,9 +133,75 @@ class PerucasesGroup(click.Group):
                 raise
             message(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
             code = 2
+        finally:
+            if not standalone_mode:  # a command-line run keeps it to the end (the exit clean-up)
+                _restore_ctrl_c(previous)
         if standalone_mode:
+            if code == 130:  # interrupted: end now, with no interpreter clean-up for another Ctrl-C to hit
+                for stream in (sys.stdout, sys.stderr):
+                    try:
+                        stream.flush()
+                    except (OSError, ValueError):
+                        pass
+                os._exit(130)
             sys.exit(code)
         return code
+
+
+def _unreadable(exc: BaseException) -> bool:
+    """Is EXC what reading a truncated or damaged file raises (struct, zlib and pickle errors)?"""
+    if isinstance(exc, EOFError):
+        return True
+    mod = sys.modules
+    kinds = [m.error for m in (mod.get("struct"), mod.get("zlib")) if m is not None]
+    if mod.get("pickle") is not None:
+        kinds.append(mod["pickle"].UnpicklingError)
+    return isinstance(exc, tuple(kinds))
+
+
+_ctrl_c = {"pressed": False, "reported": False}
+
+
+def _on_ctrl_c(signum, frame) -> None:
+    """The first Ctrl-C raises KeyboardInterrupt: what was being written is undone, the extraction
+    processes are stopped, and the command ends with "interrupted" (130). A second one while
+    that clean-up runs ends the process at once, as quietly (the index is safe either way: it is
+    crash-safe, and the clean-up only removes files nothing uses)."""
+    if _ctrl_c["pressed"]:
+        try:
+            if not _ctrl_c["reported"]:
+                os.write(2, b"perucases: interrupted\n")
+        finally:
+            os._exit(130)
+    _ctrl_c["pressed"] = True
+    raise KeyboardInterrupt
+
+
+def _catch_ctrl_c():
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is not signal.default_int_handler:  # ignored, or someone else's: leave it
+            return None
+        _ctrl_c.update(pressed=False, reported=False)
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+    except (ValueError, OSError):
+        return None
+    return previous
+
+
+def _restore_ctrl_c(previous) -> None:
+    import signal
+
+    if previous is not None:
+        try:
+            signal.signal(signal.SIGINT, previous)
+        except (ValueError, OSError):
+            pass
 
 
 def _silence_stdout() -> None:

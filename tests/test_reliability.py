@@ -112,3 +112,294 @@ def test_a_folder_that_cannot_be_read_is_warned_about(tmp_path, corpus):
         secret.chmod(0o755)
     assert r.returncode == 0, r.stderr
     assert f"perucases: warning: {secret}: skipped: cannot read the folder: Permission denied" in r.stderr
+
+
+# ---------------------------------------------------------------------------- every exit path ends
+
+
+def notes_corpus(folder: Path, n: int) -> Path:
+    """The seeds and N short notes in more/: enough files for a build in several processes."""
+    shutil.copytree(bundled_seeds(), folder)
+    (folder / "more").mkdir()
+    for k in range(n):
+        (folder / "more" / f"note-{k:04d}.txt").write_text(
+            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n", encoding="utf-8")
+    return folder
+
+
+def state(ix: Path) -> dict[str, str]:
+    """Document id -> content hash, as the index holds them (the manifest is not trusted here)."""
+    from whoosh import query as Q
+
+    lib = Library(ix, refresh=False)
+    with lib.searcher() as s:
+        out = {st["id"]: st["meta"]["sha256"] for st in
+               (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
+    lib.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def built_notes(tmp_path_factory) -> tuple[Path, Path]:
+    """(corpus of the seeds and 1,200 notes, its index), built once: tests copy the index."""
+    base = tmp_path_factory.mktemp("notes")
+    corpus = notes_corpus(base / "c", 1200)
+    r = run_cli("index", str(corpus), "--index", str(base / "ix"), "-j", "2", timeout=600)
+    assert r.returncode == 0, r.stderr
+    return corpus, base / "ix"
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def start_build(args: list[str]) -> subprocess.Popen:
+    """A build in a session of its own (so that a Ctrl-C can go to its whole process group, as a
+    terminal sends it), returned once its extraction processes run."""
+    proc = subprocess.Popen([perucases(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + HANG
+    while len(children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return proc
+
+
+def finish(proc: subprocess.Popen) -> tuple[int, str]:
+    """Its exit code and stderr; a process still running after HANG seconds fails the test."""
+    try:
+        _, err = proc.communicate(timeout=HANG)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("the process hung")
+    return proc.returncode, err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_during_a_build_in_several_processes_ends_at_once(tmp_path, built_notes, presses):
+    corpus, built = built_notes
+    ix = tmp_path / "ix"
+    shutil.copytree(built, ix)
+    before = state(ix)
+    interrupted = 0
+    for _ in range(4):  # a build that ends before its Ctrl-C is only checked; at least one is interrupted
+        proc = start_build(["index", str(corpus), "--index", str(ix), "--rebuild", "-j", "2"])
+        time.sleep(0.5)  # the extraction processes are at work, the job queue full
+        workers = children(proc.pid)
+        for k in range(presses):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGINT)
+                time.sleep(0.1)
+        code, err = finish(proc)
+        assert "Traceback" not in err, err
+        if code == 0:
+            continue
+        interrupted += 1
+        assert code == 130 and err.splitlines()[-1] == "perucases: interrupted", err
+        assert not [w for w in workers if Path(f"/proc/{w}").exists() and
+                    "zombie" not in Path(f"/proc/{w}/status").read_text()], "an extraction process is left"
+        assert state(ix) == before
+        if interrupted >= 2:
+            break
+    assert interrupted >= 1
+    assert run_cli("index", "--check", "--index", str(ix)).returncode == 0
+
+
+@pytest.mark.slow
+def test_a_dead_extraction_process_ends_the_build_with_one_line(tmp_path, built_notes):
+    corpus, built = built_notes
+    ix = tmp_path / "ix"
+    shutil.copytree(built, ix)
+    before = state(ix)
+    proc = start_build(["index", str(corpus), "--index", str(ix), "--rebuild", "-j", "2"])
+    time.sleep(0.5)
+    os.kill(children(proc.pid)[0], signal.SIGKILL)  # as the out-of-memory killer would
+    code, err = finish(proc)
+    assert code == 2, err
+    assert "an extraction process died" in one_line_error(err)
+    assert state(ix) == before
+    assert run_cli("index", "--check", "--index", str(ix)).returncode == 0
+
+
+FULL_DISK = """
+import errno, os, sys
+from whoosh.filedb import structfile
+def full(self, data):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+structfile.StructFile.write = full  # every whoosh file write, in this process and its children
+from perucases.cli import main
+sys.argv = ["perucases", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.slow
+def test_a_full_disk_during_a_large_update_ends_with_one_line_and_queries_answer(tmp_path, built_notes):
+    corpus, built = built_notes
+    ix = tmp_path / "ix"
+    shutil.copytree(built, ix)
+    mine = tmp_path / "c"
+    shutil.copytree(corpus, mine)
+    # the index's corpus is the copy; 300 new files make the update run in several processes
+    assert run_cli("index", str(mine), "--index", str(ix), "-j", "1").returncode == 0
+    before = state(ix)
+    for k in range(300):
+        (mine / "more" / f"new-{k:03d}.txt").write_text(f"New {k}\n\nA new note on Fujimori, {k}.\n",
+                                                        encoding="utf-8")
+    full_disk = [sys.executable, "-c", FULL_DISK]
+    r = subprocess.run([*full_disk, "index", "--index", str(ix), "-j", "2"], capture_output=True, text=True,
+                       timeout=HANG)
+    assert r.returncode == 2 and "No space left on device" in one_line_error(r.stderr)
+    assert state(ix) == before
+    # a query whose refresh meets the full disk answers from the index as it is, with a note
+    r = subprocess.run([*full_disk, "search", "Montesinos", "--index", str(ix), "--format", "ids"],
+                       capture_output=True, text=True, timeout=HANG, env=dict(os.environ, PERUCASES_AUTO_REFRESH_MAX="100000"))
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr and "No space left on device" in r.stderr
+    assert "answering from the index as it is" in r.stderr
+    assert r.stdout.split()
+    assert state(ix) == before
+
+
+# ---------------------------------------------------------------------------- reads consistent with writes
+
+
+def test_a_reader_that_read_the_manifest_before_a_rebuild_switched_never_undoes_it(tmp_path, corpus, monkeypatch):
+    """Item 1: the reader read the old manifest, the rebuild then switched to the new index and
+    removed the old one's files; the reader must open the new index, not rebuild the old corpus."""
+    import perucases.query as query
+    from perucases.index.manifest import Manifest
+
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    stale = Manifest.load(ix)
+    new = notes_corpus(tmp_path / "new", 20)
+    r = run_cli("index", str(new), "--index", str(ix), "--rebuild")
+    assert r.returncode == 0, r.stderr
+    after = state(ix)
+    assert len(after) == 25
+    real = Manifest.load
+    calls = []
+
+    def load(index_dir, max_files=None):
+        calls.append(1)
+        return stale if len(calls) == 1 else real(index_dir, max_files)  # read just before the switch
+
+    monkeypatch.setattr(query.Manifest, "load", load)
+    notes = []
+    lib = Library(ix, warn=notes.append)
+    assert len(lib.docs()) == 25
+    monkeypatch.setattr(query.Manifest, "load", real)
+    assert state(ix) == after and not notes
+
+
+def _reader_loop(ix: Path, stop: Path, out: Path) -> subprocess.Popen:
+    """A process running `perucases docs` against IX until STOP exists; each run's exit code,
+    document count and stderr go to OUT, a line each."""
+    script = f"""
+import json, subprocess, sys
+from pathlib import Path
+stop, out = Path({str(stop)!r}), open({str(out)!r}, "a")
+while not stop.exists():
+    r = subprocess.run([{perucases()!r}, "docs", "--index", {str(ix)!r}, "--format", "ids"],
+                       capture_output=True, text=True)
+    out.write(json.dumps([r.returncode, len(r.stdout.split()), r.stderr]) + "\\n")
+    out.flush()
+"""
+    return subprocess.Popen([sys.executable, "-c", script])
+
+
+@pytest.mark.slow
+def test_rebuilds_to_another_corpus_while_queries_run_are_never_undone_and_queries_answer(tmp_path, corpus):
+    """Items 1 and 3, as the adversarial run found them: `index NEW --rebuild` while other
+    processes run `docs`; every rebuild stays done, every query answers (old or new corpus)."""
+    ix = tmp_path / "ix"
+    other = notes_corpus(tmp_path / "other", 30)
+    sizes = {str(corpus): 5, str(other): 35}
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    stop, log = tmp_path / "stop", tmp_path / "log"
+    readers = [_reader_loop(ix, stop, log) for _ in range(2)]
+    try:
+        for k in range(16):
+            target = other if k % 2 == 0 else corpus
+            r = run_cli("index", str(target), "--index", str(ix), "--rebuild")
+            assert r.returncode == 0, r.stderr
+            time.sleep(0.4)  # the readers' queries that read the manifest before the switch end
+            assert len(state(ix)) == sizes[str(target)], f"round {k}: the rebuild was undone"
+    finally:
+        stop.touch()
+        for p in readers:
+            p.wait(timeout=HANG)
+    runs = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(runs) > 20
+    failed = [r for r in runs if r[0] != 0 or r[1] not in (5, 35)]
+    assert not failed, failed[:3]
+
+
+# ---------------------------------------------------------------------------- honest errors
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # whoosh, on damaged files
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.parametrize("damage", ["truncated", "empty"])
+def test_a_damaged_segment_is_named_as_damaged(tmp_path, corpus, damage):
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    seg = next(ix.glob("*.seg"))
+    seg.write_bytes(seg.read_bytes()[: seg.stat().st_size // 3] if damage == "truncated" else b"")
+    for args in (["search", "Montesinos"], ["docs"], ["show", "003"]):
+        r = run_cli(*args, "--index", str(ix))
+        line = one_line_error(r.stderr)
+        assert r.returncode == 2, r.stderr
+        assert f"the index at {ix} is damaged: {seg.name} cannot be read" in line, line
+        assert "perucases index --rebuild" in line and "interrupted" not in line and "internal error" not in line
+
+
+def test_index_files_are_readable_as_the_rest_of_the_index_is(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    r = run_cli("index", str(corpus), "--index", str(ix))
+    assert r.returncode == 0
+    assert run_cli("entities", "--index", str(ix)).returncode == 0  # writes the entity table's file
+    toc = next(ix.glob("*.toc"))
+    mode = toc.stat().st_mode & 0o777
+    assert mode & 0o044 == 0o044  # whoosh's own files: readable by the group and others (umask 022)
+    for f in [ix / "manifest.json", *ix.glob(".entities-*.pickle")]:
+        assert f.stat().st_mode & 0o777 == mode, f
+
+
+def test_a_manifest_that_cannot_be_read_is_a_permission_problem_not_damage(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    (ix / "manifest.json").chmod(0)
+    try:
+        r = subprocess.run(unprivileged([perucases(), "search", "Montesinos", "--index", str(ix)]),
+                           capture_output=True, text=True, timeout=HANG)
+    finally:
+        (ix / "manifest.json").chmod(0o644)
+    line = one_line_error(r.stderr)
+    assert r.returncode == 2 and "Permission denied" in line, line
+    assert "damaged" not in line and "rebuild" not in line
+
+
+def test_a_read_only_index_answers_when_the_corpus_changed(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    (corpus / "new.txt").write_text("New\n\nMontesinos, in a file the read-only index lacks.\n", encoding="utf-8")
+    modes = {p: p.stat().st_mode for p in [ix, *ix.iterdir()]}
+    for p in modes:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+    try:
+        r = subprocess.run(unprivileged([perucases(), "search", "Montesinos", "--index", str(ix), "--format", "ids"]),
+                           capture_output=True, text=True, timeout=HANG)
+    finally:
+        for p, m in modes.items():
+            p.chmod(m)
+    assert r.returncode == 0, r.stderr
+    assert "new" not in r.stdout.split() and SEED_IDS[0] in r.stdout.split()
+    notes = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(notes) == 1 and "answering from the index as it is" in notes[0] and "Permission denied" in notes[0], notes
+    assert "rebuild" not in r.stderr

@@ -136,6 +136,9 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: a temporary file beside it, synced, then renamed."""
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); give it the mode any new file of the index gets
+        # (whoosh's own: 0666 less the umask), so that whoever may read the index may read it.
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -147,6 +150,33 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    """The process's umask (read from /proc where it can be, else set and set back)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def unreadable(index_dir: Path) -> str | None:
+    """Why the manifest of INDEX_DIR cannot be read when that is a permission or disk problem
+    ("manifest.json: Permission denied"), not damage; None when it reads or is not there."""
+    try:
+        with open(index_dir / MANIFEST, "rb") as fh:
+            fh.read(1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{MANIFEST}: {exc.strerror or exc}"
+    return None
 
 
 def current_generation(index_dir: Path, indexname: str) -> int | None:
