@@ -228,7 +228,7 @@ def test_a_dead_extraction_process_ends_the_build_with_one_line(tmp_path, built_
 FULL_DISK = """
 import errno, os, sys
 from whoosh.filedb import structfile
-def full(self, data):
+def full(self, *args):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 structfile.StructFile.write = full  # every whoosh file write, in this process and its children
 from perucases.cli import main
@@ -403,3 +403,49 @@ def test_a_read_only_index_answers_when_the_corpus_changed(tmp_path, corpus):
     notes = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(notes) == 1 and "answering from the index as it is" in notes[0] and "Permission denied" in notes[0], notes
     assert "rebuild" not in r.stderr
+
+
+def unlisted(ix: Path) -> list[str]:
+    """Files of the index in use that its latest table of contents does not list."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    from perucases.index.manifest import Manifest, current_generation
+
+    name = Manifest.load(ix).indexname
+    toc = TOC.read(FileStorage(str(ix)), name, current_generation(ix, name))
+    listed = {s.segment_id() for s in toc.segments}
+    return sorted(f.name for f in ix.iterdir() if f.name.startswith(f"{name}_") and "." in f.name
+                  and f.name.split(".")[0] not in listed)  # (not whoosh's lock file, I1_WRITELOCK)
+
+
+@pytest.mark.slow
+def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
+    corpus = notes_corpus(tmp_path / "c", 40)
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix), "-j", "1").returncode == 0
+    # the disk fills when the table of contents is written: after the segment files
+    full_disk = [sys.executable, "-c", FULL_DISK.replace("structfile.StructFile.write = full",
+                                                         "import whoosh.index; whoosh.index.TOC.write = full")]
+    for round_ in range(3):
+        for k in range(30):
+            (corpus / "more" / f"new-{round_}-{k:02d}.txt").write_text(
+                f"New {round_} {k}\n\nFujimori and the SIN, note {k}.\n" * (k + 1), encoding="utf-8")
+        before = set(os.listdir(ix))
+        proc = subprocess.Popen([perucases(), "index", "--index", str(ix), "-j", "1"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + HANG
+        while not set(os.listdir(ix)) - before - {".lock"} and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.kill()  # an update killed once it has written files
+        proc.wait()
+        left = unlisted(ix)
+        # The next update, which fails (a full disk when it closes its files), removes what the
+        # killed one left and what it wrote itself.
+        r = subprocess.run([*full_disk, "index", "--index", str(ix), "-j", "1"], capture_output=True, text=True,
+                           timeout=HANG)
+        assert r.returncode == 2 and "No space left on device" in one_line_error(r.stderr)
+        assert unlisted(ix) == [], (round_, left)
+        assert run_cli("index", "--check", "--index", str(ix)).returncode == 0
+    assert run_cli("index", "--index", str(ix)).returncode == 0
+    assert len(state(ix)) == 135 and unlisted(ix) == []
