@@ -449,3 +449,108 @@ def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
         assert run_cli("index", "--check", "--index", str(ix)).returncode == 0
     assert run_cli("index", "--index", str(ix)).returncode == 0
     assert len(state(ix)) == 135 and unlisted(ix) == []
+
+
+# ---------------------------------------------------------------------------- bounded cost per file
+
+
+def peak_rss_mb(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float]:
+    """Run CMD in a process of its own and return it with the peak memory (RSS, MB) of the
+    largest process it ran (its own and its children's)."""
+    script = ("import json, resource, subprocess, sys\n"
+              "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+              "print(json.dumps([r.returncode, r.stdout, r.stderr,"
+              " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))")
+    out = subprocess.run([sys.executable, "-c", script, *cmd], capture_output=True, text=True, timeout=HANG)
+    code, stdout, stderr, peak = json.loads(out.stdout)
+    return subprocess.CompletedProcess(cmd, code, stdout, stderr), peak
+
+
+def docx_bomb(path: Path, xml_bytes: int) -> None:
+    """A real DOCX whose document.xml is XML_BYTES long decompressed (a few hundred KB on disk)."""
+    import zipfile
+
+    from helpers import make_docx
+
+    make_docx(tmp := path.with_suffix(".tmp.docx"))
+    para = b"<w:p><w:r><w:t>" + b"La Cantuta " * 90 + b"</w:t></w:r></w:p>"
+    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                head = data.split(b"<w:body>")[0]
+                data = head + b"<w:body>" + para * (xml_bytes // len(para)) + b"</w:body></w:document>"
+            dst.writestr(info, data)
+    tmp.unlink()
+
+
+def test_a_docx_bomb_is_skipped_by_what_it_decompresses_to_not_its_size(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    docx_bomb(corpus / "bomb.docx", 150 * 1024 * 1024)
+    assert (corpus / "bomb.docx").stat().st_size < 2 * 1024 * 1024
+    r, peak = peak_rss_mb([perucases(), "index", str(corpus), "--index", str(ix)])
+    assert r.returncode == 0, r.stderr
+    assert f"{corpus / 'bomb.docx'}: skipped: a DOCX file that decompresses to 150" in r.stderr, r.stderr
+    assert "over the size limit of 100 MB" in r.stderr
+    assert peak < 400, peak  # 8 GB before
+    os.utime(corpus / "bomb.docx")  # touched: a query's refresh reads it again, as cheaply
+    r, peak = peak_rss_mb([perucases(), "search", "Montesinos", "--index", str(ix), "--format", "ids"])
+    assert r.returncode == 0 and "bomb.docx: skipped: a DOCX file that decompresses" in r.stderr
+    assert peak < 400, peak
+    # Within the size limit, its XML is still bounded
+    docx_bomb(corpus / "bomb.docx", 40 * 1024 * 1024)
+    r = run_cli("index", "--index", str(ix), "--max-file-size", "500M")
+    assert "bomb.docx: skipped: a DOCX file with 40" in r.stderr and "of XML, over the limit of 32 MB" in r.stderr
+
+
+def test_a_long_text_is_skipped_by_its_text_whatever_the_size_limit(tmp_path, corpus):
+    from perucases.ingest import limits
+
+    ix = tmp_path / "ix"
+    word = "Montesinos "
+    (corpus / "one-line.txt").write_text("Title\n\n" + word * (limits.MAX_TEXT // len(word) + 10), encoding="utf-8")
+    (corpus / "huge.txt").write_bytes(b"Title\n\n" + b"Fujimori " * (5 * limits.MAX_TEXT // 9))
+    r, peak = peak_rss_mb([perucases(), "index", str(corpus), "--index", str(ix), "--max-file-size", "500M"])
+    assert r.returncode == 0, r.stderr
+    assert f"{corpus / 'one-line.txt'}: skipped: more text than the limit of 2,000,000 characters a file" in r.stderr
+    assert f"{corpus / 'huge.txt'}: skipped: more text than the limit of 2,000,000 characters a file" in r.stderr
+    assert peak < 400, peak
+    assert sorted(Library(ix, refresh=False).ids()) == SEED_IDS
+
+
+def test_an_html_page_of_200000_unclosed_tags_is_skipped(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    (corpus / "tags.html").write_text("<html><body>" + "<p>La Cantuta " * 200_000 + "</body></html>", encoding="utf-8")
+    r, peak = peak_rss_mb([perucases(), "index", str(corpus), "--index", str(ix)])
+    assert r.returncode == 0, r.stderr
+    assert f"{corpus / 'tags.html'}: skipped: an HTML page with more than 100,000 elements" in r.stderr
+    assert peak < 400, peak
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # reportlab, on some Pythons
+def test_a_pdf_is_read_page_by_page_up_to_the_text_limit(tmp_path, monkeypatch):
+    from helpers import make_pdf
+
+    from perucases.ingest import limits
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    make_pdf(corpus / "informe.pdf")
+    pages = []
+    import perucases.ingest.pdf as pdf
+
+    real = pdf._page_lines
+
+    def counted(page):
+        pages.append(1)
+        return real(page)
+
+    monkeypatch.setattr(pdf, "_page_lines", counted)
+    from pypdf import PdfReader
+
+    first = sum(len(ln) for ln, _ in real(PdfReader(corpus / "informe.pdf").pages[0]))
+    monkeypatch.setattr(limits, "MAX_TEXT", first + 1)  # more than the first page, less than two
+    r = CliRunner().invoke(cli, ["index", str(corpus), "--index", str(tmp_path / "ix"), "-j", "1"])
+    assert f"informe.pdf: skipped: more text than the limit of {first + 1:,} characters a file (stopped reading at" \
+        in r.stderr, r.stderr
+    assert len(pages) == 2  # of 3: the reading stopped at the page that went over

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perucases.ingest import limits
 from perucases.ingest.decode import SkipFile
 
 if TYPE_CHECKING:
@@ -129,7 +130,12 @@ def read_pdf(path: Path, data: bytes) -> Source:
                 ok = 0
             if not ok:
                 raise SkipFile("encrypted PDF (it needs a password)")
-        pages = [_page_lines(page) for page in reader.pages]
+        pages = []
+        chars = 0
+        for page in reader.pages:  # the text is counted as it is read: no more than the limit
+            pages.append(_page_lines(page))
+            chars += sum(len(ln) for ln, _ in pages[-1])
+            limits.text_so_far(chars)
         info = reader.metadata or {}
     except SkipFile:
         raise
