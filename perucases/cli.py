@@ -213,6 +213,30 @@ def _silence_stdout() -> None:
         pass
 
 
+def timeout_option(f):
+    from perucases.query_limits import DEFAULT_TIMEOUT
+
+    return click.option(
+        "--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+        help="Stop a query that runs longer than this (0: no limit); the index refresh before it is not counted.",
+    )(f)
+
+
+class time_limit:
+    """perucases.query_limits.time_limit, imported when used (it is not needed for --help)."""
+
+    def __init__(self, seconds):
+        from perucases.query_limits import time_limit as limit
+
+        self._limit = limit(seconds)
+
+    def __enter__(self):
+        return self._limit.__enter__()
+
+    def __exit__(self, *exc):
+        return self._limit.__exit__(*exc)
+
+
 def index_option(f):
     return click.option(
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -363,9 +387,10 @@ def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, 
               help="Only documents that name this entity (any of its names; see perucases entities).")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Most documents to show.")
 @click.option("--explain", is_flag=True, help="Show on stderr how the query was parsed and analysed.")
+@timeout_option
 @output_options
 @index_option
-def search(query, date_from, date_to, publisher, lang, entity, limit, explain, fmt, index_dir) -> int:
+def search(query, date_from, date_to, publisher, lang, entity, limit, explain, timeout, fmt, index_dir) -> int:
     """Search the documents; each hit names its best paragraph.
 
     QUERY uses Whoosh's language: words (all must match), AND, OR, NOT, "a phrase", wildcards
@@ -376,13 +401,13 @@ def search(query, date_from, date_to, publisher, lang, entity, limit, explain, f
 
     text = " ".join(query)
     filters = Filters.parse(date_from, date_to, publisher, lang)
-    with library(index_dir) as lib:
+    with library(index_dir) as lib, time_limit(timeout):
         result = lib.search(text, filters, limit=limit, explain=explain, entity=entity)
     for line in result.explain:
         click.echo(line, err=True)
     if not result.hits:
         hint = f"; did you mean: {' | '.join(result.suggestions)}" if result.suggestions else ""
-        message(f"no documents match {text!r}{hint}")
+        message(f"no documents match {shorten(text, 200)!r}{hint}")
         return 1
     emit(records(result.hits), SEARCH_COLUMNS, resolve_format(fmt))
     return 0
@@ -586,11 +611,12 @@ CITE_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md", "text")
 @click.option("--full", is_flag=True, help="Never cut long sentences to the clauses that match.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=5, show_default=True, help="Most quotes to show.")
 @click.option("--list-styles", is_flag=True, help="List the CSL style names --style accepts, and exit.")
+@timeout_option
 @click.option("--format", "fmt", type=click.Choice(CITE_FORMATS), default=None,
               help="Output format (default: table on a terminal, tsv in a pipe; text for references).")
 @index_option
 def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sources_of, verify_file, style, context,
-         full, limit, list_styles, fmt, index_dir) -> int:
+         full, limit, list_styles, timeout, fmt, index_dir) -> int:
     """Quote the corpus exactly, with locators, and cite it in a real citation style.
 
     \b
@@ -648,10 +674,11 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
             emit(cr.source_rows(works), cr.SOURCE_COLUMNS, resolve_format(fmt if fmt != "md" else None))
             return 0
         if text:
-            quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
-                              limit=limit, entity=entity, doc=doc, context=context, full=full)
+            with time_limit(timeout):
+                quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
+                                  limit=limit, entity=entity, doc=doc, context=context, full=full)
             if not quotes:
-                message(f"no quotes match {text!r}")
+                message(f"no quotes match {shorten(text, 200)!r}")
                 return 1
             if fmt == "md":
                 from perucases.cite.csl import is_note_style, style_path

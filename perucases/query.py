@@ -179,10 +179,14 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
 def check_query(text: str) -> None:
-    """Refuse what Whoosh would silently misread: unknown fields, unbalanced quotes, lone operators."""
+    """Refuse what Whoosh would silently misread: unknown fields, unbalanced quotes, lone operators;
+    and what would cost too much (perucases.query_limits)."""
+    from perucases import query_limits
+
     check_text(text, "the query")
     if not text.strip():
         raise PerucasesError("empty query")
+    query_limits.check_text(text)
     if text.count('"') % 2:
         raise PerucasesError('query syntax: unbalanced " (a phrase needs a closing quote)')
     outside = re.sub(r'"[^"]*"', " PHRASE ", text)
@@ -818,7 +822,12 @@ class Library:
                  and lang in self._languages()]
         if not alive:
             return parsed, None
-        return parsed, alive[0] if len(alive) == 1 else Q.Or(alive)
+        from perucases.query_limits import check_parsed
+
+        union = alive[0] if len(alive) == 1 else Q.Or(alive)
+        with self.searcher() as s:
+            check_parsed(union, s.reader())  # fuzzy words, and what wildcards and ranges expand to
+        return parsed, union
 
     def _entity_filter(self, entity: str | None) -> list:
         """[a query term for the entity's key], or [] without an entity."""

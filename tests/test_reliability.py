@@ -554,3 +554,123 @@ def test_a_pdf_is_read_page_by_page_up_to_the_text_limit(tmp_path, monkeypatch):
     assert f"informe.pdf: skipped: more text than the limit of {first + 1:,} characters a file (stopped reading at" \
         in r.stderr, r.stderr
     assert len(pages) == 2  # of 3: the reading stopped at the page that went over
+
+
+# ---------------------------------------------------------------------------- bounded cost per query
+
+
+@pytest.fixture(scope="module")
+def many_words(tmp_path_factory) -> Path:
+    """An index whose documents hold 3,000 distinct made-up words (wa0000 ... wc0999) besides
+    the seeds: enough for a wildcard to expand past the limit."""
+    base = tmp_path_factory.mktemp("words")
+    corpus = base / "c"
+    shutil.copytree(bundled_seeds(), corpus)
+    for k, letter in enumerate("abc"):
+        words = " ".join(f"The list goes on: {' '.join(f'w{letter}{n:04d}' for n in range(t, t + 10))}."
+                         for t in range(0, 1000, 10))
+        (corpus / f"words-{letter}.txt").write_text(f"Words {letter}\n\n{words}\n", encoding="utf-8")
+    Library(base / "ix", [corpus]).ensure()
+    return base / "ix"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("w*", "the prefix w* matches more than 1,000 words of the index"),
+    ("*0*", "the wildcard *0* matches more than 1,000 words of the index"),
+    ("[wa TO wz]", "the range [wa TO wz] matches more than 1,000 words of the index"),
+    ("x" * 100_000, "the query is 100,000 characters long; the limit is 4,096"),
+    ("(" * 1000 + "Fujimori" + ")" * 1000, "the query nests 1000 levels of parentheses; the limit is 20"),
+    (" OR ".join(f"w{n}~2" for n in range(300)), "the query has 300 fuzzy words (~); the limit is 8"),
+    ("Fujimori~3", "Fujimori~3: an edit distance of at most 2"),
+    (" OR ".join(["Fujimori"] * 150), "the query has 150 words; the limit is 100"),
+])
+def test_expensive_query_forms_are_refused_with_one_line(many_words, query, expected):
+    r = CliRunner().invoke(cli, ["search", query, "--index", str(many_words)])
+    assert r.exit_code == 2
+    line = one_line_error(r.stderr)
+    assert expected in line, line
+    assert len(line) < 300
+
+
+def test_affordable_wildcards_and_fuzzy_words_still_work(many_words, monkeypatch):
+    from perucases.index import patches
+
+    lib = Library(many_words, refresh=False)
+    assert {h.id for h in lib.search("wa00*", limit=10).hits} == {"words-a"}  # 100 words
+    assert {h.id for h in lib.search("wb*", limit=10).hits} == {"words-b"}  # 1,000 words: the limit
+    assert {h.id for h in lib.search("Montesimos~", limit=10).hits} >= {SEED_IDS[0]}
+    # many words: the snippets still mark them, as whoosh's Or did (the order of the hits may
+    # differ: they all score the same now)
+    queries = ("wc09*", "wb0500~2")
+    ours = [{h.id: h.snippet for h in lib.search(q).hits} for q in queries]
+    assert "\ue000wc0999\ue001" in ours[0]["words-c"] and "\ue000wb0" in ours[1]["words-b"]
+    monkeypatch.setattr(patches, "MANY_TERMS", 10**9)
+    lib = Library(many_words, refresh=False)
+    assert [{h.id: h.snippet for h in lib.search(q).hits} for q in queries] == ours
+
+
+def test_a_query_past_its_timeout_stops_with_one_line(run):
+    r = run("search", "Fujimori OR Montesinos OR Colina", "--timeout", "0.000001")
+    assert r.exit_code == 2
+    assert "the query took longer than 1e-06 s and was stopped (--timeout)" in one_line_error(r.stderr)
+    assert run("search", "Fujimori", "--timeout", "0").exit_code == 0
+
+
+def test_did_you_mean_compares_no_word_with_one_no_index_word_is_near(lib, monkeypatch):
+    from whoosh.support import levenshtein
+
+    calls = []
+    real = levenshtein.damerau_levenshtein
+
+    def counted(a, b, limit=None):
+        calls.append(1)
+        return real(a, b, limit)
+
+    monkeypatch.setattr(levenshtein, "distance", counted)
+    from whoosh.codec import base
+
+    automata = []
+    monkeypatch.setattr(base.Automata, "levenshtein_dfa", lambda *a: automata.append(1) or 1 / 0)
+    word = "Montesinos" * 400  # 4,000 letters: no index word is within two edits of it
+    assert lib.search(word).hits == [] and lib.search(word).suggestions == []
+    assert calls == [] and automata == []  # (a Levenshtein automaton of it took minutes)
+    monkeypatch.undo()
+    assert lib.search("Montesinoss").suggestions == ["Montesinos"]
+
+
+def test_terms_within_finds_what_whoosh_finds(lib):
+    """The patched terms_within against whoosh's own comparison (base IndexReader), on long and
+    short words, near and far from the index's."""
+    from whoosh import reading
+
+    from perucases.index import patches
+
+    with lib.searcher() as s:
+        reader = s.reader()
+        words = sorted({t.decode() for t in reader.lexicon("text")})
+        probes = [w for w in words[::7]] + [w + "x" for w in words[::11]] + [w[1:] for w in words[::13] if len(w) > 3]
+        probes += ["internationalisation", "counterrevolutionaries", "a" * 40, "Montesinos" * 5]
+        for word in probes:
+            for dist, prefix in ((1, 1), (2, 1), (2, 0)):
+                ours = set(reading.IndexReader.terms_within(reader, "text", word, dist, prefix))
+                whoosh = set(patches.ORIGINAL["terms_within"](reader, "text", word, dist, prefix))
+                assert ours == whoosh, (word, dist, prefix)
+
+
+def test_many_word_expansions_match_what_whoosh_matches(many_words, monkeypatch):
+    """A prefix or wildcard searched as one list of records finds the records whoosh's Or finds."""
+    from whoosh import query as Q
+
+    from perucases.index import patches
+
+    lib = Library(many_words, refresh=False)
+    queries = [Q.Prefix("text", p) for p in ("w", "wa0", "wb09", "mo", "f", "c")] + \
+              [Q.Wildcard("body", p) for p in ("*0*", "w?00*", "*ori")] + [Q.TermRange("text", "a", "f")]
+    with lib.searcher() as s:
+        found = {}
+        for many in (10**9, 0):
+            monkeypatch.setattr(patches, "MANY_TERMS", many)
+            s.reader().__dict__.pop("_perucases_expansions", None)
+            found[many] = [sorted(s.docs_for_query(q)) for q in queries]
+    assert found[0] == found[10**9]
+    assert all(found[0])
