@@ -674,3 +674,48 @@ def test_many_word_expansions_match_what_whoosh_matches(many_words, monkeypatch)
             found[many] = [sorted(s.docs_for_query(q)) for q in queries]
     assert found[0] == found[10**9]
     assert all(found[0])
+
+
+# ---------------------------------------------------------------------------- text lost or mangled
+
+
+def test_ordinals_and_mojibake_keep_the_words_before_them(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    texts = {
+        "decreto": "Decreto Supremo Nº 065-2001 creó la Comisión de la Verdad y Reconciliación para investigar "
+                   "los crímenes y las violaciones de los derechos humanos.\n",
+        "ley": "El Congreso aprobó en junio de 1995 la Ley Nº 26479, que concedió amnistía a los miembros "
+               "del Grupo Colina condenados por la matanza.\n",
+        "grado": "Resolución Ministerial N° 0302-2001 designó a los comisionados que investigarían la violencia "
+                 "política en el país.\n",
+        "mojibake": "PeÃ±a NÃºÃ±ez fue detenido por la policía en Lima el año pasado, según su familia y sus "
+                    "abogados, que presentaron un hábeas corpus.\n",
+    }
+    for name, text in texts.items():
+        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+    ix = tmp_path / "ix"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", str(corpus), "--index", str(ix)]).exit_code == 0
+    for query, doc in (('"Decreto Supremo"', "decreto"), ('"Resolución Ministerial"', "grado"), ("PeÃ±a", "mojibake")):
+        r = runner.invoke(cli, ["search", query, "--index", str(ix), "--format", "ids"])
+        assert r.stdout.split() == [doc], (query, r.stdout, r.stderr)
+    for name, text in texts.items():
+        r = runner.invoke(cli, ["show", name, "--index", str(ix), "--format", "json"])
+        assert json.loads(r.stdout)[0]["paragraphs_shown"][0]["text"] == text.strip(), name
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_text_with_a_utf16_or_utf32_byte_order_mark_is_read(tmp_path, encoding):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = "Informe\n\nEl Grupo Colina asesinó a quince personas en Barrios Altos en noviembre de 1991.\n"
+    data = text.encode(encoding)
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = "\ufeff".encode(encoding) + data  # Python writes the mark for utf-16 and utf-32, not -be
+    (corpus / "informe.txt").write_bytes(data)
+    ix = tmp_path / "ix"
+    r = CliRunner().invoke(cli, ["index", str(corpus), "--index", str(ix)])
+    assert r.exit_code == 0 and "skipped" not in r.stderr, r.stderr
+    assert [h.id for h in Library(ix, refresh=False).search("Barrios Altos").hits] == ["informe"]
+    assert Library(ix, refresh=False).document("informe").paragraphs[0].text.startswith("El Grupo Colina asesinó")
