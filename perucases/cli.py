@@ -98,6 +98,7 @@ class PerucasesGroup(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv or bool(os.environ.get("PERUCASES_DEBUG"))
         previous = _catch_ctrl_c()
+        _tolerant_streams()
         try:
             rv = super().main(argv, prog_name or "perucases", complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else 0
@@ -146,6 +147,17 @@ class PerucasesGroup(click.Group):
                 os._exit(130)
             sys.exit(code)
         return code
+
+
+def _tolerant_streams() -> None:
+    """A file name that is not UTF-8 (Python keeps its bytes as lone surrogates) must not make
+    output fail: stdout writes those bytes as they are (as ls does: a path printed can be used),
+    stderr, for people, as \\udcXX."""
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
+        try:
+            stream.reconfigure(errors=errors)
+        except (AttributeError, ValueError, OSError):
+            pass
 
 
 def _unreadable(exc: BaseException) -> bool:

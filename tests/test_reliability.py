@@ -34,7 +34,7 @@ def perucases() -> str:
 def run_cli(*args: str, timeout: float = HANG, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
     """The installed command as a new process; a hang fails the test (TimeoutExpired)."""
     return subprocess.run([perucases(), *args], capture_output=True, text=True, timeout=timeout,
-                          env=env, **kw)
+                          env=env, errors="surrogateescape", **kw)  # a path is bytes, as the file system has it
 
 
 def one_line_error(stderr: str) -> str:
@@ -719,3 +719,32 @@ def test_text_with_a_utf16_or_utf32_byte_order_mark_is_read(tmp_path, encoding):
     assert r.exit_code == 0 and "skipped" not in r.stderr, r.stderr
     assert [h.id for h in Library(ix, refresh=False).search("Barrios Altos").hits] == ["informe"]
     assert Library(ix, refresh=False).document("informe").paragraphs[0].text.startswith("El Grupo Colina asesinó")
+
+
+# ---------------------------------------------------------------------------- output through file names
+
+
+def test_file_names_with_control_characters_make_safe_ids(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    names = {b"evil\x1b[2Jname.txt": "evil%1B[2Jname", b"two\nlines.txt": "two%0Alines",
+             b"caf\xe9.txt": "caf%E9", b"bidi\xe2\x80\xaeexe.txt": "bidi%u202Eexe", b"plain.txt": "plain"}
+    for k, name in enumerate(names):
+        (corpus / os.fsdecode(name)).write_text(f"Note {k}\n\nThe Colina group, in a file with an odd name {k}.\n",
+                                                encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    r = run_cli("docs", "--index", str(ix), "--format", "ids")
+    assert sorted(r.stdout.split("\n")[:-1]) == sorted(names.values())
+    shown = subprocess.run([perucases(), "show", "-", "--index", str(ix)], input=r.stdout, capture_output=True,
+                           text=True, timeout=HANG, errors="surrogateescape")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.count("\nid:") + shown.stdout.startswith("id:") == len(names)
+    for fmt in ("tsv", "csv", "table", "ids", "json"):
+        r = run_cli("docs", "--index", str(ix), "--format", fmt)
+        assert r.returncode == 0 and "\x1b" not in r.stdout and "\u202e" not in r.stdout, fmt
+    paths = {d["path"] for d in json.loads(run_cli("docs", "--index", str(ix), "--format", "json").stdout)}
+    assert paths == {str(corpus / os.fsdecode(n)) for n in names}  # JSON: the names, as Python reads them
+    out = run_cli("search", "Colina", "--index", str(ix), "--format", "tsv").stdout
+    assert "\x1b" not in out and len(out.splitlines()) == len(names) + 1
+    assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout

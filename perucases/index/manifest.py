@@ -125,7 +125,12 @@ class Manifest:
             "files_count": len(self.files),
             "files": {p: r.to_json() for p, r in sorted(self.files.items())},  # last: see load()
         }
-        write_atomic(index_dir / MANIFEST, json.dumps(data, indent=1, ensure_ascii=False))
+        text = json.dumps(data, indent=1, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8 (lone surrogates): escaped in JSON
+            text = json.dumps(data, indent=1, ensure_ascii=True)
+        write_atomic(index_dir / MANIFEST, text)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -10,6 +10,7 @@ matches: its patterns apply to the folder it is in and everything under it.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,11 +235,37 @@ def discover(roots: list[Path], follow_links: bool = False) -> tuple[list[Corpus
     counts: dict[str, int] = {}
     for _, _, rel in found:
         counts[rel] = counts.get(rel, 0) + 1
-    out, seen = [], set()
+    out, seen, used = [], set(), set()
     for f, base, rel in found:
-        doc_id = rel + f.suffix if counts[rel] > 1 else rel
+        doc_id = safe_id(rel + f.suffix if counts[rel] > 1 else rel)
         if f in seen:
             continue
         seen.add(f)
+        if doc_id in used:  # an escaped name that another file has as it is: a suffix keeps them apart
+            n = 2
+            while f"{doc_id}~{n}" in used:
+                n += 1
+            doc_id = f"{doc_id}~{n}"
+        used.add(doc_id)
         out.append(CorpusFile(f, base, doc_id))
     return out, skipped
+
+
+# What an id never holds, from a file name that does: control characters (a terminal would obey
+# them; a newline breaks `--format ids | show -`), bidirectional controls (they reorder what is
+# shown), line separators, and the bytes of a name that is not UTF-8 (Python keeps them as lone
+# surrogates, which no output can encode). Each is written %XX (%uXXXX above U+00FF).
+_UNSAFE_ID = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                        "\ud800-\udfff]")
+
+
+def _escape_char(m: re.Match) -> str:
+    o = ord(m.group())
+    if 0xDC80 <= o <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it
+        return f"%{o - 0xDC00:02X}"
+    return f"%{o:02X}" if o < 0x100 else f"%u{o:04X}"
+
+
+def safe_id(rel: str) -> str:
+    """A document id from a relative path: printable, one line, encodable."""
+    return _UNSAFE_ID.sub(_escape_char, rel)
