@@ -113,7 +113,7 @@ class PerucasesGroup(click.Group):
             message(f"error: {exc.format_message()}")
             code = exc.exit_code
         except PerucasesError as exc:
-            message(f"error: {exc}")
+            message(f"error: {shorten(str(exc), 1000)}")  # one line, whatever it echoes
             code = exc.exit_code
         except (KeyboardInterrupt, click.exceptions.Abort):
             _ctrl_c["pressed"] = True  # from here on, another Ctrl-C ends the process at once

@@ -523,9 +523,9 @@ class Library:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise PerucasesError(f"no document with id {prefix!r} (perucases docs lists them)")
+            raise PerucasesError(f"no document with id {shorten(prefix)!r} (perucases docs lists them)")
         shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
-        raise PerucasesError(f"id {prefix!r} is ambiguous: {shown}")
+        raise PerucasesError(f"id {shorten(prefix)!r} is ambiguous: {shown}")
 
     def document(self, doc_id: str) -> DocText:
         from whoosh import query as Q

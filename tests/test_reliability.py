@@ -748,3 +748,51 @@ def test_file_names_with_control_characters_make_safe_ids(tmp_path):
     out = run_cli("search", "Colina", "--index", str(ix), "--format", "tsv").stdout
     assert "\x1b" not in out and len(out.splitlines()) == len(names) + 1
     assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout
+
+
+# ---------------------------------------------------------------------------- smaller ones
+
+
+def test_library_warnings_never_reach_stderr_unprefixed(tmp_path):
+    from helpers import make_pdf
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    make_pdf(corpus / "good.pdf")
+    data = (corpus / "good.pdf").read_bytes()
+    (corpus / "truncated.pdf").write_bytes(data[: len(data) * 2 // 3])  # pypdf logs "EOF marker not found"
+    (corpus / "no-eof.pdf").write_bytes(data.replace(b"%%EOF", b"%%XXX"))
+    r = run_cli("index", str(corpus), "--index", str(tmp_path / "ix"))
+    assert r.returncode == 0, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert all(ln.startswith("perucases: ") for ln in lines), lines
+    assert f"{corpus / 'truncated.pdf'}: skipped: damaged PDF" in r.stderr
+
+
+def test_an_error_never_echoes_a_huge_input(run):
+    r = run("show", "-", input="x" * 10_000_000 + "\n")
+    assert r.exit_code == 2
+    line = one_line_error(r.stderr)
+    assert len(line) < 300 and "no document with id 'xxx" in line
+    r = run("entity", "y" * 1_000_000)
+    assert r.exit_code == 2 and len(one_line_error(r.stderr)) < 300
+
+
+def test_the_html_timeline_counts_the_same_before_and_after_its_script(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for k in range(3):  # one happening, told by three documents: one entry, three events
+        (corpus / f"nota-{k}.txt").write_text(
+            f"Nota {k}\n\nOn 3 March 1999 Alberto Fujimori visited Ayacucho with the army, note {k} says.\n"
+            f"On {10 + k} June 1999 Vladimiro Montesinos met the judges.\n", encoding="utf-8")
+    ix, page = tmp_path / "ix", tmp_path / "t.html"
+    assert CliRunner().invoke(cli, ["index", str(corpus), "--index", str(ix)]).exit_code == 0
+    r = CliRunner().invoke(cli, ["timeline", "--html", str(page), "--index", str(ix)])
+    events = int(r.stderr.split(": ")[-1].split()[0])
+    text = page.read_text(encoding="utf-8")
+    assert text.count('<li class="event"') < events  # some entries group several events
+    assert f'<span id="count">{events}</span>' in text
+    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+                         capture_output=True, timeout=120).stdout.decode()
+    assert f'data-shown="{events}"' in dom and f'<span id="count">{events}</span>' in dom

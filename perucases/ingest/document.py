@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +70,31 @@ def file_stat(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
+@contextmanager
+def _library_warnings():
+    """The warnings the format libraries log while a file is read (pypdf's "EOF marker not
+    found"...), collected instead of printed as lines of their own (Python's last-resort
+    handler writes them to stderr without a prefix); a list of "library: message"."""
+    import logging
+
+    got: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                got.append(f"{record.name.split('.')[0]}: {record.getMessage()}"[:300])
+            except Exception:  # noqa: BLE001 - a message that cannot be formatted is not worth a failure
+                pass
+
+    root = logging.getLogger()
+    handler = Collect(logging.WARNING)
+    root.addHandler(handler)
+    try:
+        yield got
+    finally:
+        root.removeHandler(handler)
+
+
 def _read_up_to(fh, size: int, max_size: int) -> bytes:
     """The file's bytes, read up to one past MAX_SIZE (the limit is on what is read: the file may
     have grown since it was measured at SIZE bytes)."""
@@ -100,7 +126,8 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
     except OSError as exc:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
     limits.before_reading(cf.path.suffix, data, max_size)  # what reading it would cost, bounded
-    source = reader(cf.path, data)
+    with _library_warnings() as logged:  # pypdf, trafilatura: their warnings, on stderr with no prefix
+        source = reader(cf.path, data)
     limits.after_reading(source.text)
     cleaned = clean(source.text, markdown=source.markdown)
     if not cleaned.paragraphs:
@@ -115,6 +142,9 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
         entry = catalog.get(cf.id) or catalog.get(cf.path.name)
     apply_catalog(meta, entry)
     warnings = [source.warning] if source.warning else []
+    if logged:  # a file read despite its faults: say so once, on its warning line
+        more = f" (and {len(logged) - 1} more)" if len(logged) > 1 else ""
+        warnings.append(f"read despite errors in the file: {logged[0]}{more}")
     return Document(
         id=cf.id,
         path=str(cf.path),
