@@ -795,3 +795,25 @@ def test_the_html_timeline_counts_the_same_before_and_after_its_script(tmp_path)
                           f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
                          capture_output=True, timeout=120).stdout.decode()
     assert f'data-shown="{events}"' in dom and f'<span id="count">{events}</span>' in dom
+
+
+def test_check_after_a_kill_between_the_commit_and_the_manifest_says_stale_not_damaged(tmp_path, corpus):
+    """An update killed after its whoosh commit, before the manifest was written: the next update
+    reconciles the two, so --check must not call the index damaged nor advise a rebuild."""
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    (corpus / "new.txt").write_text("New\n\nThe Colina group, again.\n", encoding="utf-8")
+    with open(corpus / f"{SEED_IDS[0]}.txt", "a", encoding="utf-8") as f:
+        f.write("\nA changed ending about Panama.\n")
+    killed = ("import os, sys\nfrom perucases.index import manifest\n"
+              "manifest.Manifest.save = lambda self, d: os._exit(9)  # killed right after the commit\n"
+              "from perucases.cli import main\nsys.argv = ['perucases', *sys.argv[1:]]\nmain()\n")
+    r = subprocess.run([sys.executable, "-c", killed, "index", "--index", str(ix)], capture_output=True, text=True,
+                       timeout=HANG)
+    assert r.returncode == 9
+    r = run_cli("index", "--check", "--index", str(ix))
+    assert r.returncode == 0 and "damage" not in r.stderr and "rebuild" not in r.stderr, r.stderr
+    assert "an interrupted update: the next update reconciles it" in r.stderr
+    assert run_cli("index", "--index", str(ix)).returncode == 0
+    r = run_cli("index", "--check", "--index", str(ix))
+    assert r.returncode == 0 and "stale" not in r.stderr and "sound: 6 document(s)" in r.stderr, r.stderr

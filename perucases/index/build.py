@@ -318,13 +318,18 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     why = "--rebuild" if rebuild else needs_rebuild(manifest, index_dir)
     if why is None and manifest is not None and options != {**options, **old_options}:
         why = "the way files are read changed (--max-file-size or --follow-links)"
+    reconciled = False
     if why is None and manifest is not None and current_generation(index_dir, manifest.indexname) != manifest.generation:
         # A crash between the Whoosh commit and the manifest: trust the index.
         from whoosh import index as windex
 
+        from perucases.index.patches import apply
+
+        apply()
         ix = windex.open_dir(str(index_dir), indexname=manifest.indexname)
         manifest.files = _file_table_from_index(ix)
         manifest.generation = ix.latest_generation()
+        reconciled = True  # written below even if nothing else changes
     full = why is not None
     if manifest is not None and not full:
         _remove(_leftovers(index_dir, keep=manifest.indexname))  # from an interrupted full build
@@ -408,7 +413,7 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     report.documents = sum(1 for r in base.files.values() if not r.duplicate_of)
     report.duplicates = sum(1 for r in base.files.values() if r.duplicate_of)
     report.unchanged = report.documents - report.added - report.changed
-    if ix is not None or plan.touch or full or manifest is None or base.corpus != manifest.corpus \
+    if ix is not None or reconciled or plan.touch or full or manifest is None or base.corpus != manifest.corpus \
             or base.skipped != manifest.skipped or base.catalogs != manifest.catalogs \
             or base.gazetteer_files != manifest.gazetteer_files or base.gazetteers != manifest.gazetteers:
         base.save(index_dir)

@@ -116,6 +116,7 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
         size, mtime_ns = file_stat(cf.path)
         if size > max_size:
             raise SkipFile(f"larger than the size limit of {human_size(max_size)} ({size} bytes; see --max-file-size)")
+        limits.before_opening(cf.path.suffix, size)  # a 200 MB text is not read to be refused
         with open_regular(cf.path) as fh:  # a FIFO or a device is refused, never waited on
             data = _read_up_to(fh, size, max_size)
         if len(data) > max_size:

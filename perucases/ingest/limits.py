@@ -46,16 +46,23 @@ def _mb(value: int) -> str:
     return human_size(value)
 
 
+def before_opening(suffix: str, size: int) -> None:
+    """Refuse, from its size alone, a file whose bytes could not hold text within the limits (a
+    text file of more than 4 bytes a character of MAX_TEXT, an HTML page over MAX_MARKUP), so
+    that it is not even read."""
+    suffix = suffix.lower()
+    if suffix in _TEXT_SUFFIXES and size > 4 * MAX_TEXT:  # even at 4 bytes a character
+        raise SkipFile(f"more text than the limit of {_n(MAX_TEXT)} characters a file ({_mb(size)})")
+    if suffix in _HTML_SUFFIXES and size > MAX_MARKUP:
+        raise SkipFile(f"an HTML page larger than the limit of {_mb(MAX_MARKUP)} ({_mb(size)})")
+
+
 def before_reading(suffix: str, data: bytes, max_size: int) -> None:
     """Refuse, before its reader runs, a file whose reading would cost more than the limits
     allow (SkipFile with the reason)."""
     suffix = suffix.lower()
-    if suffix in _TEXT_SUFFIXES:
-        if len(data) > 4 * MAX_TEXT:  # even at 4 bytes a character, more text than MAX_TEXT
-            raise SkipFile(f"more text than the limit of {_n(MAX_TEXT)} characters a file ({_mb(len(data))})")
-    elif suffix in _HTML_SUFFIXES:
-        if len(data) > MAX_MARKUP:
-            raise SkipFile(f"an HTML page larger than the limit of {_mb(MAX_MARKUP)} ({_mb(len(data))})")
+    before_opening(suffix, len(data))  # (the file may have grown since it was measured)
+    if suffix in _HTML_SUFFIXES:
         tags = 0
         for _ in _START_TAG.finditer(data):
             tags += 1
