@@ -565,7 +565,9 @@ class Library:
 
         if getattr(self, "_entity_table", None) is None:
             ix = self.ix
-            cache = self.index_dir / f".entities-{ix.indexname}-{ix.latest_generation()}.pickle"
+            with self.searcher() as s:  # the generation opened, not the latest on disk
+                generation = s.reader().generation()
+            cache = self.index_dir / f".entities-{ix.indexname}-{generation}.pickle"
             try:
                 self._entity_table = pickle.loads(cache.read_bytes())
             except Exception:  # missing, from another version, damaged: make it again
@@ -816,7 +818,11 @@ class Library:
         """(the query parsed for each language, their union or None when no word is left)."""
         from whoosh import query as Q
 
-        parsed = {lang: p.parse(text) for lang, p in self._parsers(self.ix.schema).items()}
+        # The schema of the state opened (whoosh's ix.schema reads the latest table of contents
+        # again, which a writer may have just replaced and removed).
+        with self.searcher() as s:
+            schema = s.schema
+        parsed = {lang: p.parse(text) for lang, p in self._parsers(schema).items()}
         # A language no document of the index is in adds nothing but lookups to every search.
         alive = [q for lang, q in parsed.items() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))
                  and lang in self._languages()]

@@ -817,3 +817,22 @@ def test_check_after_a_kill_between_the_commit_and_the_manifest_says_stale_not_d
     assert run_cli("index", "--index", str(ix)).returncode == 0
     r = run_cli("index", "--check", "--index", str(ix))
     assert r.returncode == 0 and "stale" not in r.stderr and "sound: 6 document(s)" in r.stderr, r.stderr
+
+
+def test_an_open_library_answers_from_its_state_after_a_rebuild_removed_its_files(tmp_path, corpus):
+    """A reader's state, once opened, is whole: a rebuild that switches to a new index and
+    removes the old one's files meanwhile must not touch it (whoosh's ix.schema read the latest
+    table of contents again, which a writer may just have removed)."""
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    lib = Library(ix, refresh=False)
+    lib.ensure()
+    first = lib.search("Montesinos").hits
+    new = notes_corpus(tmp_path / "new", 3)
+    assert run_cli("index", str(new), "--index", str(ix), "--rebuild").returncode == 0
+    assert not list(ix.glob("*I1_*"))  # the files of the state the library opened are gone
+    assert [h.id for h in lib.search("Montesinos").hits] == [h.id for h in first]
+    assert len(lib.docs()) == 5 and lib.document("003").info.id == SEED_IDS[3]
+    assert lib.entities() and lib.timeline() and lib.quotes("Colina group")
+    lib.close()
+    assert len(Library(ix, refresh=False).docs()) == 8  # opened again: the new state
