@@ -87,6 +87,9 @@ def traceback_in(text: str) -> bool:
 # ---------------------------------------------------------------------------- processes
 
 
+RUNNING: set = set()  # the builds running now: stopped if this bench is
+
+
 class Build:
     """A `perucases` command in a session of its own, its process tree's memory sampled."""
 
@@ -94,6 +97,7 @@ class Build:
         self.proc = subprocess.Popen([*(prefix or []), perucases(), *args], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True,
                                      env=env)
+        RUNNING.add(self.proc)
         self.started = time.monotonic()
         self.done = threading.Event()
         self.sampler = threading.Thread(target=self._sample, daemon=True)
@@ -119,6 +123,7 @@ class Build:
             _, err = self.proc.communicate()
             code = None
         self.done.set()
+        RUNNING.discard(self.proc)
         return code, err or "", time.monotonic() - t
 
 
@@ -620,6 +625,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, default=None)
     a = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up (below) when stopped
     rnd = random.Random(a.seed)
     started = time.monotonic()
     base = Path(tempfile.mkdtemp(prefix="perucases-stress-"))
@@ -673,6 +679,12 @@ def main() -> int:
                 ST.fail(f"Reuters build: {r.stderr.strip()[-300:]}")
             hostile_queries(base / "rix", "reuters")
     finally:
+        for proc in list(RUNNING):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        subprocess.run(["umount", str(base / "tmpfs")], capture_output=True, check=False)
         for p in base.rglob("*"):
             try:
                 if p.is_dir() and not p.is_symlink():
