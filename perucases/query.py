@@ -330,6 +330,12 @@ class Library:
                 self.warn(f"cannot update the index at {self.index_dir} ({exc.reason}); "
                           f"answering from the index as it is")
                 return manifest
+            except Exception as exc:  # noqa: BLE001 - a failed refresh must not cost the answer
+                if not usable or isinstance(exc, PerucasesError):
+                    raise
+                self.warn(f"cannot update the index at {self.index_dir} (internal error: {type(exc).__name__}: "
+                          f"{shorten(str(exc), 120)}); answering from the index as it is")
+                return manifest
             if report.wrote:
                 self.warn(f"indexed {report.documents} document(s) in {report.seconds:.1f} s")
             return self._manifest()

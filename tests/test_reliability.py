@@ -837,3 +837,72 @@ def test_an_open_library_answers_from_its_state_after_a_rebuild_removed_its_file
     assert lib.entities() and lib.timeline() and lib.quotes("Colina group")
     lib.close()
     assert len(Library(ix, refresh=False).docs()) == 8  # opened again: the new state
+
+
+def test_an_update_is_not_stopped_by_whoosh_s_own_lock_held_by_a_dead_build_s_processes(tmp_path, corpus):
+    """The extraction processes of a build killed with kill -9 finish the file they are reading
+    before they see it: they inherited whoosh's own write lock, and the next writer failed with
+    "internal error: LockError". The index's .lock alone admits one writer now."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from perucases.index.manifest import Manifest
+
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    whoosh_lock = FileStorage(str(ix)).lock(f"{Manifest.load(ix).indexname}_WRITELOCK")
+    assert whoosh_lock.acquire(blocking=False)  # as an orphaned extraction process holds it
+    try:
+        (corpus / "new.txt").write_text("New\n\nThe Colina group, again.\n", encoding="utf-8")
+        r = run_cli("search", "Colina", "--index", str(ix), "--format", "ids")
+        assert r.returncode == 0 and "new" in r.stdout.split(), r.stderr
+        (corpus / "newer.txt").write_text("Newer\n\nThe Colina group, once more.\n", encoding="utf-8")
+        r = run_cli("index", "--index", str(ix), "--rebuild")
+        assert r.returncode == 0, r.stderr
+    finally:
+        whoosh_lock.release()
+
+
+@pytest.mark.slow
+def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_meanwhile(tmp_path):
+    from perucases.ingest import limits
+
+    corpus = notes_corpus(tmp_path / "c", 250)
+    sentence = "Montesinos met the Colina group in Lima in March 1991, a witness said. "
+    for name in ("aa-long.txt", "more/aa-long.txt"):  # one at the head of each process's first job
+        (corpus / name).write_text(f"Long {name}\n\n" + sentence * (limits.MAX_TEXT // len(sentence) // 3) + "\n",
+                                   encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus / "000_ca4e617775ace81b.txt"), "--index", str(ix)).returncode == 0
+    proc = start_build(["index", str(corpus), "--index", str(ix), "--rebuild", "-j", "2"])
+    time.sleep(1.0)  # the extraction processes are reading the long files
+    orphans = children(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert [p for p in orphans if Path(f"/proc/{p}").exists()], "the extraction processes ended too soon"
+    r = run_cli("index", str(corpus), "--index", str(ix), "-j", "1")  # while they still run
+    assert r.returncode == 0, r.stderr
+    _, err = proc.communicate(timeout=HANG)  # its stderr ends when the last of them has ended
+    assert not any(Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text()
+                   for p in orphans)
+    assert "Traceback" not in err, err  # what the orphans may have said (they share its stderr)
+    assert len(state(ix)) == 257
+    assert run_cli("index", "--check", "--index", str(ix)).returncode == 0
+
+
+def test_a_refresh_that_fails_for_any_reason_still_answers_from_the_index(tmp_path, corpus, monkeypatch):
+    import perucases.index.build as build
+
+    ix = tmp_path / "ix"
+    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    (corpus / "new.txt").write_text("New\n\nThe Colina group, again.\n", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something unforeseen")
+
+    monkeypatch.setattr(build, "_update_locked", broken)
+    notes = []
+    hits = Library(ix, warn=notes.append).search("Colina").hits
+    assert hits and "new" not in [h.id for h in hits]
+    assert notes == [f"updating the index at {ix}: 1 new, 0 changed, 0 removed file(s)",
+                     f"cannot update the index at {ix} (internal error: RuntimeError: something unforeseen); "
+                     f"answering from the index as it is"]

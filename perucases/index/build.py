@@ -598,8 +598,13 @@ def _write(ix, docs, removes, written: list, build=None) -> None:
     from perucases.index.patches import apply
 
     apply()  # the writer must know sealed records
+    from whoosh.writing import SegmentWriter
+
+    # Not whoosh's own write lock (ix.writer()): the index's .lock already admits one writer,
+    # and whoosh's, inherited by the extraction processes, outlived a main process killed with
+    # kill -9 long enough to make the next writer fail with LockError.
     if build is None:
-        with ix.writer() as w:
+        with SegmentWriter(ix, _lk=False) as w:
             w.mergetype = merge_policy
             for doc_id in removes:
                 w.delete_by_term("id", doc_id)
@@ -610,7 +615,7 @@ def _write(ix, docs, removes, written: list, build=None) -> None:
         return
     # As whoosh's MpWriter(multisegment=True) commits: old segments merged by the policy, the
     # new ones added as they are, one table of contents written.
-    w = ix.writer()
+    w = SegmentWriter(ix, _lk=False)
     try:
         for doc_id in removes:
             w.delete_by_term("id", doc_id)

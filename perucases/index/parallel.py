@@ -77,9 +77,7 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
         except queue_mod.Empty:
             job = False
         if os.getppid() != parent:  # the main process is gone (kill -9): stop, leave no orphan
-            results.cancel_join_thread()
-            w._close_segment()
-            return
+            _orphaned(w, results)
         if job is False:
             continue
         if job is None:
@@ -87,6 +85,8 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
         n, batch = job
         out = []
         for cf, entry in batch:
+            if os.getppid() != parent:  # checked at every file: a job may take long
+                _orphaned(w, results)
             try:
                 got = _read_one(cf, entry, gaz, max_size)
                 if isinstance(got, Prepared):
@@ -96,10 +96,14 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
                     got.records = []
                     got.placed = Placed(k, start, w.docnum)
             except BaseException as exc:
+                if os.getppid() != parent:  # it failed because the next writer cleaned up after its parent
+                    _orphaned(w, results)
                 results.put(("error", k, _picklable(exc), f"{cf.path}: {traceback.format_exc()}"))
                 w._close_segment()
                 return
             out.append(got)
+        if os.getppid() != parent:  # no one to hand the results to
+            _orphaned(w, results)
         results.put(("done", k, n, out))
     try:
         if w._added:
@@ -112,6 +116,18 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
         results.put(("error", k, _picklable(exc), traceback.format_exc()))
         return
     results.put(("segment", k, None, segment))
+
+
+def _orphaned(w, results) -> None:
+    """End an extraction process whose main process is gone, at once and quietly: its files are
+    no table of contents' (the next writer removes them), and what it would say no one reads
+    (a traceback from a folder the next writer already cleaned would reach the terminal)."""
+    try:
+        results.cancel_join_thread()
+        w._close_segment()
+    except BaseException:  # noqa: BLE001 - nothing to report to, nothing to keep
+        pass
+    os._exit(0)
 
 
 def _picklable(exc: BaseException):
