@@ -226,10 +226,8 @@ def _silence_stdout() -> None:
 
 
 def timeout_option(f):
-    from perucases.query_limits import DEFAULT_TIMEOUT
-
     return click.option(
-        "--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+        "--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
         help="Stop a query that runs longer than this (0: no limit); the index refresh before it is not counted.",
     )(f)
 

@@ -281,8 +281,6 @@ class Library:
     def _refresh(self, manifest: Manifest | None) -> Manifest | None:
         """The manifest to answer from, after bringing the index up to date when it is stale and
         that can be done now."""
-        from perucases.index.build import update
-        from perucases.index.lock import cannot_lock, hold_lock, try_lock
         from perucases.index.manifest import needs_rebuild
 
         stale = self._staleness(manifest, self._roots(manifest))
@@ -295,6 +293,9 @@ class Library:
                 stale = self._staleness(manifest, self._roots(manifest))
         if stale is None:
             return manifest
+        from perucases.index.build import update  # (only now: the writer's modules cost 70 ms to load)
+        from perucases.index.lock import cannot_lock, hold_lock, try_lock
+
         usable = manifest is not None and needs_rebuild(manifest, self.index_dir) is None
         try:
             lock = try_lock(self.index_dir) if self.index_dir.exists() else None

@@ -15,9 +15,9 @@ raised RecursionError). So a query may have at most:
   together (`tortur*` has 6 on the same stories, `t*` 2,086).
 
 A query over a limit is refused with a one-line error saying which, before it runs. What no
-limit catches is bounded by the command's --timeout (perucases.cli). "Did you mean" only
-compares a word with index words of about its length (patches: terms_within), so a huge word
-costs nothing there.
+limit catches is bounded by the command's --timeout (perucases.cli: 30 s by default). "Did you
+mean" only compares a word with index words of about its length (patches: terms_within), so a
+huge word costs nothing there.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ MAX_WORDS = 100
 MAX_FUZZY = 8
 MAX_DISTANCE = 2
 MAX_EXPANSIONS = 1000
-DEFAULT_TIMEOUT = 30.0  # seconds, for the commands that run a query (search, cite)
 
 
 class QueryTooCostly(PerucasesError):
