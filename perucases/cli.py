@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from perucases import __version__
-from perucases.errors import PerucasesError
+from perucases.errors import IndexDamaged, PerucasesError, shorten
 from perucases.render import FORMATS as FORMATS_ALL
 from perucases.render import Column, emit, message, output_options, records, resolve_format
 
@@ -91,10 +91,18 @@ class PerucasesGroup(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             raise _ClosedPipe() from None
+        except Exception as exc:  # noqa: BLE001 - click would turn an EOFError into "interrupted" (Abort)
+            if not _unreadable(exc):
+                raise
+            what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise IndexDamaged(f"a file of the index could not be read ({shorten(what, 120)}): the index may be "
+                               f"damaged; perucases index --check tells, perucases index --rebuild repairs it") from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv or bool(os.environ.get("PERUCASES_DEBUG"))
+        previous = _catch_ctrl_c()
+        _tolerant_streams()
         try:
             rv = super().main(argv, prog_name or "perucases", complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else 0
@@ -109,10 +117,12 @@ class PerucasesGroup(click.Group):
             message(f"error: {exc.format_message()}")
             code = exc.exit_code
         except PerucasesError as exc:
-            message(f"error: {exc}")
+            message(f"error: {shorten(str(exc), 1000)}")  # one line, whatever it echoes
             code = exc.exit_code
         except (KeyboardInterrupt, click.exceptions.Abort):
+            _ctrl_c["pressed"] = True  # from here on, another Ctrl-C ends the process at once
             message("interrupted")
+            _ctrl_c["reported"] = True
             code = 130
         except (BrokenPipeError, _ClosedPipe):
             _silence_stdout()
@@ -128,9 +138,86 @@ class PerucasesGroup(click.Group):
                 raise
             message(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
             code = 2
+        finally:
+            if not standalone_mode:  # a command-line run keeps it to the end (the exit clean-up)
+                _restore_ctrl_c(previous)
         if standalone_mode:
+            if code == 130:  # interrupted: end now, with no interpreter clean-up for another Ctrl-C to hit
+                for stream in (sys.stdout, sys.stderr):
+                    try:
+                        stream.flush()
+                    except (OSError, ValueError):
+                        pass
+                os._exit(130)
             sys.exit(code)
         return code
+
+
+def _tolerant_streams() -> None:
+    """A file name that is not UTF-8 (Python keeps its bytes as lone surrogates) must not make
+    output fail: stdout writes those bytes as they are (as ls does: a path printed can be used),
+    stderr, for people, as \\udcXX."""
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
+        try:
+            stream.reconfigure(errors=errors)
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _unreadable(exc: BaseException) -> bool:
+    """Is EXC what reading a truncated or damaged file raises (struct, zlib and pickle errors)?"""
+    if isinstance(exc, EOFError):
+        return True
+    mod = sys.modules
+    kinds = [m.error for m in (mod.get("struct"), mod.get("zlib")) if m is not None]
+    if mod.get("pickle") is not None:
+        kinds.append(mod["pickle"].UnpicklingError)
+    return isinstance(exc, tuple(kinds))
+
+
+_ctrl_c = {"pressed": False, "reported": False}
+
+
+def _on_ctrl_c(signum, frame) -> None:
+    """The first Ctrl-C raises KeyboardInterrupt: what was being written is undone, the extraction
+    processes are stopped, and the command ends with "interrupted" (130). A second one while
+    that clean-up runs ends the process at once, as quietly (the index is safe either way: it is
+    crash-safe, and the clean-up only removes files nothing uses)."""
+    if _ctrl_c["pressed"]:
+        try:
+            if not _ctrl_c["reported"]:
+                os.write(2, b"perucases: interrupted\n")
+        finally:
+            os._exit(130)
+    _ctrl_c["pressed"] = True
+    raise KeyboardInterrupt
+
+
+def _catch_ctrl_c():
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is not signal.default_int_handler:  # ignored, or someone else's: leave it
+            return None
+        _ctrl_c.update(pressed=False, reported=False)
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+    except (ValueError, OSError):
+        return None
+    return previous
+
+
+def _restore_ctrl_c(previous) -> None:
+    import signal
+
+    if previous is not None:
+        try:
+            signal.signal(signal.SIGINT, previous)
+        except (ValueError, OSError):
+            pass
 
 
 def _silence_stdout() -> None:
@@ -140,6 +227,28 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def timeout_option(f):
+    return click.option(
+        "--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
+        help="Stop a query that runs longer than this (0: no limit); the index refresh before it is not counted.",
+    )(f)
+
+
+class time_limit:
+    """perucases.query_limits.time_limit, imported when used (it is not needed for --help)."""
+
+    def __init__(self, seconds):
+        from perucases.query_limits import time_limit as limit
+
+        self._limit = limit(seconds)
+
+    def __enter__(self):
+        return self._limit.__enter__()
+
+    def __exit__(self, *exc):
+        return self._limit.__exit__(*exc)
 
 
 def index_option(f):
@@ -292,9 +401,10 @@ def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, 
               help="Only documents that name this entity (any of its names; see perucases entities).")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Most documents to show.")
 @click.option("--explain", is_flag=True, help="Show on stderr how the query was parsed and analysed.")
+@timeout_option
 @output_options
 @index_option
-def search(query, date_from, date_to, publisher, lang, entity, limit, explain, fmt, index_dir) -> int:
+def search(query, date_from, date_to, publisher, lang, entity, limit, explain, timeout, fmt, index_dir) -> int:
     """Search the documents; each hit names its best paragraph.
 
     QUERY uses Whoosh's language: words (all must match), AND, OR, NOT, "a phrase", wildcards
@@ -305,16 +415,16 @@ def search(query, date_from, date_to, publisher, lang, entity, limit, explain, f
 
     text = " ".join(query)
     filters = Filters.parse(date_from, date_to, publisher, lang)
-    with library(index_dir) as lib:
+    with library(index_dir) as lib, time_limit(timeout):
         result = lib.search(text, filters, limit=limit, explain=explain, entity=entity)
     for line in result.explain:
         click.echo(line, err=True)
     hint = f"; did you mean: {' | '.join(result.suggestions)}" if result.suggestions else ""
     if not result.hits:
-        message(f"no documents match {text!r}{hint}")
+        message(f"no documents match {shorten(text, 200)!r}{hint}")
         return 1
     if result.partial:
-        message(f"no document has every word of {text!r}; showing the {len(result.hits)} with most of them "
+        message(f"no document has every word of {shorten(text, 200)!r}; showing the {len(result.hits)} with most of them "
                 f"(marked partial, with the words each lacks){hint}")
     emit(records(result.hits), PARTIAL_SEARCH_COLUMNS if result.partial else SEARCH_COLUMNS, resolve_format(fmt))
     return 0
@@ -518,11 +628,12 @@ CITE_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md", "text")
 @click.option("--full", is_flag=True, help="Never cut long sentences to the clauses that match.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=5, show_default=True, help="Most quotes to show.")
 @click.option("--list-styles", is_flag=True, help="List the CSL style names --style accepts, and exit.")
+@timeout_option
 @click.option("--format", "fmt", type=click.Choice(CITE_FORMATS), default=None,
               help="Output format (default: table on a terminal, tsv in a pipe; text for references).")
 @index_option
 def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sources_of, verify_file, style, context,
-         full, limit, list_styles, fmt, index_dir) -> int:
+         full, limit, list_styles, timeout, fmt, index_dir) -> int:
     """Quote the corpus exactly, with locators, and cite it in a real citation style.
 
     \b
@@ -580,10 +691,11 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
             emit(cr.source_rows(works), cr.SOURCE_COLUMNS, resolve_format(fmt if fmt != "md" else None))
             return 0
         if text:
-            quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
-                              limit=limit, entity=entity, doc=doc, context=context, full=full)
+            with time_limit(timeout):
+                quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
+                                  limit=limit, entity=entity, doc=doc, context=context, full=full)
             if not quotes:
-                message(f"no quotes match {text!r}")
+                message(f"no quotes match {shorten(text, 200)!r}")
                 return 1
             if fmt == "md":
                 from perucases.cite.csl import is_note_style, style_path

@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from perucases.errors import PerucasesError
+from perucases.errors import PerucasesError, shorten
 from perucases.extract.gazetteer import TYPES, key_of
 
 SORTS = ("mentions", "documents", "name")
@@ -145,9 +145,9 @@ def resolve_entity(table: dict[str, EntityRow], name: str) -> str:
         if len(by_alias) == 1:
             return by_alias[0]
     if not by_alias:
-        raise PerucasesError(f"no entity named {name!r} (perucases entities lists them)")
+        raise PerucasesError(f"no entity named {shorten(name)!r} (perucases entities lists them)")
     shown = "; ".join(f"{table[x].name} ({table[x].type})" for x in by_alias[:8])
-    raise PerucasesError(f"{name!r} is ambiguous: {shown}")
+    raise PerucasesError(f"{shorten(name)!r} is ambiguous: {shown}")
 
 
 def _kwic(text: str, start: int, end: int, width: int = 70) -> str:

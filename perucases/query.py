@@ -14,13 +14,15 @@ import bisect
 import datetime as dt
 import os
 import re
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from perucases.errors import PerucasesError, check_text
+from perucases.errors import IndexDamaged, IndexWriteError, PerucasesError, check_text, shorten
 from perucases.index.location import bundled_seeds, default_index_dir
+from perucases.index.lock import LOCK as LOCK_NAME
 from perucases.index.manifest import Manifest, make_plan
 
 if TYPE_CHECKING:
@@ -180,10 +182,14 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
 def check_query(text: str) -> None:
-    """Refuse what Whoosh would silently misread: unknown fields, unbalanced quotes, lone operators."""
+    """Refuse what Whoosh would silently misread: unknown fields, unbalanced quotes, lone operators;
+    and what would cost too much (perucases.query_limits)."""
+    from perucases import query_limits
+
     check_text(text, "the query")
     if not text.strip():
         raise PerucasesError("empty query")
+    query_limits.check_text(text)
     if text.count('"') % 2:
         raise PerucasesError('query syntax: unbalanced " (a phrase needs a closing quote)')
     outside = re.sub(r'"[^"]*"', " PHRASE ", text)
@@ -238,32 +244,184 @@ class Library:
     # -- keeping the index fresh
 
     def ensure(self) -> None:
-        """Build the index if it is missing, bring it up to date if the corpus changed."""
+        """Build the index if it is missing, bring it up to date if the corpus changed, open it.
+
+        Reads are consistent with writes: the index opened is the one a manifest names, opened
+        again if a writer switched or committed while it was being opened; a reader never
+        rebuilds or repairs an index another process is writing (whether the index needs
+        writing is decided again under the write lock, from the manifest as the last writer left
+        it); and a refresh that cannot take the lock or write (another writer, a full disk, a
+        read-only folder) answers from the index as it is, with a one-line note."""
         if self._ix is not None:
             return
         # The freshness check compares the file table only up to AUTO_REFRESH_MAX_FILES files.
-        manifest = Manifest.load(self.index_dir, max_files=AUTO_REFRESH_MAX_FILES)
-        if manifest is None and not self.corpus and (self.index_dir / "manifest.json").exists():
-            # Do not replace a damaged index of the user's corpus by one of the bundled seeds.
-            raise PerucasesError(f"the index at {self.index_dir} is damaged (its manifest is unreadable); "
-                                 f"rebuild it: perucases index CORPUS... --rebuild --index {self.index_dir}")
+        manifest = self._manifest()
         if self.refresh or manifest is None:
-            roots = self.corpus or ([Path(c) for c in manifest.corpus] if manifest else [bundled_seeds()])
-            wanted = [Path(r).expanduser().resolve() for r in roots]
-            stale = self._staleness(manifest, wanted)
-            if stale is not None:
-                manifest = self._refresh(manifest, wanted, *stale)
-        if manifest is None:
-            raise PerucasesError(f"no index at {self.index_dir}")
+            manifest = self._refresh(manifest)
+        self._open(manifest)
+
+    def _manifest(self) -> Manifest | None:
+        """The manifest (its file table only up to AUTO_REFRESH_MAX_FILES files), or None when
+        there is none; PerucasesError when it is there but cannot be used."""
+        from perucases.index.manifest import unreadable
+
+        manifest = Manifest.load(self.index_dir, max_files=AUTO_REFRESH_MAX_FILES)
+        if manifest is None and (self.index_dir / "manifest.json").exists():
+            problem = unreadable(self.index_dir)
+            if problem is not None:  # permissions, a disk error: not damage, and not ours to repair
+                raise PerucasesError(f"cannot read the index at {self.index_dir}: {problem}")
+            manifest = Manifest.load(self.index_dir, max_files=AUTO_REFRESH_MAX_FILES)  # replaced meanwhile?
+            if manifest is None and not self.corpus:
+                # Do not replace a damaged index of the user's corpus by one of the bundled seeds.
+                raise IndexDamaged(f"the index at {self.index_dir} is damaged (its manifest is unreadable); "
+                                   f"rebuild it: perucases index CORPUS... --rebuild --index {self.index_dir}")
+        return manifest
+
+    def _roots(self, manifest: Manifest | None) -> list[Path]:
+        roots = self.corpus or ([Path(c) for c in manifest.corpus] if manifest else [bundled_seeds()])
+        return [Path(r).expanduser().resolve() for r in roots]
+
+    def _refresh(self, manifest: Manifest | None) -> Manifest | None:
+        """The manifest to answer from, after bringing the index up to date when it is stale and
+        that can be done now."""
+        from perucases.index.manifest import needs_rebuild
+
+        stale = self._staleness(manifest, self._roots(manifest))
+        if stale is not None and stale[1] and manifest is not None:
+            # "The index files are missing" may only mean that a writer switched to a new index
+            # after this manifest was read: read it again before concluding anything.
+            again = self._manifest()
+            if again is not None and (again.indexname, again.generation) != (manifest.indexname, manifest.generation):
+                manifest = again
+                stale = self._staleness(manifest, self._roots(manifest))
+        if stale is None:
+            return manifest
+        from perucases.index.build import update  # (only now: the writer's modules cost 70 ms to load)
+        from perucases.index.lock import cannot_lock, hold_lock, try_lock
+
+        usable = manifest is not None and needs_rebuild(manifest, self.index_dir) is None
+        try:
+            lock = try_lock(self.index_dir) if self.index_dir.exists() else None
+        except OSError as exc:  # a read-only index folder, another user's index
+            if usable:
+                self.warn(f"the corpus changed but the index at {self.index_dir} cannot be updated "
+                          f"({LOCK_NAME}: {exc.strerror or exc}); answering from the index as it is")
+                return manifest
+            raise cannot_lock(self.index_dir, exc) from None
+        if lock is None and self.index_dir.exists():
+            if usable:
+                self.warn("the index is being updated by another perucases process; answering from its last state")
+                return manifest
+            # Nothing to answer from yet (no index, or one being replaced): wait for the writer.
+            lock = hold_lock(self.index_dir, 60.0, self.warn)
+        try:
+            if lock is not None:
+                # Under the lock, the manifest is what the last writer left: decide again from it.
+                manifest = self._manifest()
+                stale = self._staleness(manifest, self._roots(manifest))
+                if stale is None:
+                    return manifest
+                usable = manifest is not None and needs_rebuild(manifest, self.index_dir) is None
+            why, full = stale
+            if why and not full:  # a full build announces itself
+                self.warn(f"updating the index at {self.index_dir}: {why}")
+            roots = self._roots(manifest) if (self.corpus or manifest is None) else None
+            try:
+                report = update(self.index_dir, roots, warn=self.warn, progress=self.progress, lock=lock)
+            except IndexWriteError as exc:
+                if not usable:
+                    raise
+                self.warn(f"cannot update the index at {self.index_dir} ({exc.reason}); "
+                          f"answering from the index as it is")
+                return manifest
+            except Exception as exc:  # noqa: BLE001 - a failed refresh must not cost the answer
+                if not usable or isinstance(exc, PerucasesError):
+                    raise
+                self.warn(f"cannot update the index at {self.index_dir} (internal error: {type(exc).__name__}: "
+                          f"{shorten(str(exc), 120)}); answering from the index as it is")
+                return manifest
+            if report.wrote:
+                self.warn(f"indexed {report.documents} document(s) in {report.seconds:.1f} s")
+            return self._manifest()
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _open(self, manifest: Manifest | None) -> None:
+        """Open the index MANIFEST names, and a searcher on it (which opens every file of its
+        segments: from then on a writer's changes cannot touch what it reads). A writer may
+        switch to a new index or commit while this happens (the files read a moment ago are then
+        gone): the manifest and the generation are read again and the opening retried. Only a
+        failure with nothing changing is damage, named as such."""
         from whoosh import index as windex
 
-        try:
-            from perucases.index.patches import apply
+        from perucases.index.manifest import current_generation
+        from perucases.index.patches import apply
 
-            apply()
-            self._ix = windex.open_dir(str(self.index_dir), indexname=manifest.indexname)
-        except Exception as exc:  # a damaged index: say so in one line
-            raise PerucasesError(f"cannot open the index at {self.index_dir}: {exc}; run: perucases index --rebuild") from None
+        apply()
+        for attempt in range(40):
+            if manifest is None:
+                raise PerucasesError(f"no index at {self.index_dir}")
+            seen = self._version(manifest)
+            try:
+                ix = windex.open_dir(str(self.index_dir), indexname=manifest.indexname)
+                searcher = ix.searcher()
+            except Exception as exc:  # noqa: BLE001 - sorted out below: a race, or damage
+                again = self._manifest()
+                if again is None or self._version(again) != seen or \
+                        current_generation(self.index_dir, again.indexname) != seen[1]:
+                    manifest = again
+                    time.sleep(min(0.2, 0.005 * (attempt + 1)))
+                    continue
+                raise self._damage(manifest, exc) from None
+            self._ix, self._searcher, self._searcher_ix = ix, searcher, ix
+            return
+        raise PerucasesError(f"the index at {self.index_dir} kept changing while it was being opened; try again")
+
+    def _version(self, manifest: Manifest) -> tuple:
+        """What identifies the state a reader opens: the manifest file and the index's latest commit."""
+        from perucases.index.manifest import MANIFEST, current_generation
+
+        try:
+            st = os.stat(self.index_dir / MANIFEST)
+            mark = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            mark = None
+        return mark, current_generation(self.index_dir, manifest.indexname), manifest.indexname
+
+    def _damage(self, manifest: Manifest, exc: Exception) -> PerucasesError:
+        """The error for an index that cannot be opened while nothing changes it: the file that
+        cannot be read, named; permissions named as such (no rebuild can fix those)."""
+        from perucases.index.manifest import current_generation
+
+        if isinstance(exc, PermissionError):
+            name = Path(exc.filename).name if exc.filename else "a file"
+            return PerucasesError(f"cannot read the index at {self.index_dir}: {name}: {exc.strerror}")
+        repair = f"repair it: perucases index --rebuild --index {self.index_dir}"
+        gen = current_generation(self.index_dir, manifest.indexname)
+        if gen is None:
+            return IndexDamaged(f"the index at {self.index_dir} is damaged: the files of {manifest.indexname}, "
+                                f"which its manifest names, are missing; {repair}")
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        name = f"_{manifest.indexname}_{gen}.toc"
+        try:
+            from whoosh.filedb.filestore import FileStorage
+            from whoosh.index import TOC
+            from whoosh.reading import SegmentReader
+
+            storage = FileStorage(str(self.index_dir))
+            toc = TOC.read(storage, manifest.indexname, gen)
+            for seg in toc.segments:
+                name = seg.make_filename(".seg") if seg.is_compound() else f"segment {seg.segment_id()}"
+                try:
+                    SegmentReader(storage, toc.schema, seg).close()
+                except Exception as seg_exc:  # noqa: BLE001 - the one that fails is named
+                    what = f"{type(seg_exc).__name__}: {seg_exc}" if str(seg_exc) else type(seg_exc).__name__
+                    break
+        except Exception as toc_exc:  # noqa: BLE001 - the table of contents itself
+            what = f"{type(toc_exc).__name__}: {toc_exc}" if str(toc_exc) else type(toc_exc).__name__
+        return IndexDamaged(f"the index at {self.index_dir} is damaged: {name} cannot be read ({shorten(what, 120)}); "
+                            f"{repair}")
 
     def _staleness(self, manifest: Manifest | None, wanted: list[Path]) -> tuple[str, bool] | None:
         """None when the index is up to date, else (why, whether it is a full build)."""
@@ -296,25 +454,6 @@ class Library:
             return "", False  # same content, new mtimes: a quiet manifest update
         return None
 
-    def _refresh(self, manifest: Manifest | None, wanted: list[Path], why: str, full: bool) -> Manifest | None:
-        from perucases.index.lock import try_lock
-        from perucases.index.manifest import needs_rebuild
-
-        lock = try_lock(self.index_dir) if self.index_dir.exists() else None
-        if lock is None and manifest is not None and needs_rebuild(manifest, self.index_dir) is None:
-            self.warn("the index is being updated by another perucases process; answering from its last state")
-            return manifest
-        if lock is not None:
-            lock.release()
-        if why and not full:  # a full build announces itself
-            self.warn(f"updating the index at {self.index_dir}: {why}")
-        from perucases.index.build import update
-
-        report = update(self.index_dir, wanted, warn=self.warn, progress=self.progress)
-        if report.wrote:
-            self.warn(f"indexed {report.documents} document(s) in {report.seconds:.1f} s")
-        return Manifest.load(self.index_dir)
-
     @property
     def ix(self):
         self.ensure()
@@ -329,9 +468,11 @@ class Library:
         yield self._searcher
 
     def close(self) -> None:
+        """Close the searcher; the next query opens the index again (as it then is)."""
         if getattr(self, "_searcher", None) is not None:
             self._searcher.close()
             self._searcher = None
+        self._ix = None
 
     # -- documents
 
@@ -392,9 +533,9 @@ class Library:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise PerucasesError(f"no document with id {prefix!r} (perucases docs lists them)")
+            raise PerucasesError(f"no document with id {shorten(prefix)!r} (perucases docs lists them)")
         shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
-        raise PerucasesError(f"id {prefix!r} is ambiguous: {shown}")
+        raise PerucasesError(f"id {shorten(prefix)!r} is ambiguous: {shown}")
 
     def document(self, doc_id: str) -> DocText:
         from whoosh import query as Q
@@ -434,7 +575,9 @@ class Library:
 
         if getattr(self, "_entity_table", None) is None:
             ix = self.ix
-            cache = self.index_dir / f".entities-{ix.indexname}-{ix.latest_generation()}.pickle"
+            with self.searcher() as s:  # the generation opened, not the latest on disk
+                generation = s.reader().generation()
+            cache = self.index_dir / f".entities-{ix.indexname}-{generation}.pickle"
             try:
                 self._entity_table = pickle.loads(cache.read_bytes())
             except Exception:  # missing, from another version, damaged: make it again
@@ -687,13 +830,22 @@ class Library:
         ANY_WORD: words joined by OR instead of AND."""
         from whoosh import query as Q
 
-        parsed = {lang: p.parse(text) for lang, p in self._parsers(self.ix.schema, any_word).items()}
+        # The schema of the state opened (whoosh's ix.schema reads the latest table of contents
+        # again, which a writer may have just replaced and removed).
+        with self.searcher() as s:
+            schema = s.schema
+        parsed = {lang: p.parse(text) for lang, p in self._parsers(schema, any_word).items()}
         # A language no document of the index is in adds nothing but lookups to every search.
         alive = [q for lang, q in parsed.items() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))
                  and lang in self._languages()]
         if not alive:
             return parsed, None
-        return parsed, alive[0] if len(alive) == 1 else Q.Or(alive)
+        from perucases.query_limits import check_parsed
+
+        union = alive[0] if len(alive) == 1 else Q.Or(alive)
+        with self.searcher() as s:
+            check_parsed(union, s.reader())  # fuzzy words, and what wildcards and ranges expand to
+        return parsed, union
 
     def _entity_filter(self, entity: str | None) -> list:
         """[a query term for the entity's key], or [] without an entity."""

@@ -5,9 +5,10 @@
         emit(rows, COLUMNS, fmt)
 
 The default is `table` on a terminal and `tsv` (with a header) in a pipe; `--format` always wins.
-TSV escapes backslash, tab and newlines; lists are joined with "; " in csv and tsv; CSV cells
-that a spreadsheet would run as a formula get a leading apostrophe; terminal output never
-carries control characters from documents.
+TSV escapes backslash, tab and newlines, and writes other control characters as \\xNN (CSV
+too): no TSV or CSV output carries a terminal control sequence; lists are joined with "; " in
+csv and tsv; CSV cells that a spreadsheet would run as a formula get a leading apostrophe;
+terminal output never carries control characters from documents.
 """
 
 from __future__ import annotations
@@ -92,11 +93,33 @@ def _cell(value: Any) -> str:
     return str(plain(value))
 
 
+def _json(value, indent: int | None = None) -> str:
+    """JSON text, UTF-8 as it is; with \\u escapes when a value holds a lone surrogate (a file
+    name that is not UTF-8), which no UTF-8 output can carry."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if _SURROGATE.search(text):
+        text = json.dumps(value, ensure_ascii=True, indent=indent)
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters a TSV or CSV cell never carries as they are (a terminal would obey them):
+# every C0 and C1 control but tab, line feed and carriage return, DEL and the bidirectional ones.
+_CELL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_control(m: re.Match) -> str:
+    o = ord(m.group())
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+
+
 def tsv_escape(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    s = s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return _CELL_CONTROL.sub(_escape_control, s)
 
 
 def csv_safe(s: str) -> str:
+    s = _CELL_CONTROL.sub(_escape_control, s)
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
@@ -105,10 +128,10 @@ def emit(rows: list[dict], columns: list[Column], fmt: str, out=None, id_field: 
     names = [c.name for c in columns]
     if fmt == "json":
         data = [{n: plain(r.get(n)) for n in names} for r in rows]
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        out.write(_json(data, indent=2) + "\n")
     elif fmt == "jsonl":
         for r in rows:
-            out.write(json.dumps({n: plain(r.get(n)) for n in names}, ensure_ascii=False) + "\n")
+            out.write(_json({n: plain(r.get(n)) for n in names}) + "\n")
     elif fmt == "tsv":
         out.write("\t".join(names) + "\n")
         for r in rows:
@@ -118,7 +141,8 @@ def emit(rows: list[dict], columns: list[Column], fmt: str, out=None, id_field: 
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(names)
         for r in rows:
-            w.writerow([csv_safe(_cell(r.get(n))) if isinstance(r.get(n), str) else _cell(r.get(n)) for n in names])
+            w.writerow([csv_safe(_cell(r.get(n))) if isinstance(r.get(n), str)
+                        else _CELL_CONTROL.sub(_escape_control, _cell(r.get(n))) for n in names])
         out.write(buf.getvalue())
     elif fmt == "ids":
         seen = set()

@@ -145,7 +145,7 @@ _JS = """
     var want=select.value, shown=0;
     document.querySelectorAll('li.event').forEach(function(li){
       var keep=!want||(li.getAttribute('data-entities')||'').split('|').indexOf(want)>=0;
-      li.hidden=!keep; if(keep){shown++;}
+      li.hidden=!keep; if(keep){shown+=parseInt(li.getAttribute('data-events')||'1',10);}
     });
     document.querySelectorAll('section.year').forEach(function(sec){
       sec.hidden=!sec.querySelector('li.event:not([hidden])');
@@ -182,7 +182,7 @@ def html_page(events: list[TimelineEvent], paths: dict[str, str], title: str = "
             ents = f'<div class="ents">{e_("; ".join(e.entities))}</div>' if e.entities else ""
             label = "published" if e.kind == "publication" else e_(e.expression)
             items.append(
-                f'<li class="event" data-entities="{e_("|".join(e.entities))}">'
+                f'<li class="event" data-entities="{e_("|".join(e.entities))}" data-events="{len(g)}">'
                 f'<span class="date">{e_(e.date)}</span> · {label}'
                 f"<blockquote>{e_(e.sentence)}</blockquote>{ents}"
                 f'<div class="src">{" · ".join(srcs)}</div>{extra}</li>')

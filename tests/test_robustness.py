@@ -184,6 +184,7 @@ def _seeds_and_notes(tmp_path, n: int, digits: int) -> Path:
     return corpus
 
 
+@pytest.mark.slow
 def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
     import hashlib
 
@@ -253,6 +254,7 @@ def _processes_naming(text: str) -> list[int]:
     return out
 
 
+@pytest.mark.slow
 def test_kill_9_during_a_build_in_several_processes_leaves_no_orphan_and_a_whole_index(tmp_path):
     corpus = _seeds_and_notes(tmp_path, 1200, 4)
     ix = tmp_path / "ix"

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perucases.errors import PerucasesError
+from perucases.errors import IndexWriteError, PerucasesError
 from perucases.index.lock import Warn, hold_lock
 from perucases.index.manifest import (
     FileRecord,
@@ -213,27 +213,90 @@ def update(
     gazetteers: list[Path] | None = None,
     max_file_size: int | None = None,
     follow_links: bool | None = None,
+    lock=None,
 ) -> Report:
     """Bring the index in line with the corpus (ROOTS, or the corpus the manifest records).
 
     GAZETTEERS are extra user gazetteer files (--gazetteer); the index remembers them. PROCS is
     how many processes read and write (None: one a core; N: N processes that each read, extract
     and write a segment, while this one keeps the books; 1: everything in this one). Fewer than
-    POOL_MIN_FILES files are always read here."""
+    POOL_MIN_FILES files are always read here. LOCK is the index's write lock when the caller
+    holds it already (a query that refreshes the index); else it is taken here, waiting up to
+    WAIT seconds. A failure raises IndexWriteError and leaves the index as it was."""
     started = time.perf_counter()
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = hold_lock(index_dir, wait, warn)
+    own = lock is None
+    if own:
+        try:
+            index_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexWriteError(f"cannot create the index folder {index_dir}: {exc.strerror or exc}",
+                                  exc.strerror or str(exc)) from None
+        lock = hold_lock(index_dir, wait, warn)
     try:
         report = _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
                                 max_file_size, follow_links)
-    except OSError as exc:  # disk full, permissions: the previous index is still the one in use
-        _remove(_leftovers(index_dir, keep=(Manifest.load(index_dir) or Manifest([], "", 0, "")).indexname))
-        raise PerucasesError(f"cannot write the index at {index_dir}: {exc.strerror or exc}; "
-                             f"the index is as it was before this update") from None
+    except BaseException as exc:
+        # Whatever stopped the update (a full disk, Ctrl-C, a dead process), nothing it wrote is
+        # in use: the manifest still names the previous index and its last commit.
+        _clean_failed(index_dir)
+        if isinstance(exc, OSError):  # disk full, permissions
+            reason = exc.strerror or str(exc)
+            raise IndexWriteError(f"cannot write the index at {index_dir}: {reason}; "
+                                  f"the index is as it was before this update", reason) from None
+        from perucases.index.parallel import WorkerDied
+
+        if isinstance(exc, WorkerDied):
+            raise IndexWriteError(f"{exc}; the index at {index_dir} is as it was before this update",
+                                  str(exc)) from None
+        raise
     finally:
-        lock.release()
+        if own:
+            lock.release()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _clean_failed(index_dir: Path) -> None:
+    """After a failed update: the files it wrote, which no table of contents lists."""
+    try:
+        manifest = Manifest.load(index_dir)
+        keep = manifest.indexname if manifest else ""
+        _remove(_leftovers(index_dir, keep=keep))
+        if manifest is not None:
+            _clean_orphans(index_dir, keep)
+    except BaseException:  # noqa: BLE001 - cleaning must never hide why the update stopped
+        pass
+
+
+def _clean_orphans(index_dir: Path, indexname: str, force: bool = True) -> None:
+    """Remove the files of index INDEXNAME that its latest table of contents does not list: the
+    segments of updates that failed or were killed (they would pile up until an update succeeds).
+    Readers are safe: they open the segments their table of contents lists, which stay.
+    Without FORCE, whoosh is only loaded when some file of the index is newer than its table of
+    contents (a segment of a commit is always written before it): the usual case costs a listing."""
+    gen = current_generation(index_dir, indexname)
+    if gen is None:
+        return
+    if not force:
+        try:
+            toc_time = os.stat(index_dir / f"_{indexname}_{gen}.toc").st_mtime_ns
+            if not any(name.startswith(f"{indexname}_") and os.stat(index_dir / name).st_mtime_ns > toc_time
+                       for name in os.listdir(index_dir)):
+                return
+        except OSError:
+            return
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC, clean_files
+
+    from perucases.index.patches import apply
+
+    apply()
+    storage = FileStorage(str(index_dir))
+    try:
+        toc = TOC.read(storage, indexname, gen)
+    except Exception:  # noqa: BLE001 - a damaged table of contents: leave everything for --check to see
+        return
+    clean_files(storage, indexname, toc.generation, toc.segments)
 
 
 def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers, max_file_size=None,
@@ -255,16 +318,22 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     why = "--rebuild" if rebuild else needs_rebuild(manifest, index_dir)
     if why is None and manifest is not None and options != {**options, **old_options}:
         why = "the way files are read changed (--max-file-size or --follow-links)"
+    reconciled = False
     if why is None and manifest is not None and current_generation(index_dir, manifest.indexname) != manifest.generation:
         # A crash between the Whoosh commit and the manifest: trust the index.
         from whoosh import index as windex
 
+        from perucases.index.patches import apply
+
+        apply()
         ix = windex.open_dir(str(index_dir), indexname=manifest.indexname)
         manifest.files = _file_table_from_index(ix)
         manifest.generation = ix.latest_generation()
+        reconciled = True  # written below even if nothing else changes
     full = why is not None
     if manifest is not None and not full:
         _remove(_leftovers(index_dir, keep=manifest.indexname))  # from an interrupted full build
+        _clean_orphans(index_dir, manifest.indexname, force=False)  # from interrupted updates
     report = Report(rebuilt=full)
     plan = make_plan(None if full else manifest, [Path(c) for c in corpus], load_catalog,
                      follow_links=options["follow_links"])
@@ -347,7 +416,7 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     report.documents = sum(1 for r in base.files.values() if not r.duplicate_of)
     report.duplicates = sum(1 for r in base.files.values() if r.duplicate_of)
     report.unchanged = report.documents - report.added - report.changed
-    if ix is not None or plan.touch or full or manifest is None or base.corpus != manifest.corpus \
+    if ix is not None or reconciled or plan.touch or full or manifest is None or base.corpus != manifest.corpus \
             or base.skipped != manifest.skipped or base.catalogs != manifest.catalogs \
             or base.gazetteer_files != manifest.gazetteer_files or base.gazetteers != manifest.gazetteers:
         base.save(index_dir)
@@ -532,8 +601,13 @@ def _write(ix, docs, removes, written: list, build=None) -> None:
     from perucases.index.patches import apply
 
     apply()  # the writer must know sealed records
+    from whoosh.writing import SegmentWriter
+
+    # Not whoosh's own write lock (ix.writer()): the index's .lock already admits one writer,
+    # and whoosh's, inherited by the extraction processes, outlived a main process killed with
+    # kill -9 long enough to make the next writer fail with LockError.
     if build is None:
-        with ix.writer() as w:
+        with SegmentWriter(ix, _lk=False) as w:
             w.mergetype = merge_policy
             for doc_id in removes:
                 w.delete_by_term("id", doc_id)
@@ -544,7 +618,7 @@ def _write(ix, docs, removes, written: list, build=None) -> None:
         return
     # As whoosh's MpWriter(multisegment=True) commits: old segments merged by the policy, the
     # new ones added as they are, one table of contents written.
-    w = ix.writer()
+    w = SegmentWriter(ix, _lk=False)
     try:
         for doc_id in removes:
             w.delete_by_term("id", doc_id)

@@ -28,6 +28,37 @@ class CheckReport:
 
 
 def check(index_dir: Path) -> CheckReport:
+    """The report on the index as one state: if a writer commits or switches to a new index while
+    it is being read (the manifest or the latest generation changes), it is read again."""
+    import time
+
+    for attempt in range(20):
+        seen = _version(index_dir)
+        rep = _check(index_dir)
+        if _version(index_dir) == seen:
+            return rep
+        time.sleep(min(0.5, 0.05 * (attempt + 1)))
+    rep = CheckReport()
+    rep.stale.append("the index kept changing while it was being checked (another perucases process is "
+                     "writing it): check it again when that is done")
+    return rep
+
+
+def _version(index_dir: Path) -> tuple:
+    import os
+
+    from perucases.index.manifest import MANIFEST
+
+    try:
+        st = os.stat(index_dir / MANIFEST)
+        mark = (st.st_ino, st.st_mtime_ns, st.st_size)
+    except OSError:
+        mark = None
+    manifest = Manifest.load(index_dir, max_files=0)
+    return mark, manifest and current_generation(index_dir, manifest.indexname)
+
+
+def _check(index_dir: Path) -> CheckReport:
     from perucases.ingest.metadata import load_catalog
 
     rep = CheckReport()
@@ -42,7 +73,8 @@ def check(index_dir: Path) -> CheckReport:
         return rep
     if why:
         rep.stale.append(why)
-    if current_generation(index_dir, manifest.indexname) != manifest.generation:
+    interrupted = current_generation(index_dir, manifest.indexname) != manifest.generation
+    if interrupted:
         rep.stale.append("the index was committed after the manifest was last written (an interrupted update: "
                          "the next update reconciles it)")
     from whoosh import index as windex
@@ -71,6 +103,15 @@ def check(index_dir: Path) -> CheckReport:
     except Exception as exc:
         rep.damage.append(f"a record cannot be read: {type(exc).__name__}: {exc}")
         return rep
+    if interrupted:
+        # The manifest's table is from before the last commit; the index is the truth (the next
+        # update rebuilds the table from it): compare the corpus with what the index holds.
+        from perucases.index.manifest import FileRecord
+
+        manifest.files = {st["meta"]["path"]: FileRecord(doc_id, st["meta"]["size"], st["meta"]["mtime_ns"],
+                                                         st["meta"]["sha256"], st["meta"].get("catalog", ""))
+                          for doc_id, st in found.items()}
+        expected = set(found)
     for doc_id in sorted(expected - set(found)):
         rep.damage.append(f"{doc_id}: in the manifest, missing from the index")
     for doc_id in sorted(set(found) - expected):

@@ -9,14 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from perucases.errors import IndexBusy
+from perucases.errors import IndexBusy, IndexWriteError
 
 LOCK = ".lock"
 Warn = Callable[[str], None]
 
 
 def try_lock(index_dir: Path):
-    """The write lock if it is free right now, else None."""
+    """The write lock if it is free right now, else None. OSError when it cannot be taken at all
+    (a read-only index folder, another user's lock file)."""
     from filelock import FileLock, Timeout
 
     lock = FileLock(str(index_dir / LOCK))
@@ -27,9 +28,19 @@ def try_lock(index_dir: Path):
     return lock
 
 
+def cannot_lock(index_dir: Path, exc: OSError) -> IndexWriteError:
+    reason = exc.strerror or str(exc)
+    return IndexWriteError(f"cannot write the index at {index_dir}: {LOCK}: {reason} (the index folder is "
+                           f"not writable by you)", reason)
+
+
 def hold_lock(index_dir: Path, wait: float, warn: Warn):
-    """The write lock, waiting up to WAIT seconds for another writer; IndexBusy after that."""
-    lock = try_lock(index_dir)
+    """The write lock, waiting up to WAIT seconds for another writer; IndexBusy after that,
+    IndexWriteError when it cannot be taken at all."""
+    try:
+        lock = try_lock(index_dir)
+    except OSError as exc:
+        raise cannot_lock(index_dir, exc) from None
     if lock is not None:
         return lock
     if wait <= 0:

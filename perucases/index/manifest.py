@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from perucases import __version__
-from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover
+from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover, open_regular
 from perucases.resources import data_fingerprint
 
 # Bump when the fields or analysers change: an older index is then rebuilt.
@@ -125,7 +125,12 @@ class Manifest:
             "files_count": len(self.files),
             "files": {p: r.to_json() for p, r in sorted(self.files.items())},  # last: see load()
         }
-        write_atomic(index_dir / MANIFEST, json.dumps(data, indent=1, ensure_ascii=False))
+        text = json.dumps(data, indent=1, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8 (lone surrogates): escaped in JSON
+            text = json.dumps(data, indent=1, ensure_ascii=True)
+        write_atomic(index_dir / MANIFEST, text)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -136,6 +141,9 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: a temporary file beside it, synced, then renamed."""
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); give it the mode any new file of the index gets
+        # (whoosh's own: 0666 less the umask), so that whoever may read the index may read it.
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -147,6 +155,33 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    """The process's umask (read from /proc where it can be, else set and set back)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def unreadable(index_dir: Path) -> str | None:
+    """Why the manifest of INDEX_DIR cannot be read when that is a permission or disk problem
+    ("manifest.json: Permission denied"), not damage; None when it reads or is not there."""
+    try:
+        with open(index_dir / MANIFEST, "rb") as fh:
+            fh.read(1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{MANIFEST}: {exc.strerror or exc}"
+    return None
 
 
 def current_generation(index_dir: Path, indexname: str) -> int | None:
@@ -171,7 +206,7 @@ def entry_hash(entry: dict | None) -> str:
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:  # never a FIFO or a device: they would not end
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()

@@ -77,9 +77,7 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
         except queue_mod.Empty:
             job = False
         if os.getppid() != parent:  # the main process is gone (kill -9): stop, leave no orphan
-            results.cancel_join_thread()
-            w._close_segment()
-            return
+            _orphaned(w, results)
         if job is False:
             continue
         if job is None:
@@ -87,6 +85,8 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
         n, batch = job
         out = []
         for cf, entry in batch:
+            if os.getppid() != parent:  # checked at every file: a job may take long
+                _orphaned(w, results)
             try:
                 got = _read_one(cf, entry, gaz, max_size)
                 if isinstance(got, Prepared):
@@ -96,10 +96,14 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
                     got.records = []
                     got.placed = Placed(k, start, w.docnum)
             except BaseException as exc:
+                if os.getppid() != parent:  # it failed because the next writer cleaned up after its parent
+                    _orphaned(w, results)
                 results.put(("error", k, _picklable(exc), f"{cf.path}: {traceback.format_exc()}"))
                 w._close_segment()
                 return
             out.append(got)
+        if os.getppid() != parent:  # no one to hand the results to
+            _orphaned(w, results)
         results.put(("done", k, n, out))
     try:
         if w._added:
@@ -112,6 +116,18 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
         results.put(("error", k, _picklable(exc), traceback.format_exc()))
         return
     results.put(("segment", k, None, segment))
+
+
+def _orphaned(w, results) -> None:
+    """End an extraction process whose main process is gone, at once and quietly: its files are
+    no table of contents' (the next writer removes them), and what it would say no one reads
+    (a traceback from a folder the next writer already cleaned would reach the terminal)."""
+    try:
+        results.cancel_join_thread()
+        w._close_segment()
+    except BaseException:  # noqa: BLE001 - nothing to report to, nothing to keep
+        pass
+    os._exit(0)
 
 
 def _picklable(exc: BaseException):
@@ -200,9 +216,9 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
             except queue_mod.Empty:
                 dead = [p for p in procs if p.exitcode not in (None, 0)]
                 if dead:
-                    raise RuntimeError(f"an extraction process ended with code {dead[0].exitcode}")
+                    raise WorkerDied(dead[0].exitcode)
                 if all(p.exitcode == 0 for p in procs) and results.empty():
-                    raise RuntimeError("the extraction processes ended without a segment")
+                    raise WorkerDied(0)
                 continue
             if kind == "error":
                 if isinstance(n, BaseException):
@@ -225,12 +241,49 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
                 nxt += 1
         build.segments = [segments[k] for k in range(workers)]
     finally:
-        stop.set()
+        _stop(procs, stop, feeder, jobq, results, failed=len(segments) < workers)
+
+
+def _stop(procs, stop, feeder, jobq, results, failed: bool, grace: float = 2.0) -> None:
+    """End the extraction processes and the queues within a few seconds, whatever happened
+    (Ctrl-C, a full disk, a dead process): a failed build's processes are terminated, then
+    killed if they do not end within GRACE seconds; the queues' feeder threads are not waited
+    for (the one of the job queue may be blocked writing to a pipe no process reads any more,
+    and would keep this process from exiting)."""
+    import time
+
+    stop.set()
+    if failed:
         for p in procs:
-            if p.is_alive() and len(segments) < workers:
+            if p.is_alive():
                 p.terminate()
-        for p in procs:
-            p.join(timeout=5)
-        feeder.join(timeout=5)
-        jobq.close()
-        results.close()
+    deadline = time.monotonic() + grace
+    for p in procs:
+        p.join(timeout=max(0.0, deadline - time.monotonic()))
+    for p in procs:
+        if p.is_alive():
+            p.kill()
+            p.join(timeout=1.0)
+    for q in (jobq, results):
+        q.cancel_join_thread()
+        q.close()
+    feeder.join(timeout=max(0.0, deadline - time.monotonic()))
+
+
+class WorkerDied(RuntimeError):
+    """An extraction process ended without handing back its work (killed, or out of memory)."""
+
+    def __init__(self, exitcode: int | None):
+        self.exitcode = exitcode
+        if exitcode is not None and exitcode < 0:
+            try:
+                how = f"killed by signal {-exitcode} ({signal.Signals(-exitcode).name})"
+            except ValueError:
+                how = f"killed by signal {-exitcode}"
+            if exitcode == -signal.SIGKILL:
+                how += ": out of memory?"
+        elif exitcode:
+            how = f"exit code {exitcode}"
+        else:
+            how = "it ended without writing its part of the index"
+        super().__init__(f"an extraction process died ({how})")

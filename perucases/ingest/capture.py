@@ -39,12 +39,15 @@ def caught() -> Iterator[list[str]]:
     for lg in loggers:
         lg.addHandler(handler)
         lg.propagate = False
+    root = logging.getLogger()  # any other library's warnings: caught too, never an unprefixed line
+    root.addHandler(handler)
     try:
         with warnings.catch_warnings(record=True) as warned:
             warnings.simplefilter("always")
             yield messages
         messages.extend(str(w.message) for w in warned)
     finally:
+        root.removeHandler(handler)
         for lg, (propagate, level) in zip(loggers, saved):
             lg.removeHandler(handler)
             lg.propagate = propagate

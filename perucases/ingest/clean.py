@@ -195,7 +195,9 @@ def _camel_exceptions() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(words), tuple(prefixes)
 
 
-_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+# Latin letters, with the ordinal indicators ª º (Nº, 1ª: "Ã" + "º" in mojibake), the micro sign
+# and the modifier letters (ʼ ʻ): they are letters of Latin text, not a change of script.
+_LATIN = "A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u02b0-\u02ff\u1e00-\u1eff"
 _SCRIPT_RUN = re.compile(rf"(?<=[{_LATIN}])(?=[^\W\d_{_LATIN}])|(?<=[^\W\d_{_LATIN}])(?=[{_LATIN}])")
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from perucases.dates import PartialDate
 from perucases.ingest.capture import caught, summary
 from perucases.ingest.clean import Paragraph, clean
-from perucases.ingest.corpus import CorpusFile
+from perucases.ingest.corpus import CorpusFile, NotRegular, open_regular
+from perucases.ingest import limits
 from perucases.ingest.decode import SkipFile
 from perucases.ingest.metadata import Metadata, apply_catalog, apply_source_meta, apply_text_date, infer
 from perucases.ingest.readers import reader_for
@@ -69,6 +70,17 @@ def file_stat(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
+def _read_up_to(fh, size: int, max_size: int) -> bytes:
+    """The file's bytes, read up to one past MAX_SIZE (the limit is on what is read: the file may
+    have grown since it was measured at SIZE bytes)."""
+    parts = [fh.read(min(size, max_size) + 1)]
+    got = len(parts[0])
+    while got <= max_size and len(parts[-1]):
+        parts.append(fh.read(min(1 << 20, max_size + 1 - got)))
+        got += len(parts[-1])
+    return b"".join(parts)
+
+
 def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
                 max_size: int = DEFAULT_MAX_FILE_SIZE) -> Document:
     """Read and clean one file. Raises SkipFile with the reason when it cannot be indexed."""
@@ -79,11 +91,20 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
         size, mtime_ns = file_stat(cf.path)
         if size > max_size:
             raise SkipFile(f"larger than the size limit of {human_size(max_size)} ({size} bytes; see --max-file-size)")
-        data = cf.path.read_bytes()
+        limits.before_opening(cf.path.suffix, size)  # a 200 MB text is not read to be refused
+        with open_regular(cf.path) as fh:  # a FIFO or a device is refused, never waited on
+            data = _read_up_to(fh, size, max_size)
+        if len(data) > max_size:
+            raise SkipFile(f"larger than the size limit of {human_size(max_size)} (it grew while being read; "
+                           f"see --max-file-size)")
+    except NotRegular as exc:
+        raise SkipFile(exc.strerror) from None
     except OSError as exc:
         raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
-    with caught() as said:
+    limits.before_reading(cf.path.suffix, data, max_size)  # what reading it would cost, bounded
+    with caught() as said:  # pypdf, trafilatura: their warnings, said once on the file's own line
         source = reader(cf.path, data)
+    limits.after_reading(source.text)
     extra = summary(said)
     cleaned = clean(source.text, markdown=source.markdown, structured=source.structured,
                     title=source.meta.get("title"))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perucases.ingest import limits
 from perucases.ingest.decode import SkipFile
 from perucases.ingest.people import plausible_title
 from perucases.resources import data_lines
@@ -538,7 +539,12 @@ def read_pdf(path: Path, data: bytes) -> Source:
                 ok = 0
             if not ok:
                 raise SkipFile("encrypted PDF (it needs a password)")
-        pages = [page_lines(page) for page in reader.pages]
+        pages = []
+        chars = 0
+        for page in reader.pages:  # the text is counted as it is read: no more than the limit
+            pages.append(page_lines(page))
+            chars += sum(len(ln.text) for ln in pages[-1])
+            limits.text_so_far(chars)
         heights = [_height(page) for page in reader.pages]
         info = reader.metadata or {}
     except SkipFile:
