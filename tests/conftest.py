@@ -5,10 +5,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from perucases.index.location import bundled_seeds
 from perucases.query import Library
 
+# Property tests assert what comes out, never how fast: no per-example deadline (a loaded machine
+# made examples exceed hypothesis's default 200 ms and fail for no fault of the code).
+settings.register_profile("perucases", deadline=None)
+settings.load_profile("perucases")
 
 
 @pytest.fixture(scope="session")
