@@ -16,67 +16,9 @@ import click
 
 from perucases import __version__
 from perucases.errors import IndexDamaged, PerucasesError, shorten
-from perucases.render import FORMATS as FORMATS_ALL
-from perucases.render import Column, emit, message, output_options, records, resolve_format
-
-DOC_COLUMNS = [
-    Column("id", no_wrap=True),
-    Column("title", ratio=1, min_width=20),
-    Column("publisher", max_width=22, optional=True),
-    Column("date", no_wrap=True),
-    Column("date_source", "from", no_wrap=True, optional=True),
-    Column("language", "lang", optional=True),
-    Column("url", table=False),
-    Column("path", table=False),
-    Column("words", justify="right", optional=True),
-    Column("paragraphs", "paras", justify="right", optional=True),
-    Column("authors", table=False),
-    Column("duplicates", table=False),
-]
-SEARCH_COLUMNS = [
-    Column("rank", "#", justify="right", no_wrap=True, optional=True),
-    Column("id", no_wrap=True),
-    Column("title", ratio=1, min_width=12),
-    Column("publisher", max_width=18, optional=True),
-    Column("date", no_wrap=True),
-    Column("score", justify="right", no_wrap=True, optional=True),
-    Column("paragraph", "¶", justify="right"),
-    Column("snippet", ratio=3, min_width=20),
-    Column("entities", table=False),
-    Column("page", table=False),
-    Column("partial", table=False),
-    Column("missing", table=False),
-]
-# When no document has every word of a plain query, the table also says which words each lacks.
-PARTIAL_SEARCH_COLUMNS = [*SEARCH_COLUMNS[:-1], Column("missing", "lacks", max_width=20)]
-ENTITY_COLUMNS = [
-    Column("name", ratio=1, min_width=16),
-    Column("type", no_wrap=True),
-    Column("mentions", justify="right"),
-    Column("documents", "docs", ratio=1, min_width=20, optional=True),
-    Column("aliases", ratio=2, min_width=20, optional=True),
-]
-PAIR_COLUMNS = [
-    Column("a", ratio=1, min_width=14),
-    Column("a_type", "type", optional=True),
-    Column("b", ratio=1, min_width=14),
-    Column("b_type", "type", optional=True),
-    Column("count", "¶", justify="right"),
-    Column("paragraphs", ratio=2, min_width=20, optional=True),
-]
-MENTION_COLUMNS = [
-    Column("id", no_wrap=True),
-    Column("paragraph", "¶", justify="right"),
-    Column("context", ratio=1, min_width=30),
-]
-PARAGRAPH_COLUMNS = [
-    Column("id", no_wrap=True),
-    Column("paragraph", "¶", justify="right"),
-    Column("start", justify="right"),
-    Column("end", justify="right"),
-    Column("text", ratio=1, min_width=30),
-    Column("page", table=False),
-]
+from perucases.render import columns as cols
+from perucases.render.output import FORMATS as FORMATS_ALL
+from perucases.render.output import emit, message, output_options, resolve_format, rows
 
 
 class _ClosedPipe(Exception):
@@ -272,14 +214,14 @@ def filter_options(f):
 @contextmanager
 def progress_bar():
     """A rich progress bar on stderr, only when stderr is a terminal."""
-    from perucases.render import is_tty
+    from perucases.render.output import is_tty
 
     if not is_tty(sys.stderr):
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from perucases.render import console
+    from perucases.render.output import console
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console(stderr=True), transient=True) as p:
@@ -426,7 +368,8 @@ def search(query, date_from, date_to, publisher, lang, entity, limit, explain, t
     if result.partial:
         message(f"no document has every word of {shorten(text, 200)!r}; showing the {len(result.hits)} with most of them "
                 f"(marked partial, with the words each lacks){hint}")
-    emit(records(result.hits), PARTIAL_SEARCH_COLUMNS if result.partial else SEARCH_COLUMNS, resolve_format(fmt))
+    columns = cols.PARTIAL_SEARCH_COLUMNS if result.partial else cols.SEARCH_COLUMNS
+    emit(rows(result.hits, columns), columns, resolve_format(fmt))
     return 0
 
 
@@ -440,11 +383,11 @@ def docs(date_from, date_to, publisher, lang, fmt, index_dir) -> int:
 
     filters = Filters.parse(date_from, date_to, publisher, lang)
     with library(index_dir) as lib:
-        rows = lib.docs(filters)
-    if not rows:
+        infos = lib.docs(filters)
+    if not infos:
         message("no documents")
         return 1
-    emit(records(rows), DOC_COLUMNS, resolve_format(fmt))
+    emit(rows(infos, cols.DOC_COLUMNS), cols.DOC_COLUMNS, resolve_format(fmt))
     return 0
 
 
@@ -471,15 +414,15 @@ def entities(etype, doc, min_mentions, sort, pairs, graph, fmt, index_dir) -> in
             message(f"wrote {graph}: {nodes} entities, {edges} links")
             return 0 if nodes else 1
         if pairs:
-            rows = [p.public() for p in lib.pairs(etype, min_mentions)]
-            columns = PAIR_COLUMNS
+            found = rows(lib.pairs(etype, min_mentions), cols.PAIR_COLUMNS)
+            columns = cols.PAIR_COLUMNS
         else:
-            rows = [r.public() for r in lib.entities(etype, doc, min_mentions, sort)]
-            columns = ENTITY_COLUMNS
-    if not rows:
+            found = rows(lib.entities(etype, doc, min_mentions, sort), cols.ENTITY_COLUMNS)
+            columns = cols.ENTITY_COLUMNS
+    if not found:
         message("no entities")
         return 1
-    emit(rows, columns, resolve_format(fmt), id_field="name" if not pairs else "a")
+    emit(found, columns, resolve_format(fmt), id_field="name" if not pairs else "a")
     return 0
 
 
@@ -487,8 +430,8 @@ def entities(etype, doc, min_mentions, sort, pairs, graph, fmt, index_dir) -> in
 @click.argument("name", nargs=-1, required=True)
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many co-occurring entities to show.")
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "jsonl", "csv", "tsv", "table")),
-              default="text", show_default=True, help="text: a report; json: everything; others: a row per mention.")
+@output_options(formats=("text", "json", "jsonl", "csv", "tsv", "table"), default="text",
+                help="text: a report; json: everything; others: a row per mention.")
 @index_option
 def entity(name, top, fmt, index_dir) -> int:
     """One entity: its names, documents, every mention in context, and who it appears with.
@@ -496,49 +439,18 @@ def entity(name, top, fmt, index_dir) -> int:
     NAME is any of its names or aliases, case and accents ignored, or a unique prefix.
     """
     import json
-    from dataclasses import asdict
 
-    from perucases.render import plain
+    from perucases.render import text
 
     with library(index_dir) as lib:
         d = lib.entity(" ".join(name), top=top)
     if fmt == "json":
-        data = asdict(d)
-        data["mentions"] = [{**m, "context": plain(m["context"])} for m in data["mentions"]]
-        data = {k: data[k] for k in ("name", "type", "aliases", "description", "documents", "mentions", "cooccurs",
-                                     "events")}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(cols.entity_detail(d), ensure_ascii=False, indent=2))
     elif fmt == "text":
-        _print_entity(d)
+        text.entity(d)
     else:
-        emit(records(d.mentions), MENTION_COLUMNS, fmt)
+        emit(rows(d.mentions, cols.MENTION_COLUMNS), cols.MENTION_COLUMNS, fmt)
     return 0
-
-
-def _print_entity(d) -> None:
-    from perucases.render import console, rich_text, safe_text
-
-    con = console()
-    con.print(f"{safe_text(d.name)}  ({d.type})")
-    if d.description:
-        con.print(safe_text(d.description))
-    con.print(f"aliases:   {safe_text('; '.join(d.aliases))}")
-    con.print(f"documents: {'; '.join(d.documents)}")
-    con.print(f"\nmentions ({len(d.mentions)}):")
-    for m in d.mentions:
-        line = rich_text(m.context)
-        line.pad_left(2)
-        con.print(f"  {m.id} ¶{m.paragraph}", end="  ")
-        con.print(line)
-    if d.cooccurs:
-        con.print("\nappears with (paragraphs shared):")
-        for c in d.cooccurs:
-            con.print(f"  {c.count:>3}  {safe_text(c.name)} ({c.type})")
-    if d.events:
-        con.print("\ndated events:")
-        for e in d.events:
-            where = f"{e['id']} ¶{e['paragraph']}" if e["paragraph"] else f"{e['id']} (published)"
-            con.print(f"  {e['date']:<12} {safe_text(e['sentence'])}  ({where})")
 
 
 @cli.group()
@@ -603,10 +515,6 @@ def curate_ignore(names, gazetteer, index_dir) -> int:
     return _curate(index_dir, gazetteer, ("ignore", list(names)))
 
 
-TIMELINE_COLUMNS = [Column(f) for f in ("date", "start", "end", "precision", "expression", "relative", "kind", "id",
-                                          "paragraph", "sentence", "entities", "sources", "page")]
-
-
 CITE_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md", "text")
 
 
@@ -629,8 +537,8 @@ CITE_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md", "text")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=5, show_default=True, help="Most quotes to show.")
 @click.option("--list-styles", is_flag=True, help="List the CSL style names --style accepts, and exit.")
 @timeout_option
-@click.option("--format", "fmt", type=click.Choice(CITE_FORMATS), default=None,
-              help="Output format (default: table on a terminal, tsv in a pipe; text for references).")
+@output_options(formats=CITE_FORMATS,
+                help="Output format (default: table on a terminal, tsv in a pipe; text for references).")
 @index_option
 def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sources_of, verify_file, style, context,
          full, limit, list_styles, timeout, fmt, index_dir) -> int:
@@ -644,7 +552,7 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
     perucases cite --verify notes.md                    are the quotes still exact?
     perucases cite --sources 004                        what a document itself cites
     """
-    from perucases import cite_render as cr
+    from perucases.render import cite as cr
     from perucases.cite.csl import EXPORTS, style_names
     from perucases.query import Filters
 
@@ -678,7 +586,7 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
             if not checks:
                 message(f"{verify_file}: no perucases quotes in it (markers as written by cite --format md)")
                 return 1
-            emit(cr.check_rows(checks), cr.CHECK_COLUMNS, resolve_format(fmt if fmt != "md" else None))
+            emit(rows(checks, cols.CHECK_COLUMNS), cols.CHECK_COLUMNS, resolve_format(fmt if fmt != "md" else None))
             bad = sum(not c.ok for c in checks)
             message(f"{len(checks) - bad} of {len(checks)} quote(s) match their sources"
                     + (f"; {bad} do not" if bad else ""))
@@ -688,7 +596,7 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
             if not works:
                 message("no cited works found")
                 return 1
-            emit(cr.source_rows(works), cr.SOURCE_COLUMNS, resolve_format(fmt if fmt != "md" else None))
+            emit(cols.source_rows(works), cols.SOURCE_COLUMNS, resolve_format(fmt if fmt != "md" else None))
             return 0
         if text:
             with time_limit(timeout):
@@ -702,7 +610,7 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
 
                 sys.stdout.write(cr.quotes_markdown(quotes, is_note_style(style_path(style))))
             else:
-                emit(cr.quote_rows(quotes), cr.QUOTE_COLUMNS, resolve_format(None if fmt == "text" else fmt))
+                emit(cols.quote_rows(quotes), cols.QUOTE_COLUMNS, resolve_format(None if fmt == "text" else fmt))
             return 0
         # references: one document, or the corpus
         ids = [lib.resolve(doc)] if doc else [d.id for d in lib.docs(filters)]
@@ -713,14 +621,12 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
             sys.stdout.write(lib.export(export, ids))
             return 0
         refs = lib.references(style, ids, markup="markdown" if fmt == "md" else "plain")
-    rows = cr.reference_rows(refs)
+    found = cols.reference_rows(refs)
     fmt = fmt or "text"
     if fmt in ("text", "md"):
-        bullet = "- " if fmt == "md" else ""
-        for r in rows:
-            click.echo(bullet + r["reference"])
+        click.echo(cr.references_text(found, markdown=fmt == "md"), nl=False)
     else:
-        emit(rows, cr.REFERENCE_COLUMNS, fmt)
+        emit(found, cols.REFERENCE_COLUMNS, fmt)
     return 0
 
 
@@ -733,8 +639,8 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
 @click.option("--precision", type=click.Choice(("day", "month", "year")), default=None,
               help="Only events dated at least this precisely.")
 @click.option("--sort", type=click.Choice(("date", "source")), default="date", show_default=True)
-@click.option("--format", "fmt", type=click.Choice((*FORMATS_ALL, "md", "timelinejs")), default=None,
-              help="Output format (default: a chronology on a terminal, tsv in a pipe).")
+@output_options(formats=(*FORMATS_ALL, "md", "timelinejs"),
+                help="Output format (default: a chronology on a terminal, tsv in a pipe).")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
               help="Write the chronology as one self-contained HTML page.")
 @index_option
@@ -746,7 +652,7 @@ def timeline(date_from, date_to, entity, doc, grep, precision, sort, fmt, html_f
     happening ("3 sources").
     """
     from perucases.query import Filters
-    from perucases import timeline_render as tr
+    from perucases.render import timeline as tr
 
     filters = Filters.parse(date_from, date_to)
     with library(index_dir) as lib:
@@ -767,7 +673,7 @@ def timeline(date_from, date_to, entity, doc, grep, precision, sort, fmt, html_f
     elif fmt == "timelinejs":
         sys.stdout.write(tr.timelinejs(events) + "\n")
     else:
-        emit([e.public() for e in events], TIMELINE_COLUMNS, fmt)
+        emit(rows(events, cols.TIMELINE_COLUMNS), cols.TIMELINE_COLUMNS, fmt)
     return 0
 
 
@@ -842,8 +748,8 @@ def _read_ids(ids: tuple[str, ...]) -> list[str]:
 @click.option("--paragraphs", "-p", "spec", default=None, metavar="N|N-M",
               help="Only these paragraphs: 3, 3-5, 2,4-6 or 5-.")
 @click.option("--raw", is_flag=True, help="Print the original file's bytes instead.")
-@click.option("--format", "fmt", type=click.Choice(("text", "table", "json", "jsonl", "csv", "tsv")),
-              default="text", show_default=True, help="text: header and numbered paragraphs; others: a row per paragraph.")
+@output_options(formats=("text", "table", "json", "jsonl", "csv", "tsv"), default="text",
+                help="text: header and numbered paragraphs; others: a row per paragraph.")
 @index_option
 def show(ids, spec, raw, fmt, index_dir) -> int:
     """Print documents cleaned, with a metadata header and numbered paragraphs.
@@ -874,47 +780,16 @@ def show(ids, spec, raw, fmt, index_dir) -> int:
             paras = [p for p in paras if any(lo <= p.n <= (hi or last) for lo, hi in ranges)]
         selected.append((d, paras))
     if fmt == "text":
-        _print_documents(selected)
+        from perucases.render import text
+
+        text.documents(selected)
     elif fmt == "json":
         import json
 
-        data = []
-        for d, paras in selected:
-            item = records([d.info])[0]
-            item["paragraphs_shown"] = [{"paragraph": p.n, "start": p.start, "end": p.end, "text": p.text,
-                                         "page": p.page} for p in paras]
-            data.append(item)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(cols.shown_documents(selected), ensure_ascii=False, indent=2))
     else:
-        rows = [{"id": d.info.id, "paragraph": p.n, "start": p.start, "end": p.end, "text": p.text, "page": p.page}
-                for d, paras in selected for p in paras]
-        emit(rows, PARAGRAPH_COLUMNS, fmt)
+        emit(cols.paragraph_rows(selected), cols.PARAGRAPH_COLUMNS, fmt)
     return 0
-
-
-def _print_documents(selected) -> None:
-    from perucases.render import safe_text
-
-    out = sys.stdout
-    for k, (d, paras) in enumerate(selected):
-        i = d.info
-        if k:
-            out.write("\n")
-        date = f"{i.date} ({i.date_source})" if i.date else "unknown"
-        out.write(f"id:        {i.id}\n")
-        out.write(f"title:     {safe_text(i.title or 'unknown')}\n")
-        out.write(f"publisher: {safe_text(i.publisher or 'unknown')}\n")
-        if i.authors:
-            out.write(f"authors:   {safe_text('; '.join(i.authors))}\n")
-        out.write(f"date:      {date}\n")
-        out.write(f"language:  {i.language or 'unknown'}\n")
-        out.write(f"url:       {safe_text(i.url or 'unknown')}\n")
-        out.write(f"path:      {safe_text(i.path)}\n")
-        out.write(f"size:      {i.words} words, {i.paragraphs} paragraphs\n")
-        for p in paras:
-            page = f" (p. {p.page})" if p.page else ""
-            out.write(f"\n[{p.n}]{page} {safe_text(p.text)}\n")
-    out.flush()
 
 
 def main() -> None:
