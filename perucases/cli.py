@@ -8,6 +8,7 @@ Data goes to stdout, messages to stderr. Heavy modules (Whoosh, rich) load insid
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -516,117 +517,248 @@ def curate_ignore(names, gazetteer, index_dir) -> int:
 
 
 CITE_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md", "text")
+REFERENCE_FORMATS = ("text", "md", "table", "json", "jsonl", "csv", "tsv")
 
 
-@cli.command()
-@click.argument("query", nargs=-1)
-@filter_options
-@click.option("--entity", "-e", default=None, metavar="NAME", help="Only quotes from paragraphs that name this entity.")
-@click.option("--doc", "-d", default=None, metavar="ID",
-              help="Only quotes from this document; with no QUERY, the document's reference.")
-@click.option("--all", "all_docs", is_flag=True, help="The bibliography of the whole corpus.")
-@click.option("--sources", "sources_of", default=None, metavar="ID", help="List the works document ID cites.")
-@click.option("--verify", "verify_file", default=None, metavar="FILE",
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Check the quotes of a notes file (as written by --format md) against their sources.")
-@click.option("--style", "-s", default="chicago", show_default=True, metavar="STYLE",
-              help="chicago, apa, mla, harvard, any CSL style name or .csl file; or an export: bibtex, ris, csl-json.")
-@click.option("--context", "-C", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Also quote N sentences before and after (within the paragraph).")
-@click.option("--full", is_flag=True, help="Never cut long sentences to the clauses that match.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=5, show_default=True, help="Most quotes to show.")
-@click.option("--list-styles", is_flag=True, help="List the CSL style names --style accepts, and exit.")
-@timeout_option
-@output_options(formats=CITE_FORMATS,
-                help="Output format (default: table on a terminal, tsv in a pipe; text for references).")
-@index_option
-def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sources_of, verify_file, style, context,
-         full, limit, list_styles, timeout, fmt, index_dir) -> int:
+class CiteGroup(click.Group):
+    """`cite QUERY...` is `cite query QUERY...`: a first word that is no command (nor --help) starts
+    the query, so `cite "Colina group"` and `cite --doc 003 hostages` read as they always did. A
+    query that is a command's name goes after --, or to `cite query`: `cite -- refs`."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] in ctx.help_option_names:
+            args = args[:1]  # cite --help, whatever follows (--index DIR)
+        elif not args or args[0] not in self.commands:
+            args = ["query", *args]
+        return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx):
+        return list(self.commands)  # in the order they are defined: query first
+
+
+def style_option(f):
+    return click.option("--style", "-s", default="chicago", show_default=True, metavar="STYLE",
+                        help="chicago, apa, mla, harvard, any CSL style name (see cite styles) or a .csl file.")(f)
+
+
+@cli.group(cls=CiteGroup, subcommand_metavar="QUERY... | COMMAND [ARGS]...")
+def cite() -> None:
     """Quote the corpus exactly, with locators, and cite it in a real citation style.
 
     \b
     perucases cite "Colina death squad"                 best sentences, quoted from the files
     perucases cite "innocent prisoners" --style apa --format md >> notes.md
-    perucases cite --doc 002 --style chicago            one document's reference
-    perucases cite --all --style bibtex > peru.bib      exports: bibtex, ris, csl-json
-    perucases cite --verify notes.md                    are the quotes still exact?
-    perucases cite --sources 004                        what a document itself cites
+    perucases cite refs 002 --style chicago             one document's reference
+    perucases cite refs --style mla                     the bibliography of the corpus
+    perucases cite export bibtex > peru.bib             exports: bibtex, ris, csl-json
+    perucases cite verify notes.md                      are the quotes still exact?
+    perucases cite sources 004                          what a document itself cites
+    perucases cite styles                               the style names --style takes
+
+    `cite QUERY` is short for `cite query QUERY`; to quote words that start with a command's
+    name, write `cite -- refs ...` or `cite query refs ...`.
     """
-    from perucases.render import cite as cr
-    from perucases.cite.csl import EXPORTS, style_names
+
+
+@cite.command("query", short_help="Quote the best sentences for QUERY (cite QUERY is the same).")
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--entity", "-e", default=None, metavar="NAME", help="Only quotes from paragraphs that name this entity.")
+@click.option("--doc", "-d", default=None, metavar="ID", help="Only quotes from this document.")
+@click.option("--all", "all_docs", is_flag=True, hidden=True, help="Deprecated: cite refs.")
+@click.option("--sources", "sources_of", default=None, metavar="ID", hidden=True, help="Deprecated: cite sources ID.")
+@click.option("--verify", "verify_file", default=None, metavar="FILE", hidden=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Deprecated: cite verify FILE.")
+@style_option
+@click.option("--context", "-C", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also quote N sentences before and after (within the paragraph).")
+@click.option("--full", is_flag=True, help="Never cut long sentences to the clauses that match.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=5, show_default=True, help="Most quotes to show.")
+@click.option("--list-styles", is_flag=True, hidden=True, help="Deprecated: cite styles.")
+@timeout_option
+@output_options(formats=CITE_FORMATS,
+                help="Output format (default: table on a terminal, tsv in a pipe); md: notes for cite verify.")
+@index_option
+def cite_query(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sources_of, verify_file, style,
+               context, full, limit, list_styles, timeout, fmt, index_dir) -> int:
+    """The sentences that best support QUERY, quoted character for character from the files, each
+    with its locator (003 p.4 ¶2 s1), its citation and reference in --style.
+
+    `perucases cite QUERY` is the same command.
+    """
+    from perucases.cite.csl import EXPORTS, is_note_style, style_path
     from perucases.query import Filters
 
     text = " ".join(query)
+    group = click.get_current_context().parent  # usage errors point to cite --help, as before
     modes = [bool(text), bool(all_docs), bool(sources_of), bool(verify_file), bool(list_styles)]
     if sum(modes) > 1 and not (text and doc):
-        raise click.UsageError("give one of QUERY, --all, --sources or --verify")
+        raise click.UsageError("give one of QUERY, --all, --sources or --verify", ctx=group)
     if not any(modes) and not doc:
-        raise click.UsageError("give a QUERY, --doc ID, --all, --sources ID or --verify FILE")
+        raise click.UsageError("give a QUERY, or a command: refs, export, verify, sources or styles", ctx=group)
+    # --list-styles, --verify, --sources, --all, and --doc without a QUERY: the spellings of
+    # before cite had commands, kept for one release with a warning.
     if list_styles:
-        for name in style_names():
-            click.echo(name)
-        return 0
+        _deprecated("--list-styles", "styles")
+        return _cite_styles()
     export = style.lower() if style.lower() in EXPORTS else None
     if export and (text or sources_of or verify_file):
-        raise click.UsageError(f"--style {style} is an export: use it with --all or --doc ID")
+        raise click.UsageError(f"--style {style} is an export: use cite export {export}", ctx=group)
     if export and fmt:
-        raise click.UsageError(f"--style {style} writes its own format: leave out --format")
+        raise click.UsageError(f"--style {style} writes its own format: leave out --format", ctx=group)
     if not export and (text or doc or all_docs):
-        from perucases.cite.csl import style_path
-
         style_path(style)  # an unknown style is a usage error before any search
     filters = Filters.parse(date_from, date_to, publisher, lang)
-    with library(index_dir) as lib:
-        if verify_file:
-            try:
-                notes = verify_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise PerucasesError(f"{verify_file}: cannot read: {exc}") from None
-            checks = lib.verify(notes)
-            if not checks:
-                message(f"{verify_file}: no perucases quotes in it (markers as written by cite --format md)")
-                return 1
-            emit(rows(checks, cols.CHECK_COLUMNS), cols.CHECK_COLUMNS, resolve_format(fmt if fmt != "md" else None))
-            bad = sum(not c.ok for c in checks)
-            message(f"{len(checks) - bad} of {len(checks)} quote(s) match their sources"
-                    + (f"; {bad} do not" if bad else ""))
-            return 1 if bad else 0
-        if sources_of:
-            works = lib.cited_works(sources_of)
-            if not works:
-                message("no cited works found")
-                return 1
-            emit(cols.source_rows(works), cols.SOURCE_COLUMNS, resolve_format(fmt if fmt != "md" else None))
-            return 0
-        if text:
-            with time_limit(timeout):
-                quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
-                                  limit=limit, entity=entity, doc=doc, context=context, full=full)
-            if not quotes:
-                message(f"no quotes match {shorten(text, 200)!r}")
-                return 1
-            if fmt == "md":
-                from perucases.cite.csl import is_note_style, style_path
+    if verify_file:
+        _deprecated("--verify", f"verify {shlex.quote(str(verify_file))}")
+        return _cite_verify(verify_file, fmt if fmt != "md" else None, index_dir)
+    if sources_of:
+        _deprecated("--sources", f"sources {shlex.quote(sources_of)}")
+        return _cite_sources(sources_of, fmt if fmt != "md" else None, index_dir)
+    if not text:
+        ids = [doc] if doc else []
+        old = f"--doc {shlex.quote(doc)}" if doc else "--all"
+        if export:
+            _deprecated(f"{old} --style {style}", " ".join(["export", export, *map(shlex.quote, ids)]))
+            return _cite_export(export, ids, filters, index_dir)
+        _deprecated(old if all_docs else f"{old} without a QUERY", " ".join(["refs", *map(shlex.quote, ids)]))
+        return _cite_refs(ids, style, fmt, filters, index_dir)
+    with library(index_dir) as lib, time_limit(timeout):
+        quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
+                          limit=limit, entity=entity, doc=doc, context=context, full=full)
+    if not quotes:
+        message(f"no quotes match {shorten(text, 200)!r}")
+        return 1
+    if fmt == "md":
+        from perucases.render.cite import quotes_markdown
 
-                sys.stdout.write(cr.quotes_markdown(quotes, is_note_style(style_path(style))))
-            else:
-                emit(cols.quote_rows(quotes), cols.QUOTE_COLUMNS, resolve_format(None if fmt == "text" else fmt))
-            return 0
-        # references: one document, or the corpus
-        ids = [lib.resolve(doc)] if doc else [d.id for d in lib.docs(filters)]
+        sys.stdout.write(quotes_markdown(quotes, is_note_style(style_path(style))))
+    else:
+        emit(cols.quote_rows(quotes), cols.QUOTE_COLUMNS, resolve_format(None if fmt == "text" else fmt))
+    return 0
+
+
+def _deprecated(old: str, new: str) -> None:
+    message(f"cite {old} is deprecated; use cite {new}", warning=True)
+
+
+@cite.command("refs", short_help="References of documents, or the bibliography, in a style.")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@filter_options
+@style_option
+@output_options(formats=REFERENCE_FORMATS, default="text", help="text: a reference a line; md: a Markdown list.")
+@index_option
+def cite_refs(ids, date_from, date_to, publisher, lang, style, fmt, index_dir) -> int:
+    """References in a citation style: of the documents IDS (ids or unique prefixes: 002), or
+    the bibliography of the corpus (of the documents the filters keep), sorted as the style says."""
+    from perucases.cite.csl import style_path
+    from perucases.query import Filters
+
+    style_path(style)  # an unknown style is a usage error before the index is opened
+    return _cite_refs(list(ids), style, fmt, Filters.parse(date_from, date_to, publisher, lang), index_dir)
+
+
+def _cite_refs(ids: list[str], style: str, fmt: str | None, filters, index_dir) -> int:
+    from perucases.render.cite import references_text
+
+    with library(index_dir) as lib:
+        ids = [lib.resolve(i) for i in ids] if ids else [d.id for d in lib.docs(filters)]
         if not ids:
             message("no documents")
             return 1
-        if export:
-            sys.stdout.write(lib.export(export, ids))
-            return 0
         refs = lib.references(style, ids, markup="markdown" if fmt == "md" else "plain")
     found = cols.reference_rows(refs)
     fmt = fmt or "text"
     if fmt in ("text", "md"):
-        click.echo(cr.references_text(found, markdown=fmt == "md"), nl=False)
+        click.echo(references_text(found, markdown=fmt == "md"), nl=False)
     else:
         emit(found, cols.REFERENCE_COLUMNS, fmt)
+    return 0
+
+
+@cite.command("export", short_help="Export references as BibTeX, RIS or CSL JSON.")
+@click.argument("to", metavar="bibtex|ris|csl-json",
+                type=click.Choice(("bibtex", "ris", "csl-json"), case_sensitive=False))
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@filter_options
+@index_option
+def cite_export(to, ids, date_from, date_to, publisher, lang, index_dir) -> int:
+    """The references of the documents IDS, or of the corpus (the documents the filters keep), for
+    Zotero, Pandoc or LaTeX: BibTeX, RIS or CSL JSON. The citation keys are the document ids."""
+    from perucases.query import Filters
+
+    return _cite_export(to.lower(), list(ids), Filters.parse(date_from, date_to, publisher, lang), index_dir)
+
+
+def _cite_export(to: str, ids: list[str], filters, index_dir) -> int:
+    with library(index_dir) as lib:
+        ids = [lib.resolve(i) for i in ids] if ids else [d.id for d in lib.docs(filters)]
+        if not ids:
+            message("no documents")
+            return 1
+        sys.stdout.write(lib.export(to, ids))
+    return 0
+
+
+@cite.command("verify", short_help="Check a notes file's quotes against their sources.")
+@click.argument("notes", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@output_options
+@index_option
+def cite_verify(notes, fmt, index_dir) -> int:
+    """Check the quotes of a notes file (as cite --format md writes them) against their sources:
+    ok, moved (run cite again for the new locator), changed or not-found; exit 1 unless all are ok."""
+    return _cite_verify(notes, fmt, index_dir)
+
+
+def _cite_verify(notes: Path, fmt: str | None, index_dir) -> int:
+    with library(index_dir) as lib:
+        try:
+            text = notes.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PerucasesError(f"{notes}: cannot read: {exc}") from None
+        checks = lib.verify(text)
+    if not checks:
+        message(f"{notes}: no perucases quotes in it (markers as written by cite --format md)")
+        return 1
+    emit(rows(checks, cols.CHECK_COLUMNS), cols.CHECK_COLUMNS, resolve_format(fmt))
+    bad = sum(not c.ok for c in checks)
+    message(f"{len(checks) - bad} of {len(checks)} quote(s) match their sources" + (f"; {bad} do not" if bad else ""))
+    return 1 if bad else 0
+
+
+@cite.command("sources", short_help="The works a document cites.")
+@click.argument("doc", metavar="ID")
+@output_options
+@index_option
+def cite_sources(doc, fmt, index_dir) -> int:
+    """The works document ID cites (reference lines, titled works, laws and treaties), each with
+    the sentence it comes from."""
+    return _cite_sources(doc, fmt, index_dir)
+
+
+def _cite_sources(doc: str, fmt: str | None, index_dir) -> int:
+    with library(index_dir) as lib:
+        works = lib.cited_works(doc)
+    if not works:
+        message("no cited works found")
+        return 1
+    emit(cols.source_rows(works), cols.SOURCE_COLUMNS, resolve_format(fmt))
+    return 0
+
+
+@cite.command("styles", short_help="List the CSL style names --style takes.")
+@index_option
+def cite_styles(index_dir) -> int:
+    """The CSL style names --style takes (besides a .csl file of your own). No index is needed:
+    --index is taken, as by every command, and not used."""
+    return _cite_styles()
+
+
+def _cite_styles() -> int:
+    from perucases.cite.csl import style_names
+
+    for name in style_names():
+        click.echo(name)
     return 0
 
 
