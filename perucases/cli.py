@@ -8,6 +8,7 @@ Data goes to stdout, messages to stderr. Heavy modules (Whoosh, rich) load insid
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,67 +17,9 @@ import click
 
 from perucases import __version__
 from perucases.errors import IndexDamaged, PerucasesError, shorten
-from perucases.render import FORMATS as FORMATS_ALL
-from perucases.render import Column, emit, message, output_options, records, resolve_format
-
-DOC_COLUMNS = [
-    Column("id", no_wrap=True),
-    Column("title", ratio=1, min_width=20),
-    Column("publisher", max_width=22, optional=True),
-    Column("date", no_wrap=True),
-    Column("date_source", "from", no_wrap=True, optional=True),
-    Column("language", "lang", optional=True),
-    Column("url", table=False),
-    Column("path", table=False),
-    Column("words", justify="right", optional=True),
-    Column("paragraphs", "paras", justify="right", optional=True),
-    Column("authors", table=False),
-    Column("duplicates", table=False),
-]
-SEARCH_COLUMNS = [
-    Column("rank", "#", justify="right", no_wrap=True, optional=True),
-    Column("id", no_wrap=True),
-    Column("title", ratio=1, min_width=12),
-    Column("publisher", max_width=18, optional=True),
-    Column("date", no_wrap=True),
-    Column("score", justify="right", no_wrap=True, optional=True),
-    Column("paragraph", "¶", justify="right"),
-    Column("snippet", ratio=3, min_width=20),
-    Column("entities", table=False),
-    Column("page", table=False),
-    Column("partial", table=False),
-    Column("missing", table=False),
-]
-# When no document has every word of a plain query, the table also says which words each lacks.
-PARTIAL_SEARCH_COLUMNS = [*SEARCH_COLUMNS[:-1], Column("missing", "lacks", max_width=20)]
-ENTITY_COLUMNS = [
-    Column("name", ratio=1, min_width=16),
-    Column("type", no_wrap=True),
-    Column("mentions", justify="right"),
-    Column("documents", "docs", ratio=1, min_width=20, optional=True),
-    Column("aliases", ratio=2, min_width=20, optional=True),
-]
-PAIR_COLUMNS = [
-    Column("a", ratio=1, min_width=14),
-    Column("a_type", "type", optional=True),
-    Column("b", ratio=1, min_width=14),
-    Column("b_type", "type", optional=True),
-    Column("count", "¶", justify="right"),
-    Column("paragraphs", ratio=2, min_width=20, optional=True),
-]
-MENTION_COLUMNS = [
-    Column("id", no_wrap=True),
-    Column("paragraph", "¶", justify="right"),
-    Column("context", ratio=1, min_width=30),
-]
-PARAGRAPH_COLUMNS = [
-    Column("id", no_wrap=True),
-    Column("paragraph", "¶", justify="right"),
-    Column("start", justify="right"),
-    Column("end", justify="right"),
-    Column("text", ratio=1, min_width=30),
-    Column("page", table=False),
-]
+from perucases.render import columns as cols
+from perucases.render.output import FORMATS as FORMATS_ALL
+from perucases.render.output import emit, message, output_options, resolve_format, rows
 
 
 class _ClosedPipe(Exception):
@@ -272,14 +215,14 @@ def filter_options(f):
 @contextmanager
 def progress_bar():
     """A rich progress bar on stderr, only when stderr is a terminal."""
-    from perucases.render import is_tty
+    from perucases.render.output import is_tty
 
     if not is_tty(sys.stderr):
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from perucases.render import console
+    from perucases.render.output import console
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console(stderr=True), transient=True) as p:
@@ -426,7 +369,8 @@ def search(query, date_from, date_to, publisher, lang, entity, limit, explain, t
     if result.partial:
         message(f"no document has every word of {shorten(text, 200)!r}; showing the {len(result.hits)} with most of them "
                 f"(marked partial, with the words each lacks){hint}")
-    emit(records(result.hits), PARTIAL_SEARCH_COLUMNS if result.partial else SEARCH_COLUMNS, resolve_format(fmt))
+    columns = cols.PARTIAL_SEARCH_COLUMNS if result.partial else cols.SEARCH_COLUMNS
+    emit(rows(result.hits, columns), columns, resolve_format(fmt))
     return 0
 
 
@@ -440,11 +384,11 @@ def docs(date_from, date_to, publisher, lang, fmt, index_dir) -> int:
 
     filters = Filters.parse(date_from, date_to, publisher, lang)
     with library(index_dir) as lib:
-        rows = lib.docs(filters)
-    if not rows:
+        infos = lib.docs(filters)
+    if not infos:
         message("no documents")
         return 1
-    emit(records(rows), DOC_COLUMNS, resolve_format(fmt))
+    emit(rows(infos, cols.DOC_COLUMNS), cols.DOC_COLUMNS, resolve_format(fmt))
     return 0
 
 
@@ -471,15 +415,15 @@ def entities(etype, doc, min_mentions, sort, pairs, graph, fmt, index_dir) -> in
             message(f"wrote {graph}: {nodes} entities, {edges} links")
             return 0 if nodes else 1
         if pairs:
-            rows = [p.public() for p in lib.pairs(etype, min_mentions)]
-            columns = PAIR_COLUMNS
+            found = rows(lib.pairs(etype, min_mentions), cols.PAIR_COLUMNS)
+            columns = cols.PAIR_COLUMNS
         else:
-            rows = [r.public() for r in lib.entities(etype, doc, min_mentions, sort)]
-            columns = ENTITY_COLUMNS
-    if not rows:
+            found = rows(lib.entities(etype, doc, min_mentions, sort), cols.ENTITY_COLUMNS)
+            columns = cols.ENTITY_COLUMNS
+    if not found:
         message("no entities")
         return 1
-    emit(rows, columns, resolve_format(fmt), id_field="name" if not pairs else "a")
+    emit(found, columns, resolve_format(fmt), id_field="name" if not pairs else "a")
     return 0
 
 
@@ -487,8 +431,8 @@ def entities(etype, doc, min_mentions, sort, pairs, graph, fmt, index_dir) -> in
 @click.argument("name", nargs=-1, required=True)
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many co-occurring entities to show.")
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "jsonl", "csv", "tsv", "table")),
-              default="text", show_default=True, help="text: a report; json: everything; others: a row per mention.")
+@output_options(formats=("text", "json", "jsonl", "csv", "tsv", "table"), default="text",
+                help="text: a report; json: everything; others: a row per mention.")
 @index_option
 def entity(name, top, fmt, index_dir) -> int:
     """One entity: its names, documents, every mention in context, and who it appears with.
@@ -496,49 +440,18 @@ def entity(name, top, fmt, index_dir) -> int:
     NAME is any of its names or aliases, case and accents ignored, or a unique prefix.
     """
     import json
-    from dataclasses import asdict
 
-    from perucases.render import plain
+    from perucases.render import text
 
     with library(index_dir) as lib:
         d = lib.entity(" ".join(name), top=top)
     if fmt == "json":
-        data = asdict(d)
-        data["mentions"] = [{**m, "context": plain(m["context"])} for m in data["mentions"]]
-        data = {k: data[k] for k in ("name", "type", "aliases", "description", "documents", "mentions", "cooccurs",
-                                     "events")}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(cols.entity_detail(d), ensure_ascii=False, indent=2))
     elif fmt == "text":
-        _print_entity(d)
+        text.entity(d)
     else:
-        emit(records(d.mentions), MENTION_COLUMNS, fmt)
+        emit(rows(d.mentions, cols.MENTION_COLUMNS), cols.MENTION_COLUMNS, fmt)
     return 0
-
-
-def _print_entity(d) -> None:
-    from perucases.render import console, rich_text, safe_text
-
-    con = console()
-    con.print(f"{safe_text(d.name)}  ({d.type})")
-    if d.description:
-        con.print(safe_text(d.description))
-    con.print(f"aliases:   {safe_text('; '.join(d.aliases))}")
-    con.print(f"documents: {'; '.join(d.documents)}")
-    con.print(f"\nmentions ({len(d.mentions)}):")
-    for m in d.mentions:
-        line = rich_text(m.context)
-        line.pad_left(2)
-        con.print(f"  {m.id} ¶{m.paragraph}", end="  ")
-        con.print(line)
-    if d.cooccurs:
-        con.print("\nappears with (paragraphs shared):")
-        for c in d.cooccurs:
-            con.print(f"  {c.count:>3}  {safe_text(c.name)} ({c.type})")
-    if d.events:
-        con.print("\ndated events:")
-        for e in d.events:
-            where = f"{e['id']} ¶{e['paragraph']}" if e["paragraph"] else f"{e['id']} (published)"
-            con.print(f"  {e['date']:<12} {safe_text(e['sentence'])}  ({where})")
 
 
 @cli.group()
@@ -603,124 +516,249 @@ def curate_ignore(names, gazetteer, index_dir) -> int:
     return _curate(index_dir, gazetteer, ("ignore", list(names)))
 
 
-TIMELINE_COLUMNS = [Column(f) for f in ("date", "start", "end", "precision", "expression", "relative", "kind", "id",
-                                          "paragraph", "sentence", "entities", "sources", "page")]
-
-
 CITE_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md", "text")
+REFERENCE_FORMATS = ("text", "md", "table", "json", "jsonl", "csv", "tsv")
 
 
-@cli.command()
-@click.argument("query", nargs=-1)
-@filter_options
-@click.option("--entity", "-e", default=None, metavar="NAME", help="Only quotes from paragraphs that name this entity.")
-@click.option("--doc", "-d", default=None, metavar="ID",
-              help="Only quotes from this document; with no QUERY, the document's reference.")
-@click.option("--all", "all_docs", is_flag=True, help="The bibliography of the whole corpus.")
-@click.option("--sources", "sources_of", default=None, metavar="ID", help="List the works document ID cites.")
-@click.option("--verify", "verify_file", default=None, metavar="FILE",
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Check the quotes of a notes file (as written by --format md) against their sources.")
-@click.option("--style", "-s", default="chicago", show_default=True, metavar="STYLE",
-              help="chicago, apa, mla, harvard, any CSL style name or .csl file; or an export: bibtex, ris, csl-json.")
-@click.option("--context", "-C", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Also quote N sentences before and after (within the paragraph).")
-@click.option("--full", is_flag=True, help="Never cut long sentences to the clauses that match.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=5, show_default=True, help="Most quotes to show.")
-@click.option("--list-styles", is_flag=True, help="List the CSL style names --style accepts, and exit.")
-@timeout_option
-@click.option("--format", "fmt", type=click.Choice(CITE_FORMATS), default=None,
-              help="Output format (default: table on a terminal, tsv in a pipe; text for references).")
-@index_option
-def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sources_of, verify_file, style, context,
-         full, limit, list_styles, timeout, fmt, index_dir) -> int:
+class CiteGroup(click.Group):
+    """`cite QUERY...` is `cite query QUERY...`: a first word that is no command (nor --help) starts
+    the query, so `cite "Colina group"` and `cite --doc 003 hostages` read as they always did. A
+    query that is a command's name goes after --, or to `cite query`: `cite -- refs`."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] in ctx.help_option_names:
+            args = args[:1]  # cite --help, whatever follows (--index DIR)
+        elif not args or args[0] not in self.commands:
+            args = ["query", *args]
+        return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx):
+        return list(self.commands)  # in the order they are defined: query first
+
+
+def style_option(f):
+    return click.option("--style", "-s", default="chicago", show_default=True, metavar="STYLE",
+                        help="chicago, apa, mla, harvard, any CSL style name (see cite styles) or a .csl file.")(f)
+
+
+@cli.group(cls=CiteGroup, subcommand_metavar="QUERY... | COMMAND [ARGS]...")
+def cite() -> None:
     """Quote the corpus exactly, with locators, and cite it in a real citation style.
 
     \b
     perucases cite "Colina death squad"                 best sentences, quoted from the files
     perucases cite "innocent prisoners" --style apa --format md >> notes.md
-    perucases cite --doc 002 --style chicago            one document's reference
-    perucases cite --all --style bibtex > peru.bib      exports: bibtex, ris, csl-json
-    perucases cite --verify notes.md                    are the quotes still exact?
-    perucases cite --sources 004                        what a document itself cites
+    perucases cite refs 002 --style chicago             one document's reference
+    perucases cite refs --style mla                     the bibliography of the corpus
+    perucases cite export bibtex > peru.bib             exports: bibtex, ris, csl-json
+    perucases cite verify notes.md                      are the quotes still exact?
+    perucases cite sources 004                          what a document itself cites
+    perucases cite styles                               the style names --style takes
+
+    `cite QUERY` is short for `cite query QUERY`; to quote words that start with a command's
+    name, write `cite -- refs ...` or `cite query refs ...`.
     """
-    from perucases import cite_render as cr
-    from perucases.cite.csl import EXPORTS, style_names
+
+
+@cite.command("query", short_help="Quote the best sentences for QUERY (cite QUERY is the same).")
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--entity", "-e", default=None, metavar="NAME", help="Only quotes from paragraphs that name this entity.")
+@click.option("--doc", "-d", default=None, metavar="ID", help="Only quotes from this document.")
+@click.option("--all", "all_docs", is_flag=True, hidden=True, help="Deprecated: cite refs.")
+@click.option("--sources", "sources_of", default=None, metavar="ID", hidden=True, help="Deprecated: cite sources ID.")
+@click.option("--verify", "verify_file", default=None, metavar="FILE", hidden=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Deprecated: cite verify FILE.")
+@style_option
+@click.option("--context", "-C", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also quote N sentences before and after (within the paragraph).")
+@click.option("--full", is_flag=True, help="Never cut long sentences to the clauses that match.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=5, show_default=True, help="Most quotes to show.")
+@click.option("--list-styles", is_flag=True, hidden=True, help="Deprecated: cite styles.")
+@timeout_option
+@output_options(formats=CITE_FORMATS,
+                help="Output format (default: table on a terminal, tsv in a pipe); md: notes for cite verify.")
+@index_option
+def cite_query(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sources_of, verify_file, style,
+               context, full, limit, list_styles, timeout, fmt, index_dir) -> int:
+    """The sentences that best support QUERY, quoted character for character from the files, each
+    with its locator (003 p.4 ¶2 s1), its citation and reference in --style.
+
+    `perucases cite QUERY` is the same command.
+    """
+    from perucases.cite.csl import EXPORTS, is_note_style, style_path
     from perucases.query import Filters
 
     text = " ".join(query)
+    group = click.get_current_context().parent  # usage errors point to cite --help, as before
     modes = [bool(text), bool(all_docs), bool(sources_of), bool(verify_file), bool(list_styles)]
     if sum(modes) > 1 and not (text and doc):
-        raise click.UsageError("give one of QUERY, --all, --sources or --verify")
+        raise click.UsageError("give one of QUERY, --all, --sources or --verify", ctx=group)
     if not any(modes) and not doc:
-        raise click.UsageError("give a QUERY, --doc ID, --all, --sources ID or --verify FILE")
+        raise click.UsageError("give a QUERY, or a command: refs, export, verify, sources or styles", ctx=group)
+    # --list-styles, --verify, --sources, --all, and --doc without a QUERY: the spellings of
+    # before cite had commands, kept for one release with a warning.
     if list_styles:
-        for name in style_names():
-            click.echo(name)
-        return 0
+        _deprecated("--list-styles", "styles")
+        return _cite_styles()
     export = style.lower() if style.lower() in EXPORTS else None
     if export and (text or sources_of or verify_file):
-        raise click.UsageError(f"--style {style} is an export: use it with --all or --doc ID")
+        raise click.UsageError(f"--style {style} is an export: use cite export {export}", ctx=group)
     if export and fmt:
-        raise click.UsageError(f"--style {style} writes its own format: leave out --format")
+        raise click.UsageError(f"--style {style} writes its own format: leave out --format", ctx=group)
     if not export and (text or doc or all_docs):
-        from perucases.cite.csl import style_path
-
         style_path(style)  # an unknown style is a usage error before any search
     filters = Filters.parse(date_from, date_to, publisher, lang)
-    with library(index_dir) as lib:
-        if verify_file:
-            try:
-                notes = verify_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise PerucasesError(f"{verify_file}: cannot read: {exc}") from None
-            checks = lib.verify(notes)
-            if not checks:
-                message(f"{verify_file}: no perucases quotes in it (markers as written by cite --format md)")
-                return 1
-            emit(cr.check_rows(checks), cr.CHECK_COLUMNS, resolve_format(fmt if fmt != "md" else None))
-            bad = sum(not c.ok for c in checks)
-            message(f"{len(checks) - bad} of {len(checks)} quote(s) match their sources"
-                    + (f"; {bad} do not" if bad else ""))
-            return 1 if bad else 0
-        if sources_of:
-            works = lib.cited_works(sources_of)
-            if not works:
-                message("no cited works found")
-                return 1
-            emit(cr.source_rows(works), cr.SOURCE_COLUMNS, resolve_format(fmt if fmt != "md" else None))
-            return 0
-        if text:
-            with time_limit(timeout):
-                quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
-                                  limit=limit, entity=entity, doc=doc, context=context, full=full)
-            if not quotes:
-                message(f"no quotes match {shorten(text, 200)!r}")
-                return 1
-            if fmt == "md":
-                from perucases.cite.csl import is_note_style, style_path
+    if verify_file:
+        _deprecated("--verify", f"verify {shlex.quote(str(verify_file))}")
+        return _cite_verify(verify_file, fmt if fmt != "md" else None, index_dir)
+    if sources_of:
+        _deprecated("--sources", f"sources {shlex.quote(sources_of)}")
+        return _cite_sources(sources_of, fmt if fmt != "md" else None, index_dir)
+    if not text:
+        ids = [doc] if doc else []
+        old = f"--doc {shlex.quote(doc)}" if doc else "--all"
+        if export:
+            _deprecated(f"{old} --style {style}", " ".join(["export", export, *map(shlex.quote, ids)]))
+            return _cite_export(export, ids, filters, index_dir)
+        _deprecated(old if all_docs else f"{old} without a QUERY", " ".join(["refs", *map(shlex.quote, ids)]))
+        return _cite_refs(ids, style, fmt, filters, index_dir)
+    with library(index_dir) as lib, time_limit(timeout):
+        quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
+                          limit=limit, entity=entity, doc=doc, context=context, full=full)
+    if not quotes:
+        message(f"no quotes match {shorten(text, 200)!r}")
+        return 1
+    if fmt == "md":
+        from perucases.render.cite import quotes_markdown
 
-                sys.stdout.write(cr.quotes_markdown(quotes, is_note_style(style_path(style))))
-            else:
-                emit(cr.quote_rows(quotes), cr.QUOTE_COLUMNS, resolve_format(None if fmt == "text" else fmt))
-            return 0
-        # references: one document, or the corpus
-        ids = [lib.resolve(doc)] if doc else [d.id for d in lib.docs(filters)]
+        sys.stdout.write(quotes_markdown(quotes, is_note_style(style_path(style))))
+    else:
+        emit(cols.quote_rows(quotes), cols.QUOTE_COLUMNS, resolve_format(None if fmt == "text" else fmt))
+    return 0
+
+
+def _deprecated(old: str, new: str) -> None:
+    message(f"cite {old} is deprecated; use cite {new}", warning=True)
+
+
+@cite.command("refs", short_help="References of documents, or the bibliography, in a style.")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@filter_options
+@style_option
+@output_options(formats=REFERENCE_FORMATS, default="text", help="text: a reference a line; md: a Markdown list.")
+@index_option
+def cite_refs(ids, date_from, date_to, publisher, lang, style, fmt, index_dir) -> int:
+    """References in a citation style: of the documents IDS (ids or unique prefixes: 002), or
+    the bibliography of the corpus (of the documents the filters keep), sorted as the style says."""
+    from perucases.cite.csl import style_path
+    from perucases.query import Filters
+
+    style_path(style)  # an unknown style is a usage error before the index is opened
+    return _cite_refs(list(ids), style, fmt, Filters.parse(date_from, date_to, publisher, lang), index_dir)
+
+
+def _cite_refs(ids: list[str], style: str, fmt: str | None, filters, index_dir) -> int:
+    from perucases.render.cite import references_text
+
+    with library(index_dir) as lib:
+        ids = [lib.resolve(i) for i in ids] if ids else [d.id for d in lib.docs(filters)]
         if not ids:
             message("no documents")
             return 1
-        if export:
-            sys.stdout.write(lib.export(export, ids))
-            return 0
         refs = lib.references(style, ids, markup="markdown" if fmt == "md" else "plain")
-    rows = cr.reference_rows(refs)
+    found = cols.reference_rows(refs)
     fmt = fmt or "text"
     if fmt in ("text", "md"):
-        bullet = "- " if fmt == "md" else ""
-        for r in rows:
-            click.echo(bullet + r["reference"])
+        click.echo(references_text(found, markdown=fmt == "md"), nl=False)
     else:
-        emit(rows, cr.REFERENCE_COLUMNS, fmt)
+        emit(found, cols.REFERENCE_COLUMNS, fmt)
+    return 0
+
+
+@cite.command("export", short_help="Export references as BibTeX, RIS or CSL JSON.")
+@click.argument("to", metavar="bibtex|ris|csl-json",
+                type=click.Choice(("bibtex", "ris", "csl-json"), case_sensitive=False))
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@filter_options
+@index_option
+def cite_export(to, ids, date_from, date_to, publisher, lang, index_dir) -> int:
+    """The references of the documents IDS, or of the corpus (the documents the filters keep), for
+    Zotero, Pandoc or LaTeX: BibTeX, RIS or CSL JSON. The citation keys are the document ids."""
+    from perucases.query import Filters
+
+    return _cite_export(to.lower(), list(ids), Filters.parse(date_from, date_to, publisher, lang), index_dir)
+
+
+def _cite_export(to: str, ids: list[str], filters, index_dir) -> int:
+    with library(index_dir) as lib:
+        ids = [lib.resolve(i) for i in ids] if ids else [d.id for d in lib.docs(filters)]
+        if not ids:
+            message("no documents")
+            return 1
+        sys.stdout.write(lib.export(to, ids))
+    return 0
+
+
+@cite.command("verify", short_help="Check a notes file's quotes against their sources.")
+@click.argument("notes", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@output_options
+@index_option
+def cite_verify(notes, fmt, index_dir) -> int:
+    """Check the quotes of a notes file (as cite --format md writes them) against their sources:
+    ok, moved (run cite again for the new locator), changed or not-found; exit 1 unless all are ok."""
+    return _cite_verify(notes, fmt, index_dir)
+
+
+def _cite_verify(notes: Path, fmt: str | None, index_dir) -> int:
+    with library(index_dir) as lib:
+        try:
+            text = notes.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PerucasesError(f"{notes}: cannot read: {exc}") from None
+        checks = lib.verify(text)
+    if not checks:
+        message(f"{notes}: no perucases quotes in it (markers as written by cite --format md)")
+        return 1
+    emit(rows(checks, cols.CHECK_COLUMNS), cols.CHECK_COLUMNS, resolve_format(fmt))
+    bad = sum(not c.ok for c in checks)
+    message(f"{len(checks) - bad} of {len(checks)} quote(s) match their sources" + (f"; {bad} do not" if bad else ""))
+    return 1 if bad else 0
+
+
+@cite.command("sources", short_help="The works a document cites.")
+@click.argument("doc", metavar="ID")
+@output_options
+@index_option
+def cite_sources(doc, fmt, index_dir) -> int:
+    """The works document ID cites (reference lines, titled works, laws and treaties), each with
+    the sentence it comes from."""
+    return _cite_sources(doc, fmt, index_dir)
+
+
+def _cite_sources(doc: str, fmt: str | None, index_dir) -> int:
+    with library(index_dir) as lib:
+        works = lib.cited_works(doc)
+    if not works:
+        message("no cited works found")
+        return 1
+    emit(cols.source_rows(works), cols.SOURCE_COLUMNS, resolve_format(fmt))
+    return 0
+
+
+@cite.command("styles", short_help="List the CSL style names --style takes.")
+@index_option
+def cite_styles(index_dir) -> int:
+    """The CSL style names --style takes (besides a .csl file of your own). No index is needed:
+    --index is taken, as by every command, and not used."""
+    return _cite_styles()
+
+
+def _cite_styles() -> int:
+    from perucases.cite.csl import style_names
+
+    for name in style_names():
+        click.echo(name)
     return 0
 
 
@@ -733,8 +771,8 @@ def cite(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sour
 @click.option("--precision", type=click.Choice(("day", "month", "year")), default=None,
               help="Only events dated at least this precisely.")
 @click.option("--sort", type=click.Choice(("date", "source")), default="date", show_default=True)
-@click.option("--format", "fmt", type=click.Choice((*FORMATS_ALL, "md", "timelinejs")), default=None,
-              help="Output format (default: a chronology on a terminal, tsv in a pipe).")
+@output_options(formats=(*FORMATS_ALL, "md", "timelinejs"),
+                help="Output format (default: a chronology on a terminal, tsv in a pipe).")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
               help="Write the chronology as one self-contained HTML page.")
 @index_option
@@ -746,7 +784,7 @@ def timeline(date_from, date_to, entity, doc, grep, precision, sort, fmt, html_f
     happening ("3 sources").
     """
     from perucases.query import Filters
-    from perucases import timeline_render as tr
+    from perucases.render import timeline as tr
 
     filters = Filters.parse(date_from, date_to)
     with library(index_dir) as lib:
@@ -767,7 +805,7 @@ def timeline(date_from, date_to, entity, doc, grep, precision, sort, fmt, html_f
     elif fmt == "timelinejs":
         sys.stdout.write(tr.timelinejs(events) + "\n")
     else:
-        emit([e.public() for e in events], TIMELINE_COLUMNS, fmt)
+        emit(rows(events, cols.TIMELINE_COLUMNS), cols.TIMELINE_COLUMNS, fmt)
     return 0
 
 
@@ -842,8 +880,8 @@ def _read_ids(ids: tuple[str, ...]) -> list[str]:
 @click.option("--paragraphs", "-p", "spec", default=None, metavar="N|N-M",
               help="Only these paragraphs: 3, 3-5, 2,4-6 or 5-.")
 @click.option("--raw", is_flag=True, help="Print the original file's bytes instead.")
-@click.option("--format", "fmt", type=click.Choice(("text", "table", "json", "jsonl", "csv", "tsv")),
-              default="text", show_default=True, help="text: header and numbered paragraphs; others: a row per paragraph.")
+@output_options(formats=("text", "table", "json", "jsonl", "csv", "tsv"), default="text",
+                help="text: header and numbered paragraphs; others: a row per paragraph.")
 @index_option
 def show(ids, spec, raw, fmt, index_dir) -> int:
     """Print documents cleaned, with a metadata header and numbered paragraphs.
@@ -874,47 +912,16 @@ def show(ids, spec, raw, fmt, index_dir) -> int:
             paras = [p for p in paras if any(lo <= p.n <= (hi or last) for lo, hi in ranges)]
         selected.append((d, paras))
     if fmt == "text":
-        _print_documents(selected)
+        from perucases.render import text
+
+        text.documents(selected)
     elif fmt == "json":
         import json
 
-        data = []
-        for d, paras in selected:
-            item = records([d.info])[0]
-            item["paragraphs_shown"] = [{"paragraph": p.n, "start": p.start, "end": p.end, "text": p.text,
-                                         "page": p.page} for p in paras]
-            data.append(item)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(cols.shown_documents(selected), ensure_ascii=False, indent=2))
     else:
-        rows = [{"id": d.info.id, "paragraph": p.n, "start": p.start, "end": p.end, "text": p.text, "page": p.page}
-                for d, paras in selected for p in paras]
-        emit(rows, PARAGRAPH_COLUMNS, fmt)
+        emit(cols.paragraph_rows(selected), cols.PARAGRAPH_COLUMNS, fmt)
     return 0
-
-
-def _print_documents(selected) -> None:
-    from perucases.render import safe_text
-
-    out = sys.stdout
-    for k, (d, paras) in enumerate(selected):
-        i = d.info
-        if k:
-            out.write("\n")
-        date = f"{i.date} ({i.date_source})" if i.date else "unknown"
-        out.write(f"id:        {i.id}\n")
-        out.write(f"title:     {safe_text(i.title or 'unknown')}\n")
-        out.write(f"publisher: {safe_text(i.publisher or 'unknown')}\n")
-        if i.authors:
-            out.write(f"authors:   {safe_text('; '.join(i.authors))}\n")
-        out.write(f"date:      {date}\n")
-        out.write(f"language:  {i.language or 'unknown'}\n")
-        out.write(f"url:       {safe_text(i.url or 'unknown')}\n")
-        out.write(f"path:      {safe_text(i.path)}\n")
-        out.write(f"size:      {i.words} words, {i.paragraphs} paragraphs\n")
-        for p in paras:
-            page = f" (p. {p.page})" if p.page else ""
-            out.write(f"\n[{p.n}]{page} {safe_text(p.text)}\n")
-    out.flush()
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from perucases.errors import PerucasesError, shorten
 from perucases.extract.gazetteer import TYPES, key_of
+from perucases.render.locators import locator
 
 SORTS = ("mentions", "documents", "name")
 
@@ -27,10 +28,6 @@ class EntityRow:
     aliases: list[str]  # the forms seen in the texts
     key: str = field(default="", repr=False)
     description: str | None = field(default=None, repr=False)
-
-    def public(self) -> dict:
-        return {"name": self.name, "type": self.type, "mentions": self.mentions,
-                "documents": self.documents, "aliases": self.aliases}
 
 
 @dataclass
@@ -69,10 +66,6 @@ class Pair:
     paragraphs: list[str]  # locators: "000_ca4e617775ace81b ¶5"
     a_key: str = field(default="", repr=False)
     b_key: str = field(default="", repr=False)
-
-    def public(self) -> dict:
-        return {"a": self.a, "a_type": self.a_type, "b": self.b, "b_type": self.b_type,
-                "count": self.count, "paragraphs": self.paragraphs}
 
 
 def _accented(s: str) -> int:
@@ -195,7 +188,7 @@ def pairs(searcher, table: dict[str, EntityRow], keep: set[str]) -> list[Pair]:
     for (a, b), locs in shared.items():
         locs.sort()
         out.append(Pair(table[a].name, table[a].type, table[b].name, table[b].type, len(locs),
-                        [f"{i} ¶{p}" for i, p in locs], a, b))
+                        [locator(i, p, short=False) for i, p in locs], a, b))
     out.sort(key=lambda p: (-p.count, key_of(p.a), key_of(p.b)))
     return out
 

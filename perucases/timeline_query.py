@@ -36,12 +36,6 @@ class TimelineEvent:
     keys: list[str] = field(default_factory=list, repr=False)
     page: int | None = None  # PDF: the page of the paragraph
 
-    FIELDS = ("date", "start", "end", "precision", "expression", "relative", "kind", "id", "paragraph",
-              "sentence", "entities", "sources", "page")
-
-    def public(self) -> dict:
-        return {f: getattr(self, f) for f in self.FIELDS}
-
     @property
     def year(self) -> str:
         return (self.start or self.date)[:4] if (self.start or self.date[:4].isdigit()) else "undated"

@@ -272,7 +272,7 @@ def _pandoc_read(text: str, fmt: str) -> list[dict]:
 def test_csl_json_export(run):
     import jsonschema
 
-    r = run("cite", "--all", "--style", "csl-json")
+    r = run("cite", "export", "csl-json")
     assert r.exit_code == 0
     data = json.loads(r.stdout)
     jsonschema.validate(data, CSL_ITEM_SCHEMA)
@@ -285,7 +285,7 @@ def test_csl_json_export(run):
 def test_bibtex_export_parses(run):
     import bibtexparser
 
-    r = run("cite", "--all", "--style", "bibtex")
+    r = run("cite", "export", "bibtex")
     assert r.exit_code == 0
     parsed = bibtexparser.parse_string(r.stdout)
     assert not parsed.failed_blocks
@@ -303,7 +303,7 @@ def test_bibtex_export_parses(run):
 
 
 def test_ris_export_has_the_required_tags(run):
-    r = run("cite", "--all", "--style", "ris")
+    r = run("cite", "export", "ris")
     assert r.exit_code == 0
     records = [rec for rec in r.stdout.split("\n\n") if rec.strip()]
     assert len(records) == 5
@@ -341,12 +341,12 @@ def test_cli_markdown_notes_and_verify(run, tmp_path):
     assert r.stdout.count("<!-- perucases-quote id=") == 2
     notes = tmp_path / "notes.md"
     notes.write_text("# My notes\n\n" + r.stdout, encoding="utf-8")
-    ok = run("cite", "--verify", str(notes), "--format", "json")
+    ok = run("cite", "verify", str(notes), "--format", "json")
     assert ok.exit_code == 0
     assert [c["status"] for c in json.loads(ok.stdout)] == ["ok", "ok"]
     first_quote = r.stdout.split("\n", 1)[0][2:]
     notes.write_text(r.stdout.replace(first_quote, first_quote.replace("prisoners", "detainees"), 1), encoding="utf-8")
-    bad = run("cite", "--verify", str(notes), "--format", "json")
+    bad = run("cite", "verify", str(notes), "--format", "json")
     assert bad.exit_code == 1
     assert [c["status"] for c in json.loads(bad.stdout)] == ["changed", "ok"]
 
@@ -366,52 +366,52 @@ def test_verify_finds_moved_changed_and_missing_sources(tmp_path, corpus):
                      encoding="utf-8")
     src = corpus / f"{SEED_IDS[0]}.txt"
     src.write_text("An editor's line added at the top.\n" + src.read_text(encoding="utf-8"), encoding="utf-8")
-    r = runner.invoke(cli, ["cite", "--verify", str(notes), "--format", "json", "--index", str(index)])
+    r = runner.invoke(cli, ["cite", "verify", str(notes), "--format", "json", "--index", str(index)])
     assert r.exit_code == 1
     assert [c["status"] for c in json.loads(r.stdout)] == ["moved", "not-found"]
     src.write_text(src.read_text(encoding="utf-8").replace("Colina group", "Grupo Colina"), encoding="utf-8")
-    r = runner.invoke(cli, ["cite", "--verify", str(notes), "--format", "json", "--index", str(index)])
+    r = runner.invoke(cli, ["cite", "verify", str(notes), "--format", "json", "--index", str(index)])
     assert [c["status"] for c in json.loads(r.stdout)][0] == "changed"
     src.unlink()
-    r = runner.invoke(cli, ["cite", "--verify", str(notes), "--format", "json", "--index", str(index)])
+    r = runner.invoke(cli, ["cite", "verify", str(notes), "--format", "json", "--index", str(index)])
     assert r.exit_code == 1
 
 
 def test_verify_without_quotes_and_usage_errors(run, tmp_path):
     empty = tmp_path / "empty.md"
     empty.write_text("# nothing quoted here\n", encoding="utf-8")
-    r = run("cite", "--verify", str(empty))
+    r = run("cite", "verify", str(empty))
     assert r.exit_code == 1 and "no perucases quotes" in r.stderr
     assert run("cite").exit_code == 2
     r = run("cite", "Fujimori", "--style", "bibtex")
     assert r.exit_code == 2 and "export" in r.stderr
-    r = run("cite", "--doc", "003", "--style", "no-such-style")
+    r = run("cite", "refs", "003", "--style", "no-such-style")
     assert r.exit_code == 2 and "unknown style" in r.stderr and "Traceback" not in r.stderr
     assert run("cite", "zzzzqqq").exit_code == 1
 
 
 def test_doc_reference_and_bibliography_text(run):
-    r = run("cite", "--doc", "002", "--style", "chicago")
+    r = run("cite", "refs", "002", "--style", "chicago")
     assert r.exit_code == 0
     assert r.stdout == ("Peru Support Group. \u201cAmnesty International Launch Campaign to Bring Fujimori to "
                         "Justice.\u201d Peru Support Group, January 31, 2006.\n")
-    r = run("cite", "--all", "--style", "apa", "--format", "md")
+    r = run("cite", "refs", "--style", "apa", "--format", "md")
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 5
     assert r.stdout.splitlines()[0].startswith("- Amnesty International. (1997, April 23). *PERU:")
 
 
 def test_sources_a_document_cites(run):
-    r = run("cite", "--sources", "004", "--format", "json")
+    r = run("cite", "sources", "004", "--format", "json")
     rows = json.loads(r.stdout)
     assert [(w["kind"], w["work"], w["publisher"], w["date"]) for w in rows] == [
         ("reference", "US reveals ties with Montesinos", "The BBC", "2002-01-08")]
     assert rows[0]["text"] == "US reveals ties with Montesinos. The BBC, January 8, 2002."
-    rows = json.loads(run("cite", "--sources", "001", "--format", "json").stdout)
+    rows = json.loads(run("cite", "sources", "001", "--format", "json").stdout)
     work = next(w for w in rows if w["kind"] == "work")
     assert work["work"] == ("Anti-terrorist legislation and its effects: unfinished business from the transition "
                             "to democracy")
     assert work["text"].startswith("The report, Anti-terrorist legislation")
-    rows = json.loads(run("cite", "--sources", "000", "--format", "json").stdout)
+    rows = json.loads(run("cite", "sources", "000", "--format", "json").stdout)
     assert [w["work"] for w in rows] == ["United Nations Convention against Torture"]
     assert "Panama's obligations under the United Nations Convention against Torture" in rows[0]["text"]
     for w in rows:
@@ -427,7 +427,7 @@ def test_installed_cite_in_a_subprocess(tmp_path, seed_index):
     assert r.returncode == 0, r.stderr
     notes = tmp_path / "notes.md"
     notes.write_text(r.stdout, encoding="utf-8")
-    v = subprocess.run([found, "cite", "--verify", str(notes), "--index", str(seed_index)],
+    v = subprocess.run([found, "cite", "verify", str(notes), "--index", str(seed_index)],
                        capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert v.returncode == 0, v.stderr
     assert "1 of 1 quote(s) match their sources" in v.stderr
@@ -468,7 +468,7 @@ def test_form_feeds_fold_and_verify(tmp_path):
     md = runner.invoke(cli, ["cite", "Colina", "--format", "md", "--index", str(tmp_path / "ix")])
     notes = tmp_path / "n.md"
     notes.write_text(md.stdout, encoding="utf-8")
-    r = runner.invoke(cli, ["cite", "--verify", str(notes), "--format", "json", "--index", str(tmp_path / "ix")])
+    r = runner.invoke(cli, ["cite", "verify", str(notes), "--format", "json", "--index", str(tmp_path / "ix")])
     assert r.exit_code == 0 and json.loads(r.stdout)[0]["status"] == "ok"
 
 
@@ -491,9 +491,9 @@ def test_ids_with_spaces_round_trip_and_make_valid_keys(tmp_path):
     assert "id=informe%20final%20(2003)" in md
     notes = tmp_path / "n.md"
     notes.write_text(md, encoding="utf-8")
-    r = runner.invoke(cli, ["cite", "--verify", str(notes), "--format", "json", "--index", ix])
+    r = runner.invoke(cli, ["cite", "verify", str(notes), "--format", "json", "--index", ix])
     assert r.exit_code == 0 and [c["id"] for c in json.loads(r.stdout)] == ["informe final (2003)"]
-    bib = runner.invoke(cli, ["cite", "--all", "--style", "bibtex", "--index", ix]).stdout
+    bib = runner.invoke(cli, ["cite", "export", "bibtex", "--index", ix]).stdout
     parsed = bibtexparser.parse_string(bib)
     assert not parsed.failed_blocks
     assert sorted(e.key for e in parsed.entries) == ["informe_final__2003_", "informe_preliminar"]

@@ -1,10 +1,11 @@
-"""The shared output mechanism: escaping, formula-safe CSV, ids, colour only on a terminal."""
+"""The shared output mechanism: escaping, formula-safe CSV, ids, colour only on a terminal; the row
+serialiser; locators."""
 
 import csv
 import io
 import json
 
-from perucases.render import HL_END, HL_START, Column, emit, use_color
+from perucases.render.output import HL_END, HL_START, Column, emit, use_color
 
 COLS = [Column("id"), Column("text"), Column("tags"), Column("n")]
 ROWS = [
@@ -76,3 +77,43 @@ def test_terminal_output_strips_control_sequences():
     tty = io.StringIO()
     emit([{"id": "x", "text": "evil\x1b]0;pwned\x07 title\x1b[2J", "tags": [], "n": 1}], COLS, "table", out=tty)
     assert "\x1b" not in tty.getvalue() and "\x07" not in tty.getvalue()
+
+
+def test_rows_take_each_columns_value_from_items_of_any_kind():
+    from dataclasses import dataclass
+
+    from perucases.render.output import rows
+
+    @dataclass
+    class Item:
+        id: str
+        n: int
+
+    cols = [Column("rank"), Column("id"), Column("n"), Column("extra")]
+    got = rows([Item("a", 3), {"id": "b", "n": 4, "ignored": 1}], cols,
+               extra=lambda i: f"x{i['n'] if isinstance(i, dict) else i.n}")
+    assert got == [{"rank": 1, "id": "a", "n": 3, "extra": "x3"}, {"rank": 2, "id": "b", "n": 4, "extra": "x4"}]
+    assert [list(r) for r in got] == [["rank", "id", "n", "extra"]] * 2  # the columns' order: the JSON contract
+
+
+def test_locators_are_spelt_one_way():
+    from perucases.render.locators import locator, short_id
+
+    assert short_id("003_ed39d894751b7a98") == "003"
+    assert short_id("report-2001") == "report-2001"
+    assert locator("003_ed39d894751b7a98", 2, 1, page=4) == "003 p.4 ¶2 s1"
+    assert locator("004_866eeb82b2cb32e1", 3, 2) == "004 ¶3 s2"
+    assert locator("000_ca4e617775ace81b", 5, short=False) == "000_ca4e617775ace81b ¶5"
+    assert locator("003_ed39d894751b7a98", None, whole="title") == "003 (title)"
+    assert locator("003_ed39d894751b7a98", None, page=4, short=False, whole="published") == \
+        "003_ed39d894751b7a98 (published)"
+
+
+def test_locators_import_without_rich_click_or_whoosh():
+    import subprocess
+    import sys
+
+    code = ("import sys; import perucases.render.locators; "
+            "print(sorted(m for m in ('rich', 'click', 'whoosh') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

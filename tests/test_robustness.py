@@ -123,7 +123,7 @@ def test_random_entity_names_and_ids(run, name):
     _no_traceback(run("entity", name, "--format", "json"))
     _no_traceback(run("search", "Peru", "--entity", name, "--format", "json"))
     _no_traceback(run("show", name, "--format", "json"))
-    _no_traceback(run("cite", "--doc", name))
+    _no_traceback(run("cite", "refs", name))
 
 
 def _check_events(events) -> None:

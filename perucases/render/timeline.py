@@ -1,5 +1,5 @@
-"""Timeline output beyond the shared formats: the terminal view, Markdown, TimelineJS 3 JSON, and a
-self-contained HTML page. All document text is escaped for the medium it goes to."""
+"""Output of `perucases timeline` beyond the shared formats: the terminal view, Markdown, TimelineJS 3
+JSON, and a self-contained HTML page. All document text is escaped for the medium it goes to."""
 
 from __future__ import annotations
 
@@ -8,16 +8,13 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from perucases.render import short_id
+from perucases.render.locators import locator as _locator
 from perucases.timeline_query import TimelineEvent, happenings
 
 
 def locator(e: TimelineEvent) -> str:
-    short = short_id(e.id)
-    page = f" p.{e.page}" if e.page else ""
-    if e.paragraph:
-        return f"{short}{page} ¶{e.paragraph}"
-    return f"{short} (title)" if e.kind == "title" else f"{short} (published)"
+    """Where an event is stated: "003 p.4 ¶2", or "003 (title)", "003 (published)"."""
+    return _locator(e.id, e.paragraph, page=e.page, whole="title" if e.kind == "title" else "published")
 
 
 def histogram(events: list[TimelineEvent]) -> list[tuple[str, int]]:
@@ -30,7 +27,7 @@ def terminal(events: list[TimelineEvent], out) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from perucases.render import console, safe_text
+    from perucases.render.output import console, safe_text
 
     con = console(out)
     by_year: dict[str, list[list[TimelineEvent]]] = {}
@@ -101,11 +98,12 @@ def _tjs_date(iso: str | None) -> dict | None:
 def _tjs_start(e: TimelineEvent) -> dict:
     """TimelineJS takes partial dates: give only the components the text gives."""
     parts = e.date.split("/")[0]
-    if e.precision in ("day",) and e.start:
-        return _tjs_date(e.start)
+    day = _tjs_date(e.start) if e.precision in ("day",) else None
+    if day:
+        return day
     if e.precision in ("month",) and len(parts) >= 7:
         return {"year": int(parts[:4]), "month": int(parts[5:7])}
-    return {"year": int(e.start[:4])}
+    return {"year": int((e.start or e.date)[:4])}
 
 
 def timelinejs(events: list[TimelineEvent], title: str = "perucases timeline") -> str:
@@ -176,7 +174,8 @@ def html_page(events: list[TimelineEvent], paths: dict[str, str], title: str = "
             srcs = []
             for x in g:
                 href = Path(paths[x.id]).as_uri() if x.id in paths else ""
-                srcs.append(f'<a href="{e_(href)}">{e_(locator(x))}</a>' if href.startswith("file:") else e_(locator(x)))
+                where = e_(locator(x))
+                srcs.append(f'<a href="{e_(href)}">{where}</a>' if href.startswith("file:") else where)
             corroborated = len({x.id for x in g})
             extra = f'<div class="sources">{corroborated} sources</div>' if corroborated > 1 else ""
             ents = f'<div class="ents">{e_("; ".join(e.entities))}</div>' if e.entities else ""
@@ -194,7 +193,8 @@ def html_page(events: list[TimelineEvent], paths: dict[str, str], title: str = "
         "script-src 'unsafe-inline'; img-src 'none'\">"
         f"<title>{e_(title)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{e_(title)}</h1>"
-        f'<div class="filter"><label>Entity: <select id="entity"><option value="">all</option>{options}</select></label>'
+        f'<div class="filter"><label>Entity: <select id="entity"><option value="">all</option>{options}'
+        "</select></label>"
         f' <span id="count">{len(events)}</span> events</div>'
         f'{"".join(sections)}'
         f"<script>{_JS}</script></body></html>\n"

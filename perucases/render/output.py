@@ -2,7 +2,11 @@
 
     @output_options            # adds --format table|json|jsonl|csv|tsv|ids
     def docs(fmt): ...
-        emit(rows, COLUMNS, fmt)
+        emit(rows(items, COLUMNS), COLUMNS, fmt)
+
+A command with formats of its own (md, text, timelinejs) names them: @output_options(formats=...).
+The column lists, the JSON contract, are in perucases.render.columns; rows() turns any items
+(dataclasses, dicts) into rows of those columns.
 
 The default is `table` on a terminal and `tsv` (with a header) in a pipe; `--format` always wins.
 TSV escapes backslash, tab and newlines, and writes other control characters as \\xNN (CSV
@@ -19,8 +23,9 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Literal
 
 import click
 
@@ -33,7 +38,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 class Column:
     name: str  # the JSON field name
     header: str | None = None  # table header (default: name)
-    justify: str = "left"
+    justify: Literal["default", "left", "center", "right", "full"] = "left"
     max_width: int | None = None
     min_width: int | None = None
     ratio: int | None = None  # share of the spare width in a table
@@ -42,11 +47,37 @@ class Column:
     no_wrap: bool = False
 
 
-def output_options(f: Callable) -> Callable:
-    return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default=None,
-        help="Output format (default: table on a terminal, tsv in a pipe).",
-    )(f)
+FORMAT_HELP = "Output format (default: table on a terminal, tsv in a pipe)."
+
+
+def output_options(f: Callable | None = None, *, formats: Sequence[str] = FORMATS, default: str | None = None,
+                   help: str = FORMAT_HELP) -> Callable:
+    """The --format option of a listing command: @output_options, or @output_options(formats=...,
+    default=..., help=...) for a command with formats of its own."""
+
+    def add(f: Callable) -> Callable:
+        return click.option("--format", "fmt", type=click.Choice(tuple(formats)), default=default,
+                            show_default=default is not None, help=help)(f)
+
+    return add(f) if f is not None else add
+
+
+def rows(items: Iterable[Any], columns: Sequence[Column], **values: Callable[[Any], Any]) -> list[dict]:
+    """Items as rows: a dict a row with a key for each column, in the columns' order. A column's
+    value is VALUES[name](item) where given, else the item's own (a dict's key, an object's
+    attribute; None when it has none); a `rank` column the items do not have counts them from 1."""
+    out = []
+    for n, item in enumerate(items, 1):
+        row = {}
+        for c in columns:
+            if c.name in values:
+                row[c.name] = values[c.name](item)
+            elif isinstance(item, dict):
+                row[c.name] = item.get(c.name, n if c.name == "rank" else None)
+            else:
+                row[c.name] = getattr(item, c.name, n if c.name == "rank" else None)
+        out.append(row)
+    return out
 
 
 def is_tty(stream=None) -> bool:
@@ -70,12 +101,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace(HL_START, "").replace(HL_END, "")
     return value
-
-
-def short_id(doc_id: str) -> str:
-    """003_ed39d894751b7a98 -> 003 in locators; other ids as they are."""
-    head = doc_id.split("_", 1)[0]
-    return head if "_" in doc_id and head.isdigit() else doc_id
 
 
 def safe_text(s: str) -> str:
@@ -199,10 +224,10 @@ def _widths(rows: list[dict], columns: list[Column], total: int) -> list[int | N
     for c in columns:
         longest = max([len(c.header or c.name)] + [_width(r.get(c.name)) for r in rows])
         natural.append(min(longest, c.max_width) if c.max_width else longest)
-    spare = total - sum(n for n, c in zip(natural, columns) if not c.ratio) - 3 * len(columns) - 2
+    spare = total - sum(n for n, c in zip(natural, columns, strict=True) if not c.ratio) - 3 * len(columns) - 2
     ratios = sum(c.ratio or 0 for c in columns)
     out: list[int | None] = []
-    for n, c in zip(natural, columns):
+    for n, c in zip(natural, columns, strict=True):
         if not c.ratio:
             out.append(n)
         else:
@@ -213,7 +238,8 @@ def _widths(rows: list[dict], columns: list[Column], total: int) -> list[int | N
 
 def _needed(rows: list[dict], columns: list[Column]) -> int:
     widths = _widths(rows, columns, 10**6)
-    return sum(c.min_width or 12 if c.ratio else w for c, w in zip(columns, widths)) + 3 * len(columns) + 2
+    fixed = sum((c.min_width or 12) if c.ratio else (w or 0) for c, w in zip(columns, widths, strict=True))
+    return fixed + 3 * len(columns) + 2
 
 
 def _table(rows: list[dict], columns: list[Column], out) -> None:
@@ -225,7 +251,7 @@ def _table(rows: list[dict], columns: list[Column], out) -> None:
     while any(c.optional for c in columns) and _needed(rows, columns) > con.width:
         columns.remove([c for c in columns if c.optional][-1])
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
-    for c, w in zip(columns, _widths(rows, columns, con.width)):
+    for c, w in zip(columns, _widths(rows, columns, con.width), strict=True):
         table.add_column(c.header or c.name, justify=c.justify, width=w, no_wrap=c.no_wrap, overflow="fold")
     for r in rows:
         table.add_row(*(rich_text(r.get(c.name)) for c in columns))
@@ -236,9 +262,3 @@ def message(text: str, *, warning: bool = False) -> None:
     """A one-line message on stderr."""
     prefix = "perucases: warning: " if warning else "perucases: "
     click.echo(prefix + safe_text(text), err=True)
-
-
-def records(items: Iterable[Any]) -> list[dict]:
-    from dataclasses import asdict, is_dataclass
-
-    return [asdict(i) if is_dataclass(i) else dict(i) for i in items]
