@@ -170,8 +170,8 @@ class SegmentFile(structfile.StructFile):
     """A compound segment file: whoosh's CompoundStorage reads its directory through this file,
     then opens each part with `subset`, here a PartFile over a memory map of the whole file."""
 
-    def __init__(self, fileobj, name=None):
-        super().__init__(fileobj, name=name)
+    def __init__(self, fileobj, name=None, onclose=None):
+        super().__init__(fileobj, name=name, onclose=onclose)
         self._map: mmap.mmap | None = None
 
     def subset(self, offset, length, name=None):
@@ -201,7 +201,7 @@ class Storage(filestore.FileStorage):
     def open_file(self, name, *args, **kwargs):
         f = super().open_file(name, *args, **kwargs)
         if name.endswith(".seg") and type(f) is structfile.StructFile:
-            f = SegmentFile(f.file, name=name)
+            f = SegmentFile(f.file, name=name, onclose=f.onclose)
         return f
 
 
