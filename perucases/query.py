@@ -353,18 +353,15 @@ class Library:
         switch to a new index or commit while this happens (the files read a moment ago are then
         gone): the manifest and the generation are read again and the opening retried. Only a
         failure with nothing changing is damage, named as such."""
-        from whoosh import index as windex
-
         from perucases.index.manifest import current_generation
-        from perucases.index.patches import apply
+        from perucases.index.store import open_index
 
-        apply()
         for attempt in range(40):
             if manifest is None:
                 raise PerucasesError(f"no index at {self.index_dir}")
             seen = self._version(manifest)
             try:
-                ix = windex.open_dir(str(self.index_dir), indexname=manifest.indexname)
+                ix = open_index(self.index_dir, manifest.indexname)
                 searcher = ix.searcher()
             except Exception as exc:  # noqa: BLE001 - sorted out below: a race, or damage
                 again = self._manifest()
@@ -834,7 +831,9 @@ class Library:
         # again, which a writer may have just replaced and removed).
         with self.searcher() as s:
             schema = s.schema
-        parsed = {lang: p.parse(text) for lang, p in self._parsers(schema, any_word).items()}
+        from perucases.index.expand import scope  # wildcards, prefixes, ranges, fuzzy words: perucases' own
+
+        parsed = {lang: scope(p.parse(text)) for lang, p in self._parsers(schema, any_word).items()}
         # A language no document of the index is in adds nothing but lookups to every search.
         alive = [q for lang, q in parsed.items() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))
                  and lang in self._languages()]

@@ -16,7 +16,7 @@ raised RecursionError). So a query may have at most:
 
 A query over a limit is refused with a one-line error saying which, before it runs. What no
 limit catches is bounded by the command's --timeout (perucases.cli: 30 s by default). "Did you
-mean" only compares a word with index words of about its length (patches: terms_within), so a
+mean" only compares a word with index words of about its length (store.near_words), so a
 huge word costs nothing there.
 """
 

@@ -284,13 +284,13 @@ def test_analysis_done_beforehand_equals_whooshs(paragraphs, lang):
                                                    st.integers(-3, 250), st.sampled_from([0, 1, 2])), max_size=25))
 @settings(max_examples=300, deadline=None)
 def test_segment_parts_read_like_bytesio(data, ops):
-    """A segment part is read through a view of the memory map (patches._ViewFile), not a copy:
+    """A segment part is read through a view of the memory map (store.ViewFile), not a copy:
     it must answer as the BytesIO whoosh used did."""
     import io
 
-    from perucases.index.patches import _ViewFile
+    from perucases.index.store import ViewFile
 
-    view, ref = _ViewFile(memoryview(data)), io.BytesIO(data)
+    view, ref = ViewFile(memoryview(data)), io.BytesIO(data)
     for op, n, whence in ops:
         if op == "seek":
             target = n + (ref.tell() if whence == 1 else len(data) if whence == 2 else 0)
@@ -449,27 +449,22 @@ def test_ctrl_c_during_a_build_in_several_processes(tmp_path, corpus):
                          max_size=40).map(" ".join), min_size=1, max_size=300))
 @settings(max_examples=40, deadline=None)
 def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
-    """Small blocks of postings are written uncompressed (patches); every posting must read back
-    as from the blocks whoosh writes, ids, weights and positions."""
+    """Small blocks of postings are written uncompressed (codec.PostingsWriter); every posting
+    must read back, through whoosh's own reader, as from the blocks whoosh writes, ids, weights
+    and positions."""
     from whoosh import fields
     from whoosh import index as windex
-    from whoosh.codec import whoosh3
 
-    from perucases.index import patches
+    from perucases.index import store
 
-    patches.apply()
-    ours = patches.ORIGINAL["_write_block"], whoosh3.W3PostingsWriter._write_block
     schema = fields.Schema(t=fields.TEXT(phrase=True), k=fields.KEYWORD)
     got = []
-    for write_block in ours:
-        whoosh3.W3PostingsWriter._write_block = write_block
-        try:
-            ix = windex.create_in(str(tmp_path_factory.mktemp("ix")), schema)
-            with ix.writer() as w:
-                for n, text in enumerate(texts):
-                    w.add_document(t=text, k=f"k{n % 7}")
-        finally:
-            whoosh3.W3PostingsWriter._write_block = ours[1]
+    for create in (windex.create_in, lambda d, schema: store.create_index(d, schema, "MAIN")):
+        d = str(tmp_path_factory.mktemp("ix"))
+        with create(d, schema).writer() as w:
+            for n, text in enumerate(texts):
+                w.add_document(t=text, k=f"k{n % 7}")
+        ix = windex.open_dir(d)
         with ix.searcher() as s:
             r = s.reader()
             got.append({(f, t): list(r.postings(f, t).items_as("positions")) if f == "t"
@@ -479,21 +474,20 @@ def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
 
 def test_postings_spilled_to_runs_read_back_whole(tmp_path):
     """With a pool far smaller than the postings, the writer spills sorted runs (pickled in chunks,
-    patches) and merges them: the index must hold what one run in memory gives."""
+    codec.PostingPool) and merges them: the index must hold what one run in memory gives."""
     from whoosh import fields
-    from whoosh import index as windex
 
-    from perucases.index import patches
+    from perucases.index import codec, store
 
-    patches.apply()
     words = ["oil", "prices", "Peña", "torture", "Lima", "rose", "fell", "Montesinos", "1992", "desaparecidos"]
     texts = [" ".join(words[(n * k) % len(words)] for k in range(1, 30 + n % 50)) for n in range(2000)]
     schema = fields.Schema(t=fields.TEXT(phrase=True), k=fields.KEYWORD(stored=True))
     got = []
     for limitmb in (0.02, 256):  # about 130 postings a run; everything in one
         (tmp_path / f"ix{limitmb}").mkdir()
-        ix = windex.create_in(str(tmp_path / f"ix{limitmb}"), schema)
+        ix = store.create_index(tmp_path / f"ix{limitmb}", schema, "MAIN")
         w = ix.writer(limitmb=limitmb)
+        assert type(w.pool) is codec.PostingPool
         for n, text in enumerate(texts):
             w.add_document(t=text, k=f"k{n % 13}")
         runs = len(w.pool.runs)
@@ -514,29 +508,26 @@ def test_postings_spilled_to_runs_read_back_whole(tmp_path):
                           st.integers(0, 9), st.integers(1988, 2001)), min_size=1, max_size=400))
 @settings(max_examples=40, deadline=None)
 def test_segment_postings_written_byte_for_byte_as_whoosh(tmp_path_factory, docs):
-    """The writer's posting loop is whoosh's own with its calls inlined (patches): the terms and
-    postings files of a segment must be the same bytes."""
+    """The writer's posting loop is whoosh's own with its calls inlined (codec.FieldWriter): the
+    terms and postings files of a segment must be the same bytes as with whoosh's loop."""
     from whoosh import fields
-    from whoosh import index as windex
     from whoosh.codec import whoosh3
 
-    from perucases.index import patches
+    from perucases.index import codec, store
 
-    patches.apply()
-    ours = whoosh3.W3FieldWriter.add_postings
+    class WhooshLoop(codec.Codec):  # perucases' codec but for whoosh's own posting loop
+        field_writer = whoosh3.W3Codec.field_writer
+
     schema = fields.Schema(t=fields.TEXT(phrase=True), k=fields.KEYWORD, n=fields.NUMERIC(int),
                            b=fields.TEXT(phrase=False, field_boost=2.0))
     files = []
-    for add_postings in (patches.ORIGINAL["add_postings"], ours):
-        whoosh3.W3FieldWriter.add_postings = add_postings
-        try:
-            d = tmp_path_factory.mktemp("ix")
-            ix = windex.create_in(str(d), schema)
-            with ix.writer(compound=False) as w:
-                for text, k, year in docs:
-                    w.add_document(t=text, k=f"k{k} x{k % 3}", n=year, b=text[: 10 * k])
-        finally:
-            whoosh3.W3FieldWriter.add_postings = ours
+    for cls in (WhooshLoop, codec.Codec):
+        d = tmp_path_factory.mktemp("ix")
+        ix = store.create_index(d, schema, "MAIN")
+        with store.Writer(ix, codec=cls(), compound=False) as w:
+            assert type(w.fieldwriter) is (codec.FieldWriter if cls is codec.Codec else whoosh3.W3FieldWriter)
+            for text, k, year in docs:
+                w.add_document(t=text, k=f"k{k} x{k % 3}", n=year, b=text[: 10 * k])
         files.append({p.suffix: p.read_bytes() for p in d.iterdir() if p.suffix in (".trm", ".pst")})
     assert sorted(files[0]) == [".pst", ".trm"]
     assert files[0] == files[1]

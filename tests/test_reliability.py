@@ -592,7 +592,7 @@ def test_expensive_query_forms_are_refused_with_one_line(many_words, query, expe
 
 
 def test_affordable_wildcards_and_fuzzy_words_still_work(many_words, monkeypatch):
-    from perucases.index import patches
+    from perucases.index import expand
 
     lib = Library(many_words, refresh=False)
     assert {h.id for h in lib.search("wa00*", limit=10).hits} == {"words-a"}  # 100 words
@@ -603,7 +603,7 @@ def test_affordable_wildcards_and_fuzzy_words_still_work(many_words, monkeypatch
     queries = ("wc09*", "wb0500~2")
     ours = [{h.id: h.snippet for h in lib.search(q).hits} for q in queries]
     assert "\ue000wc0999\ue001" in ours[0]["words-c"] and "\ue000wb0" in ours[1]["words-b"]
-    monkeypatch.setattr(patches, "MANY_TERMS", 10**9)
+    monkeypatch.setattr(expand, "MANY_TERMS", 10**9)
     lib = Library(many_words, refresh=False)
     assert [{h.id: h.snippet for h in lib.search(q).hits} for q in queries] == ours
 
@@ -638,11 +638,11 @@ def test_did_you_mean_compares_no_word_with_one_no_index_word_is_near(lib, monke
 
 
 def test_terms_within_finds_what_whoosh_finds(lib):
-    """The patched terms_within against whoosh's own comparison (base IndexReader), on long and
-    short words, near and far from the index's."""
+    """perucases' terms_within (store.near_words, and the readers' own) against whoosh's own
+    comparison (base IndexReader), on long and short words, near and far from the index's."""
     from whoosh import reading
 
-    from perucases.index import patches
+    from perucases.index import store
 
     with lib.searcher() as s:
         reader = s.reader()
@@ -651,16 +651,18 @@ def test_terms_within_finds_what_whoosh_finds(lib):
         probes += ["internationalisation", "counterrevolutionaries", "a" * 40, "Montesinos" * 5]
         for word in probes:
             for dist, prefix in ((1, 1), (2, 1), (2, 0)):
-                ours = set(reading.IndexReader.terms_within(reader, "text", word, dist, prefix))
-                whoosh = set(patches.ORIGINAL["terms_within"](reader, "text", word, dist, prefix))
+                ours = set(store.near_words(reader, "text", word, dist, prefix))
+                whoosh = set(reading.IndexReader.terms_within(reader, "text", word, dist, prefix))
                 assert ours == whoosh, (word, dist, prefix)
+                if len(word) > store.LONG_WORD:  # (shorter: whoosh's automaton, one segment)
+                    assert set(reader.terms_within("text", word, dist, prefix)) == ours
 
 
 def test_many_word_expansions_match_what_whoosh_matches(many_words, monkeypatch):
     """A prefix or wildcard searched as one list of records finds the records whoosh's Or finds."""
     from whoosh import query as Q
 
-    from perucases.index import patches
+    from perucases.index import expand
 
     lib = Library(many_words, refresh=False)
     queries = [Q.Prefix("text", p) for p in ("w", "wa0", "wb09", "mo", "f", "c")] + \
@@ -668,10 +670,12 @@ def test_many_word_expansions_match_what_whoosh_matches(many_words, monkeypatch)
     with lib.searcher() as s:
         found = {}
         for many in (10**9, 0):
-            monkeypatch.setattr(patches, "MANY_TERMS", many)
-            s.reader().__dict__.pop("_perucases_expansions", None)
-            found[many] = [sorted(s.docs_for_query(q)) for q in queries]
-    assert found[0] == found[10**9]
+            monkeypatch.setattr(expand, "MANY_TERMS", many)
+            s.reader().expansions.clear()
+            found[many] = [sorted(s.docs_for_query(expand.scope(q))) for q in queries]
+        found["whoosh"] = [sorted(s.docs_for_query(q)) for q in queries]
+        assert isinstance(expand.scope(queries[1]).matcher(s), expand.AnyOf)
+    assert found[0] == found[10**9] == found["whoosh"]
     assert all(found[0])
 
 

@@ -130,16 +130,14 @@ _QWORDS = ["oil", "prices", "rose", "fell", "Lima", "torture", "Peña"]
                                  '"prices rose"', 'torture OR "oil fell"']), min_size=1, max_size=4))
 @settings(max_examples=60, deadline=None)
 def test_searches_over_deleted_records_as_whoosh(tmp_path_factory, texts, deleted, queries):
-    """Posting lists of a segment with deletions are wrapped by a leaner FilterMatcher (patches):
-    every search must find the same records with the same scores as whoosh's own."""
+    """Posting lists of a segment with deletions are wrapped by a leaner FilterMatcher
+    (store.Excluding): every search must find the same records with the same scores as whoosh's own."""
     from whoosh import fields
     from whoosh import index as windex
-    from whoosh import reading
     from whoosh.qparser import QueryParser
 
-    from perucases.index import patches
+    from perucases.index import store
 
-    patches.apply()
     d = tmp_path_factory.mktemp("ix")
     ix = windex.create_in(str(d), fields.Schema(n=fields.ID(stored=True), t=fields.TEXT(phrase=True)))
     with ix.writer() as w:
@@ -150,21 +148,20 @@ def test_searches_over_deleted_records_as_whoosh(tmp_path_factory, texts, delete
         w.delete_by_term("n", str(n))
     w.commit(merge=False)  # the deletions stay in the segment (a merge would drop them)
     assert ix.reader().has_deletions() == bool(deleted & set(range(len(texts))))
-    ours = reading.SegmentReader.postings
     got = []
-    for postings in (patches.ORIGINAL["postings"], ours):
-        reading.SegmentReader.postings = postings
-        try:
-            with ix.searcher() as s:
-                rows = []
-                for q in queries:
-                    parsed = QueryParser("t", ix.schema).parse(q)
-                    for limit in (None, 3):
-                        rows.append([(h["n"], round(h.score, 9)) for h in s.search(parsed, limit=limit)])
-                got.append(rows)
-        finally:
-            reading.SegmentReader.postings = ours
+    for ix in (windex.open_dir(str(d)), store.open_index(d, "MAIN")):
+        with ix.searcher() as s:
+            rows = []
+            for q in queries:
+                parsed = QueryParser("t", ix.schema).parse(q)
+                for limit in (None, 3):
+                    rows.append([(h["n"], round(h.score, 9)) for h in s.search(parsed, limit=limit)])
+            got.append(rows)
     assert got[0] == got[1]
+    with store.open_index(d, "MAIN").searcher() as s:
+        kept = [n for n in range(len(texts)) if n not in deleted]
+        if kept and s.reader().has_deletions():
+            assert isinstance(s.reader().postings("n", str(kept[0])), store.Excluding)
     assert not any(int(n) in deleted for rows in got[1] for n, _ in rows)
 
 
@@ -174,10 +171,9 @@ def test_the_stem_cache_gives_the_stemmers_words(words, lang):
     from whoosh.analysis import StemFilter
     from whoosh.lang import stemmer_for_language
 
-    from perucases.index import patches
+    from perucases.index.schema import dict_cached
 
-    patches.apply()
-    f = StemFilter(lang=lang, cachesize=5)  # a small cache: emptied often
+    f = dict_cached(StemFilter(lang=lang, cachesize=5))  # a small cache: emptied often
     stem = stemmer_for_language(lang)
     assert [f._stem(w) for w in words + words] == [stem(w) for w in words + words]
 

@@ -285,18 +285,13 @@ def _clean_orphans(index_dir: Path, indexname: str, force: bool = True) -> None:
                 return
         except OSError:
             return
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC, clean_files
+    from perucases.index import store
 
-    from perucases.index.patches import apply
-
-    apply()
-    storage = FileStorage(str(index_dir))
     try:
-        toc = TOC.read(storage, indexname, gen)
+        toc = store.read_toc(index_dir, indexname, gen)
     except Exception:  # noqa: BLE001 - a damaged table of contents: leave everything for --check to see
         return
-    clean_files(storage, indexname, toc.generation, toc.segments)
+    store.clean_files(index_dir, indexname, toc)
 
 
 def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers, max_file_size=None,
@@ -321,12 +316,9 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     reconciled = False
     if why is None and manifest is not None and current_generation(index_dir, manifest.indexname) != manifest.generation:
         # A crash between the Whoosh commit and the manifest: trust the index.
-        from whoosh import index as windex
+        from perucases.index.store import open_index
 
-        from perucases.index.patches import apply
-
-        apply()
-        ix = windex.open_dir(str(index_dir), indexname=manifest.indexname)
+        ix = open_index(index_dir, manifest.indexname)
         manifest.files = _file_table_from_index(ix)
         manifest.generation = ix.latest_generation()
         reconciled = True  # written below even if nothing else changes
@@ -376,20 +368,17 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     written: list[tuple[str, FileRecord]] = []  # what was indexed, for the manifest
     ix = None
     if full or plan.needs_writer or todo:
-        from whoosh import index as windex  # only when there is something to write
+        from perucases.index.store import create_index, open_index  # only when there is something to write
 
-        from perucases.index.patches import apply
-
-        apply()
         if full:
             from perucases.index.schema import make_schema
 
             name = _next_name(index_dir)
             _remove(_leftovers(index_dir, keep=manifest.indexname if manifest else ""))
-            ix = windex.create_in(str(index_dir), make_schema(), indexname=name)
+            ix = create_index(index_dir, make_schema(), name)
             base.indexname = name
         else:
-            ix = windex.open_dir(str(index_dir), indexname=base.indexname)
+            ix = open_index(index_dir, base.indexname)
     build = None
     if ix is not None and workers > 0:
         from perucases.index.parallel import SegmentBuild
@@ -428,11 +417,11 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
 def _touched(index_dir: Path, manifest: Manifest, gaz) -> set[str] | None:
     """Ids of the documents a gazetteer change can touch: those naming a changed entity, and those
     whose text has all the words of one of its old or new names. None: all of them."""
-    from whoosh import index as windex
     from whoosh import query as Q
 
     from perucases.extract.gazetteer import key_of
     from perucases.index.schema import analyzer
+    from perucases.index.store import open_index
 
     old, new = manifest.gazetteer_snapshot, gaz.snapshot()
     if not old:
@@ -444,7 +433,7 @@ def _touched(index_dir: Path, manifest: Manifest, gaz) -> set[str] | None:
             if k in snap["entities"]:
                 forms |= set(snap["entities"][k][2])
     keys |= {key_of(f) for f in forms}
-    ix = windex.open_dir(str(index_dir), indexname=manifest.indexname)
+    ix = open_index(index_dir, manifest.indexname)
     ids: set[str] = set()
     with ix.searcher() as s:
         queries = [Q.Term("entities", k) for k in keys]
@@ -575,7 +564,7 @@ def merge_policy(writer, segments):
     merged at each commit (under a 32nd of the largest and SMALL_SEGMENT_MAX records), and those
     with a quarter of their records deleted, and then the smallest while more than MAX_SEGMENTS
     would be left. The large ones stay as they are, so an update stays cheap."""
-    from whoosh.reading import SegmentReader
+    from perucases.index.store import SegmentReader
 
     if not segments:
         return segments
@@ -598,16 +587,13 @@ def _write(ix, docs, removes, written: list, build=None) -> None:
     commit; each document written goes into WRITTEN as (path, FileRecord). With BUILD (a
     parallel.SegmentBuild), the records are already in the segments the extraction processes
     wrote while DOCS was read; they join the index in the same commit."""
-    from perucases.index.patches import apply
-
-    apply()  # the writer must know sealed records
-    from whoosh.writing import SegmentWriter
+    from perucases.index.store import Writer  # it knows sealed records
 
     # Not whoosh's own write lock (ix.writer()): the index's .lock already admits one writer,
     # and whoosh's, inherited by the extraction processes, outlived a main process killed with
     # kill -9 long enough to make the next writer fail with LockError.
     if build is None:
-        with SegmentWriter(ix, _lk=False) as w:
+        with Writer(ix, _lk=False) as w:
             w.mergetype = merge_policy
             for doc_id in removes:
                 w.delete_by_term("id", doc_id)
@@ -618,7 +604,7 @@ def _write(ix, docs, removes, written: list, build=None) -> None:
         return
     # As whoosh's MpWriter(multisegment=True) commits: old segments merged by the policy, the
     # new ones added as they are, one table of contents written.
-    w = SegmentWriter(ix, _lk=False)
+    w = Writer(ix, _lk=False)
     try:
         for doc_id in removes:
             w.delete_by_term("id", doc_id)

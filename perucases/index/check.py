@@ -77,14 +77,12 @@ def _check(index_dir: Path) -> CheckReport:
     if interrupted:
         rep.stale.append("the index was committed after the manifest was last written (an interrupted update: "
                          "the next update reconciles it)")
-    from whoosh import index as windex
     from whoosh import query as Q
 
-    from perucases.index.patches import apply
+    from perucases.index.store import open_index
 
-    apply()
     try:
-        ix = windex.open_dir(str(index_dir), indexname=manifest.indexname)
+        ix = open_index(index_dir, manifest.indexname)
     except Exception as exc:
         rep.damage.append(f"the index cannot be opened: {type(exc).__name__}: {exc}")
         return rep

@@ -1,7 +1,7 @@
 """A build on every core: extraction processes that each write their own Whoosh segment.
 
 Each process reads, cleans, extracts and analyses the files it takes off a shared queue, adds
-their records to a whoosh `SegmentWriter` of its own (no lock: the main process holds the
+their records to a `store.Writer` (whoosh's `SegmentWriter`) of its own (no lock: the main process holds the
 index's), and at the end writes that segment out, as whoosh's own `MpWriter(multisegment=True)`
 does with documents it is handed. Nothing but a few facts a file (its id, hash, warnings and
 where its records went) crosses back to the main process, which keeps the manifest, the
@@ -57,17 +57,13 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
     """The body of extraction process K, started by process PARENT."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     try:
-        from whoosh import index as windex
-        from whoosh.writing import SegmentWriter
-
         from perucases.extract.gazetteer import load_gazetteer
         from perucases.index.build import Prepared, _read_one
-        from perucases.index.patches import apply
+        from perucases.index.store import Writer, open_index
 
-        apply()
         gaz = load_gazetteer(tuple(Path(p) for p in gazetteer_paths))
-        ix = windex.open_dir(index_dir, indexname=indexname)
-        w = SegmentWriter(ix, _lk=False)  # the main process holds the lock
+        ix = open_index(index_dir, indexname)
+        w = Writer(ix, _lk=False)  # the main process holds the lock
     except BaseException:
         results.put(("error", k, None, traceback.format_exc()))
         return

@@ -34,6 +34,49 @@ def _fold(word: str) -> str:
     return word.translate(accent_map)
 
 
+def _memo(fn, size: int):
+    """FN (a stemmer) with a dict for a cache, emptied when it holds SIZE words (size < 0: never)."""
+    cache: dict = {}
+
+    def cached(word):
+        got = cache.get(word)
+        if got is None:
+            if 0 < size <= len(cache):
+                cache.clear()
+            got = cache[word] = fn(word)
+        return got
+
+    return cached
+
+
+def dict_cached(f: StemFilter) -> StemFilter:
+    """F (a stemming filter of perucases') caching its stems in a dict instead of whoosh's
+    lfu_cache, a Python wrapper that counts uses and costs more than the stemmer saves: the same
+    stems (the filter's _stem is not pickled: the index files do not change)."""
+    from whoosh.lang import stemmer_for_language
+
+    stemfn = stemmer_for_language(f.lang) if f.lang else f.stemfn
+    if isinstance(f.cachesize, int) and f.cachesize not in (0, 1):
+        f._stem = _memo(stemfn, f.cachesize)
+    else:
+        f._stem = stemfn
+    return f
+
+
+def dict_cached_schema(schema: fields.Schema) -> fields.Schema:
+    """SCHEMA (read from an index's table of contents) with its stemming filters dict_cached."""
+    seen = set()
+    for _, field in schema.items():
+        a = getattr(field, "analyzer", None)
+        if a is None or id(a) in seen:
+            continue
+        seen.add(id(a))
+        for part in getattr(a, "items", [a]):
+            if isinstance(part, StemFilter):
+                dict_cached(part)
+    return schema
+
+
 @functools.lru_cache(maxsize=None)
 def analyzer(lang: str):
     if lang == "en":
@@ -45,7 +88,7 @@ def analyzer(lang: str):
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | StopFilter(stoplist=stops, minsize=2)
-        | StemFilter(lang=lang, cachesize=50000)
+        | dict_cached(StemFilter(lang=lang, cachesize=50000))
     )
 
 
@@ -148,7 +191,7 @@ def analyse_paragraphs(texts: list[str], lang: str) -> tuple[Analysed, list[Anal
 
 class Sealed(bytes):
     """A record's stored fields, pickled and compressed beforehand as whoosh's stored column
-    holds them (`patches` writes it as is)."""
+    holds them (`codec.PerDocWriter` writes it as is)."""
 
 
 SEALED = "sealed"  # the field that carries a Sealed value through add_document
