@@ -237,6 +237,54 @@ main()
 """
 
 
+FULL_DISK_IN_WORKERS = """
+import errno, os, sys
+from perucases.index import store
+MAIN = os.getpid()
+real_add, real_close = store.Writer.add_document, store.Writer._close_segment
+def full(real):
+    def write(self, *args, **kwargs):
+        if os.getpid() == MAIN:
+            return real(self, *args, **kwargs)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return write
+# the disk fills while an extraction process adds a document, and stays full when it closes
+store.Writer.add_document = full(real_add)
+store.Writer._close_segment = full(real_close)
+# the main process ends the extraction processes a second later than it would: time for what
+# they print after their error to reach stderr (else whether it does is a race)
+import time
+from perucases.index import parallel
+real_stop = parallel._stop
+def later(*args, **kwargs):
+    time.sleep(1.0)
+    return real_stop(*args, **kwargs)
+parallel._stop = later
+from perucases.cli import main
+sys.argv = ["perucases", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.slow
+def test_a_full_disk_in_the_extraction_processes_prints_no_traceback(tmp_path):
+    # found by bench/stress.py: an extraction process closed its segment outside any handler
+    # after its document failed (the second ENOSPC printed a traceback), and the job feeder
+    # wrote to a queue the clean-up had closed (a ValueError traceback from its thread)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for k in range(1200):  # enough files for a build in several processes, each with work to fail on
+        (corpus / f"nota-{k:03d}.txt").write_text(f"Nota {k}\n\nFujimori y Montesinos en Lima, nota {k}.\n",
+                                                  encoding="utf-8")
+    for round_ in range(2):
+        r = subprocess.run([sys.executable, "-c", FULL_DISK_IN_WORKERS, "index", str(corpus),
+                            "--index", str(tmp_path / f"ix{round_}"), "-j", "2"],
+                           capture_output=True, text=True, timeout=HANG)
+        assert r.returncode == 2, r.stderr
+        assert "Traceback" not in r.stderr, r.stderr
+        assert "No space left on device" in one_line_error(r.stderr)
+
+
 @pytest.mark.slow
 def test_a_full_disk_during_a_large_update_ends_with_one_line_and_queries_answer(tmp_path, built_notes):
     corpus, built = built_notes

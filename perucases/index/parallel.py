@@ -95,7 +95,10 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
                 if os.getppid() != parent:  # it failed because the next writer cleaned up after its parent
                     _orphaned(w, results)
                 results.put(("error", k, _picklable(exc), f"{cf.path}: {traceback.format_exc()}"))
-                w._close_segment()
+                try:
+                    w._close_segment()
+                except BaseException:  # noqa: BLE001 - on a full disk closing fails too; the error is reported
+                    pass
                 return
             out.append(got)
         if os.getppid() != parent:  # no one to hand the results to
@@ -169,7 +172,10 @@ def _feed(jobs: list, workers: int, max_size: int, jobq, plan: dict, stop, failu
         failure.append(exc)
     finally:
         for _ in range(workers):
-            jobq.put(None)
+            try:
+                jobq.put(None)
+            except ValueError:  # the build is stopping: _stop closed the queue (a full disk, Ctrl-C)
+                break
 
 
 def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gazetteer_paths,
