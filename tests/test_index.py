@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perucases.errors import IndexBusy
-from perucases.index import build
+from perucases.index import prepared, records
 from perucases.index.build import update
 from perucases.index.manifest import Manifest
 from perucases.query import Library
@@ -97,7 +97,7 @@ def test_interrupted_rebuild_leaves_the_old_index_answering(tmp_path, corpus, mo
     ix = tmp_path / "ix"
     update(ix, [corpus])
     before = search_ids(ix, "Colina")
-    real = build._records
+    real = records.document_records
     calls = {"n": 0}
 
     def dying(*args):
@@ -106,10 +106,10 @@ def test_interrupted_rebuild_leaves_the_old_index_answering(tmp_path, corpus, mo
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(build, "_records", dying)
+    monkeypatch.setattr(records, "document_records", dying)
     with pytest.raises(KeyboardInterrupt):
         update(ix, [corpus], rebuild=True)
-    monkeypatch.setattr(build, "_records", real)
+    monkeypatch.setattr(records, "document_records", real)
     assert search_ids(ix, "Colina") == before == ["000_ca4e617775ace81b"]
     assert len(Library(ix, refresh=False).docs()) == 5
     r = update(ix, [corpus], rebuild=True)  # and the next build cleans up after it
@@ -122,15 +122,15 @@ def test_interrupted_update_keeps_the_previous_state(tmp_path, corpus, monkeypat
     ix = tmp_path / "ix"
     update(ix, [corpus])
     (corpus / "003_ed39d894751b7a98.txt").write_text("Replaced text about a quartermaster.\n")
-    real = build._records
+    real = records.document_records
 
     def dying(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build, "_records", dying)
+    monkeypatch.setattr(records, "document_records", dying)
     with pytest.raises(KeyboardInterrupt):
         update(ix, [corpus])
-    monkeypatch.setattr(build, "_records", real)
+    monkeypatch.setattr(records, "document_records", real)
     lib = Library(ix, refresh=False)
     assert [h.id for h in lib.search("ambassador").hits] == ["003_ed39d894751b7a98"]  # old text, whole
     assert lib.search("quartermaster").hits == []
@@ -406,18 +406,18 @@ def test_a_failure_in_an_extraction_process_stops_the_build_and_keeps_the_index(
     ix = tmp_path / "ix"
     update(ix, [corpus], procs=1)
     _many(corpus)
-    real = build._read_one
+    real = prepared.read_one
 
     def failing(cf, *args):  # the extraction processes are forks: they run this too
         if cf.path.name == "note-150.txt":
             raise ValueError("a bug met note-150")
         return real(cf, *args)
 
-    monkeypatch.setattr(build, "_read_one", failing)
+    monkeypatch.setattr(prepared, "read_one", failing)
     with pytest.raises(ValueError, match="a bug met note-150"):
         update(ix, [corpus], procs=2, rebuild=True)
     assert multiprocessing.active_children() == []
-    monkeypatch.setattr(build, "_read_one", real)
+    monkeypatch.setattr(prepared, "read_one", real)
     assert search_ids(ix, "Colina") == ["000_ca4e617775ace81b"]  # the old index, whole
     assert len(Library(ix, refresh=False).docs()) == 5
     assert update(ix, [corpus], procs=2).documents == 5 + 230

@@ -24,6 +24,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perucases.index import prepared
+
 CHUNK = 16  # files a job: small enough to keep the processes evenly loaded to the end
 
 
@@ -61,7 +63,6 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
         from whoosh.writing import SegmentWriter
 
         from perucases.extract.gazetteer import load_gazetteer
-        from perucases.index.build import Prepared, _read_one
         from perucases.index.patches import apply
 
         apply()
@@ -88,8 +89,8 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
             if os.getppid() != parent:  # checked at every file: a job may take long
                 _orphaned(w, results)
             try:
-                got = _read_one(cf, entry, gaz, max_size)
-                if isinstance(got, Prepared):
+                got = prepared.read_one(cf, entry, gaz, max_size)
+                if isinstance(got, prepared.Prepared):
                     start = w.docnum
                     for rec in got.records:
                         w.add_document(**rec)
@@ -188,8 +189,6 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
     import multiprocessing as mp
     import threading
 
-    from perucases.index.build import Prepared
-
     ctx = mp.get_context("fork" if os.name != "nt" else "spawn")
     jobq, results = ctx.Queue(), ctx.Queue()
     n_chunks = (len(jobs) + CHUNK - 1) // CHUNK
@@ -236,7 +235,7 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
                         skipped[str(cf.path)] = result if isinstance(result, str) else None
                     else:
                         path, digest, size, mtime_ns = twin
-                        result = skipped[path] or Prepared(cf.id, str(cf.path), digest, size, mtime_ns, [], [])
+                        result = skipped[path] or prepared.Prepared(cf.id, str(cf.path), digest, size, mtime_ns, [], [])
                     yield cf, result
                 nxt += 1
         build.segments = [segments[k] for k in range(workers)]
