@@ -8,8 +8,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from perucases.library.timeline import TimelineEvent, happenings
 from perucases.render import short_id
-from perucases.timeline_query import TimelineEvent, happenings
 
 
 def locator(e: TimelineEvent) -> str:

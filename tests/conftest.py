@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from perucases.index.location import bundled_seeds
-from perucases.query import Library
+from perucases.library import Library
 
 
 
@@ -30,7 +30,7 @@ def _isolated(monkeypatch, tmp_path_factory, _cache_home):
 def seed_index(tmp_path_factory) -> Path:
     """An index of the bundled seeds, built once; tests must not write to it."""
     d = tmp_path_factory.mktemp("seed-index")
-    Library(d, [bundled_seeds()]).ensure()
+    Library(d, [bundled_seeds()]).open()
     return d
 
 

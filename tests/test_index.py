@@ -13,7 +13,7 @@ from perucases.errors import IndexBusy
 from perucases.index import prepared, records
 from perucases.index.build import update
 from perucases.index.manifest import Manifest
-from perucases.query import Library
+from perucases.library import Library
 
 
 def search_ids(index_dir, q):
@@ -235,7 +235,7 @@ def test_spanish_documents_are_analysed_as_spanish(tmp_path):
     assert hits("condeno") == ["informe"]
     assert hits("Pena") == ["informe"]  # ñ folds to n (see the README)
     assert sorted(hits("Colina")) == ["informe", "report"]
-    from perucases.query import Filters
+    from perucases.library import Filters
 
     assert hits("Colina", filters=Filters.parse(lang="es")) == ["informe"]
     assert "Peña" in lib.search("Pena").hits[0].snippet
@@ -308,7 +308,7 @@ def test_manifest_head_without_the_file_table(tmp_path, corpus, monkeypatch):
     """Queries on a large corpus read the manifest's head only; it must say what the whole does."""
     import dataclasses
 
-    from perucases import query
+    from perucases.library import opening
 
     ix = tmp_path / "ix"
     update(ix, [corpus])
@@ -317,11 +317,11 @@ def test_manifest_head_without_the_file_table(tmp_path, corpus, monkeypatch):
     assert dataclasses.replace(head, files=whole.files) == whole
     assert Manifest.load(ix, max_files=5) == whole  # a table within the bound is read whole
     # Over the auto-refresh limit, a query answers from the head: a new file is not picked up...
-    monkeypatch.setattr(query, "AUTO_REFRESH_MAX_FILES", 4)
+    monkeypatch.setattr(opening, "AUTO_REFRESH_MAX_FILES", 4)
     (corpus / "005_new.txt").write_text("A new report on the Colina group and a quartermaster.\n")
     assert Library(ix).search("quartermaster").hits == []
     # ...until `perucases index` (or a small corpus, whose queries check every file).
-    monkeypatch.setattr(query, "AUTO_REFRESH_MAX_FILES", 5000)
+    monkeypatch.setattr(opening, "AUTO_REFRESH_MAX_FILES", 5000)
     assert [h.id for h in Library(ix).search("quartermaster").hits] == ["005_new"]
 
 

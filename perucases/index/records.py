@@ -24,6 +24,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from perucases.errors import IndexDamaged
+
 if TYPE_CHECKING:
     from perucases.ingest.document import Document
 
@@ -91,10 +93,14 @@ def paragraphs(searcher, doc_id: str) -> Iterator[dict]:
         yield searcher.stored_fields(docnum)
 
 
-def source(searcher, doc_id: str) -> dict | None:
-    """The stored src of DOC_ID ({"original", "paragraphs": [[start, end, pairs, page], ...]}), or None."""
+def source(searcher, doc_id: str) -> dict:
+    """The stored src of DOC_ID, a document of the index: {"original": its text, "paragraphs":
+    [[start, end, offset pairs, page], ...]}."""
     stored = searcher.document(key=src_key(doc_id))
-    return None if stored is None else stored["src"]
+    if stored is None:
+        raise IndexDamaged(f"the source text record of {doc_id} is missing: the index may be damaged; "
+                           f"perucases index --check tells, perucases index --rebuild repairs it")
+    return stored["src"]
 
 
 def document_records(doc: Document, postings, catalog: str) -> list[dict]:
@@ -168,7 +174,7 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
                 "kind": e.kind, "paragraph": e.paragraph, "page": pages.get(e.paragraph),
                 "sentence": e.sentence, "entities": e.entities}
                for e in doc.events]
-        trec = {"kind": TIMELINE, "id": doc.id, "ev": evs}
+        trec: dict = {"kind": TIMELINE, "id": doc.id, "ev": evs}
         dated = [e for e in doc.events if e.first and e.last]
         if dated:
             trec["ev_first"] = [dt.datetime.combine(e.first, dt.time()) for e in dated]

@@ -15,7 +15,7 @@ raised RecursionError). So a query may have at most:
   together (`tortur*` has 6 on the same stories, `t*` 2,086).
 
 A query over a limit is refused with a one-line error saying which, before it runs. What no
-limit catches is bounded by the command's --timeout (perucases.cli: 30 s by default). "Did you
+limit catches is bounded by `time_limit` (the command line's --timeout: 30 s by default). "Did you
 mean" only compares a word with index words of about its length (patches: terms_within), so a
 huge word costs nothing there.
 """
@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 
-from perucases.errors import PerucasesError, shorten
+from perucases.errors import QueryTimeout, QueryTooCostly, shorten
+
+__all__ = ["QueryTimeout", "QueryTooCostly", "check_parsed", "check_text", "time_limit"]
 
 MAX_QUERY = 4096  # characters
 MAX_DEPTH = 20  # levels of parentheses
@@ -32,14 +34,6 @@ MAX_WORDS = 100
 MAX_FUZZY = 8
 MAX_DISTANCE = 2
 MAX_EXPANSIONS = 1000
-
-
-class QueryTooCostly(PerucasesError):
-    """A query over one of the limits above."""
-
-
-class QueryTimeout(PerucasesError):
-    """A query that ran past the command's --timeout."""
 
 
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
@@ -135,8 +129,8 @@ class time_limit:
         seconds = self.seconds
 
         def expired(signum, frame):
-            raise QueryTimeout(f"the query took longer than {seconds:g} s and was stopped (--timeout); "
-                               f"make it more specific")
+            raise QueryTimeout("the query took longer than {seconds:g} s and was stopped ({timeout}); "
+                               "make it more specific", param="timeout", seconds=seconds)
 
         self.previous = signal.signal(signal.SIGALRM, expired)
         signal.setitimer(signal.ITIMER_REAL, seconds)
