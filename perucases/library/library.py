@@ -12,26 +12,27 @@ concern (search, documents, entities, timeline, citations, curation, maintenance
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from perucases.index.location import default_index_dir
-from perucases.library import (
-    citations,
-    curation,
-    documents,
-    entities,
-    maintenance,
-    opening,
-    search,
-    timeline,
-)
-from perucases.library.documents import DocInfo, DocText
-from perucases.library.entities import EntityDetail, EntityRow, Pair
-from perucases.library.filters import Filters
-from perucases.library.search import SearchResults
-from perucases.library.timeline import TimelineEvent
+from perucases.library import opening
+
+if TYPE_CHECKING:
+    from perucases.library.documents import DocInfo, DocText
+    from perucases.library.entities import EntityDetail, EntityRow, Pair
+    from perucases.library.filters import Filters
+    from perucases.library.search import SearchResults
+    from perucases.library.timeline import TimelineEvent
+
+
+def _module(concern: str) -> ModuleType:
+    """The module of CONCERN (perucases.library.CONCERN), imported at its first use: a command
+    loads only what it asks for (`docs` no query parser, `search` no gazetteer; start-up)."""
+    return importlib.import_module(f"perucases.library.{concern}")
 
 
 class Library:
@@ -102,119 +103,119 @@ class Library:
     def search(self, text: str, filters: Filters | None = None, limit: int = 10, explain: bool = False,
                entity: str | None = None) -> SearchResults:
         """The documents that match TEXT (best first, each with its best paragraph)."""
-        return search.search(self, text, filters, limit, explain, entity)
+        return _module("search").search(self, text, filters, limit, explain, entity)
 
     def quotes(self, text: str, filters: Filters | None = None, limit: int = 10, entity: str | None = None,
                doc: str | None = None, context: int = 0, full: bool = False) -> list:
         """The sentences that best match TEXT, quoted exactly from the original files, best first:
         a list of perucases.cite.quotes.Quote (see that module for what start/end cover)."""
-        return search.quotes(self, text, filters, limit, entity, doc, context, full)
+        return _module("search").quotes(self, text, filters, limit, entity, doc, context, full)
 
     # -- documents
 
     def docs(self, filters: Filters | None = None) -> list[DocInfo]:
         """The documents (matching FILTERS), with their metadata, by id."""
-        return documents.docs(self, filters)
+        return _module("documents").docs(self, filters)
 
     def ids(self) -> list[str]:
         """The ids of the documents in the index, sorted."""
-        return documents.ids(self)
+        return _module("documents").ids(self)
 
     def resolve(self, prefix: str) -> str:
         """A full id from an id or a unique prefix of one (`003` -> `003_ed39d894751b7a98`)."""
-        return documents.resolve(self, prefix)
+        return _module("documents").resolve(self, prefix)
 
     def document(self, doc_id: str) -> DocText:
         """One document (an id or a unique prefix): its metadata and paragraphs."""
-        return documents.document(self, doc_id)
+        return _module("documents").document(self, doc_id)
 
     def raw(self, doc_id: str) -> bytes:
         """The bytes of the file a document was read from."""
-        return documents.raw(self, doc_id)
+        return _module("documents").raw(self, doc_id)
 
     def paths(self) -> dict[str, str]:
         """Document id -> the file it was read from."""
-        return documents.paths(self)
+        return _module("documents").paths(self)
 
     # -- entities
 
     def entity_table(self) -> dict[str, EntityRow]:
         """The corpus's entities merged across documents, by key (read once, and cached on disk)."""
-        return entities.entity_table(self)
+        return _module("entities").entity_table(self)
 
     def entities(self, etype: str | None = None, doc: str | None = None, min_mentions: int = 1,
                  sort: str = "mentions") -> list[EntityRow]:
         """The corpus's entities, one row each: name, type, mentions, documents, aliases."""
-        return entities.entities(self, etype, doc, min_mentions, sort)
+        return _module("entities").entities(self, etype, doc, min_mentions, sort)
 
     def resolve_entity(self, name: str) -> str:
         """The key of the entity NAME names: a name, an alias or a unique prefix."""
-        return entities.resolve_entity(self, name)
+        return _module("entities").resolve_entity(self, name)
 
     def entity(self, name: str, top: int = 10) -> EntityDetail:
         """One entity in detail: aliases, documents, every mention in context, co-occurrences."""
-        return entities.entity(self, name, top)
+        return _module("entities").entity(self, name, top)
 
     def pairs(self, etype: str | None = None, min_mentions: int = 1) -> list[Pair]:
         """Entity pairs by the paragraphs they share."""
-        return entities.pairs(self, etype, min_mentions)
+        return _module("entities").pairs(self, etype, min_mentions)
 
     def write_graph(self, path, etype: str | None = None, min_mentions: int = 1) -> tuple[int, int]:
         """Write the co-occurrence network (GraphML, or GEXF for *.gexf); returns (nodes, edges)."""
-        return entities.write_graph(self, path, etype, min_mentions)
+        return _module("entities").write_graph(self, path, etype, min_mentions)
 
     # -- timeline
 
     def timeline(self, filters: Filters | None = None, entity: str | None = None, doc: str | None = None,
                  grep: str | None = None, precision: str | None = None, sort: str = "date") -> list[TimelineEvent]:
         """Dated events, in order; see perucases.library.timeline."""
-        return timeline.timeline(self, filters, entity, doc, grep, precision, sort)
+        return _module("timeline").timeline(self, filters, entity, doc, grep, precision, sort)
 
     # -- citations
 
     def references(self, style: str, ids: list[str] | None = None, cites=None, markup: str = "plain"):
         """The references of the documents IDS (all when None) in a CSL STYLE, and CITES
         (perucases.cite.csl.Cite: a document and a paragraph) as in-text citations or notes."""
-        return citations.references(self, style, ids, cites, markup)
+        return _module("citations").references(self, style, ids, cites, markup)
 
     def cite(self, text: str, style: str = "chicago", markup: str = "plain", **options) -> list:
         """quotes() with each quote's citation (paragraph locator included) and reference in STYLE."""
-        return citations.cite(self, text, style, markup, **options)
+        return _module("citations").cite(self, text, style, markup, **options)
 
     def export(self, fmt: str, ids: list[str] | None = None) -> str:
         """The references of IDS (all when None) as bibtex, ris or csl-json text."""
-        return citations.export(self, fmt, ids)
+        return _module("citations").export(self, fmt, ids)
 
     def csl_items(self, ids: list[str] | None = None) -> list[dict]:
         """CSL-JSON items of the documents IDS (all documents when None), in id order."""
-        return citations.csl_items(self, ids)
+        return _module("citations").csl_items(self, ids)
 
     def verify(self, text: str) -> list:
         """Check every quote of a notes file (Markdown written by `cite --format md`)."""
-        return citations.verify(self, text)
+        return _module("citations").verify(self, text)
 
     def cited_works(self, doc: str) -> list:
         """What one document refers to: a list of perucases.cite.sources.CitedWork."""
-        return citations.cited_works(self, doc)
+        return _module("citations").cited_works(self, doc)
 
     # -- curation: each writes the user's gazetteer file (GAZETTEER, else the default one) and
     #    updates the index; returns (the file, a one-line summary)
 
     def merge_entities(self, name: str, others: list[str], gazetteer: Path | None = None) -> tuple[Path, str]:
         """Make OTHERS names of the entity NAME."""
-        return curation.apply_change(self, gazetteer, ("merge", name, list(others)))
+        return _module("curation").apply_change(self, gazetteer, ("merge", name, list(others)))
 
     def rename_entity(self, name: str, new: str, gazetteer: Path | None = None) -> tuple[Path, str]:
         """Call the entity NAME by NEW from now on (NAME stays an alias)."""
-        return curation.apply_change(self, gazetteer, ("rename", name, new))
+        return _module("curation").apply_change(self, gazetteer, ("rename", name, new))
 
     def retype_entity(self, name: str, etype: str, gazetteer: Path | None = None) -> tuple[Path, str]:
         """Give the entity NAME another type: person, org, loc, event or law."""
-        return curation.apply_change(self, gazetteer, ("retype", name, etype))
+        return _module("curation").apply_change(self, gazetteer, ("retype", name, etype))
 
     def ignore_entities(self, names: list[str], gazetteer: Path | None = None) -> tuple[Path, str]:
         """Never list these entities again."""
-        return curation.apply_change(self, gazetteer, ("ignore", list(names)))
+        return _module("curation").apply_change(self, gazetteer, ("ignore", list(names)))
 
     # -- maintenance
 
@@ -222,9 +223,9 @@ class Library:
         """Build or update the index from ROOTS (else this library's corpus, else the corpus it was
         built from); OPTIONS as perucases.library.maintenance.update. Returns its report."""
         self.close()
-        return maintenance.update(self.index_dir, roots or self.corpus, warn=self.warn, progress=self.progress,
-                                  **options)
+        return _module("maintenance").update(self.index_dir, roots or self.corpus, warn=self.warn,
+                                             progress=self.progress, **options)
 
     def check(self):
         """The index checked against its manifest and corpus, without writing (a CheckReport)."""
-        return maintenance.check(self.index_dir)
+        return _module("maintenance").check(self.index_dir)

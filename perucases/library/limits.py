@@ -23,6 +23,10 @@ huge word costs nothing there.
 from __future__ import annotations
 
 import re
+import signal
+import threading
+
+from whoosh import query as Q
 
 from perucases.errors import QueryTimeout, QueryTooCostly, shorten
 
@@ -69,8 +73,6 @@ def check_parsed(q, reader) -> None:
     """The limits on what the parsed query Q expands to in the index READER reads: fuzzy words
     (their number, distance and a first letter that must match, set here) and the index words
     wildcards, prefixes, ranges and fuzzy words match (counted up to the limit, no further)."""
-    from whoosh import query as Q
-
     leaves = list(_leaves(q))
     for leaf in (x for x in leaves if isinstance(x, Q.FuzzyTerm)):
         if leaf.maxdist > MAX_DISTANCE:
@@ -97,8 +99,6 @@ def _leaves(q):
 
 
 def _describe(leaf) -> str:
-    from whoosh import query as Q
-
     if isinstance(leaf, Q.TermRange):
         return f"the range [{leaf.start or ''} TO {leaf.end or ''}]"
     if isinstance(leaf, Q.FuzzyTerm):
@@ -120,9 +120,6 @@ class time_limit:
         self.armed = False
 
     def __enter__(self):
-        import signal
-        import threading
-
         if not self.seconds or self.seconds <= 0 or not hasattr(signal, "setitimer") \
                 or threading.current_thread() is not threading.main_thread():
             return self
@@ -138,8 +135,6 @@ class time_limit:
         return self
 
     def __exit__(self, *exc):
-        import signal
-
         if self.armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)

@@ -14,13 +14,19 @@ from typing import TYPE_CHECKING
 from perucases.errors import IndexDamaged, InvalidArgument, NotFound
 from perucases.index.location import bundled_seeds, default_index_dir
 from perucases.index.manifest import Manifest
-from perucases.ingest.document import parse_size
 
 if TYPE_CHECKING:
     from perucases.index.build import Report
     from perucases.index.check import CheckReport
 
 __all__ = ["check", "corpus", "index_dir", "parse_size", "update"]
+
+
+def parse_size(text: str) -> int:
+    """'100M', '500K', '2G', '1.5MB' or bytes -> bytes; ValueError for anything else."""
+    from perucases.ingest.document import parse_size as parse  # (only now: it loads the ingest modules)
+
+    return parse(text)
 
 
 def index_dir(given: Path | str | None = None) -> Path:
