@@ -22,24 +22,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reuters import write_corpus  # noqa: E402
 
-from perucases.index import build  # noqa: E402
+from perucases.index import build, prepared  # noqa: E402
 from perucases.index.location import bundled_seeds  # noqa: E402
 
 
 def timed_build(corpus: Path, tmp: Path, stages: str) -> float:
     """Seconds for a full build with STAGES: "none", "entities", or "all" (entities and events)."""
-    real_entities, real_events = build.extract, build._events
+    real_entities, real_events = prepared.extract, prepared.doc_events
     if stages == "none":
-        build.extract = lambda paragraphs, gaz: ([], {})
+        prepared.extract = lambda paragraphs, gaz: ([], {})
     if stages in ("none", "entities"):
-        build._events = lambda doc: []
+        prepared.doc_events = lambda doc: []
     try:
         ix = Path(tempfile.mkdtemp(dir=tmp))
         t0 = time.perf_counter()
         build.update(ix, [corpus])
         return time.perf_counter() - t0
     finally:
-        build.extract, build._events = real_entities, real_events
+        prepared.extract, prepared.doc_events = real_entities, real_events
 
 
 def measure(corpus: Path, tmp: Path, runs: int) -> dict:

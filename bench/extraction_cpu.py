@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """CPU time of extraction against the rest of reading a file, in one process (no fork, no disk
 writes timed): the seeds and N Reuters stories are read and cleaned once, then each stage of
-`build._read_one` is timed with time.process_time, best of R rounds.
+`prepared.read_one` is timed with time.process_time, best of R rounds.
 
     python bench/extraction_cpu.py [--stories 1000] [--rounds 3] [--profile FILE]
 
 Prints the seconds of ingest (read, clean, metadata, publication date), entities (`extract`),
-events (`build._events`) and records (`analyse` and `_records`), and extraction's share of the
-rest. --profile writes a cProfile of the entity and event stages to FILE (pstats format).
+events (`prepared.doc_events`) and records (`prepared.analyse`, `records.document_records`), and
+extraction's share of the rest. --profile writes a cProfile of the entity and event stages to FILE (pstats format).
 A steadier companion of bench/extraction.py: wall-clock times on a shared machine swing, CPU
 time in one process much less.
 """
@@ -26,7 +26,7 @@ from reuters import write_corpus  # noqa: E402
 
 from perucases.extract import prepare  # noqa: E402
 from perucases.extract.gazetteer import load_gazetteer  # noqa: E402
-from perucases.index import build  # noqa: E402
+from perucases.index import prepared, records  # noqa: E402
 from perucases.index.location import bundled_seeds  # noqa: E402
 from perucases.index.manifest import entry_hash  # noqa: E402
 from perucases.ingest.corpus import CorpusFile  # noqa: E402
@@ -55,13 +55,13 @@ def stage_times(cfs, gaz, rounds: int, profile: Path | None = None) -> dict[str,
             t1 = time.process_time()
             if prof:
                 prof.enable()
-            doc.mentions, doc.entities = build.extract([p.text for p in doc.paragraphs], gaz)
+            doc.mentions, doc.entities = prepared.extract([p.text for p in doc.paragraphs], gaz)
             t2 = time.process_time()
-            doc.events = build._events(doc)
+            doc.events = prepared.doc_events(doc)
             t3 = time.process_time()
             if prof:
                 prof.disable()
-            build._records(doc, build.analyse(doc), entry_hash(None))
+            records.document_records(doc, prepared.analyse(doc), entry_hash(None))
             t4 = time.process_time()
             t["ingest"] += t1 - t0
             t["entities"] += t2 - t1

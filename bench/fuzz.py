@@ -81,7 +81,7 @@ def fuzz_pipeline(cases: int, rnd: random.Random) -> tuple[int, list]:
 def fuzz_queries(n: int, rnd: random.Random) -> tuple[int, list]:
     from perucases.errors import PerucasesError
     from perucases.index.location import bundled_seeds
-    from perucases.query import Filters, Library
+    from perucases.library import Filters, Library
 
     findings = []
     with tempfile.TemporaryDirectory() as tmp:

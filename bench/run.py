@@ -243,7 +243,7 @@ def baseline(kind: str, texts: Path, tmp: Path) -> tuple[float, int, int]:
 
 QUERY_LATENCY = r'''
 import json, sys, time, statistics
-from perucases.query import Filters, Library
+from perucases.library import Filters, Library
 lib = Library(sys.argv[1])
 queries = json.loads(sys.argv[2])
 dated = json.loads(sys.argv[3])

@@ -207,13 +207,13 @@ def index_state(ix: Path) -> dict[str, str] | None:
     """Document id -> content hash as the index holds them (None when it cannot be opened)."""
     from whoosh import query as Q
 
-    from perucases.query import Library
+    from perucases.library import Library
 
     try:
         lib = Library(ix, refresh=False)
-        with lib.searcher() as s:
-            out = {st["id"]: st["meta"]["sha256"] for st in
-                   (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
+        s = lib.searcher()
+        out = {st["id"]: st["meta"]["sha256"] for st in
+               (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
         lib.close()
         return out
     except Exception as exc:  # noqa: BLE001 - reported as a failure by the caller
@@ -279,7 +279,7 @@ class Readers:
                 ST.fail(f"query {args[0]} exited {r.returncode}: {r.stderr.strip()[-300:]}")
 
     def _api(self) -> None:
-        from perucases.query import Library
+        from perucases.library import Library
 
         while not self.stop.is_set():
             try:

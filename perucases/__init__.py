@@ -2,9 +2,31 @@
 
 The package is a pipeline that runs one way:
 
-    files -> ingest (read, decode, clean, metadata) -> index (Whoosh) -> query -> cli -> render
+    files -> ingest (read, decode, clean, metadata) -> extract -> index (Whoosh) -> library -> cli -> render
 
-`perucases.query` is the Python API; the command line in `perucases.cli` is a thin layer over it.
+`perucases.library` is the Python API (`from perucases import Library`); the command line in
+`perucases.cli` is a thin layer over it. The library's names are loaded when first used, so that
+importing perucases (and `perucases --help`) does not load Whoosh.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from perucases.library import *  # noqa: F403
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # (here, not at the top: the library's names load when first used, not when perucases is imported)
+    library = importlib.import_module("perucases.library")
+    if name in library.EXPORTS:
+        return getattr(library, name)
+    raise AttributeError(f"module 'perucases' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *importlib.import_module("perucases.library").EXPORTS])

@@ -1,4 +1,4 @@
-"""The command line: a thin layer over perucases.query and perucases.index.
+"""The command line: a thin layer over perucases.library (and perucases.render).
 
 Exit codes (like grep): 0 results, 1 none, 2 a usage or input error (one line on stderr, no
 traceback; --debug shows the details of an unexpected error), 130 interrupted.
@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from perucases import __version__
-from perucases.errors import IndexDamaged, PerucasesError, shorten
+from perucases.errors import IndexDamaged, LibraryError, PerucasesError, shorten
 from perucases.render import columns as cols
 from perucases.render.output import FORMATS as FORMATS_ALL
 from perucases.render.output import emit, message, output_options, resolve_format, rows
@@ -60,7 +60,7 @@ class PerucasesGroup(click.Group):
             message(f"error: {exc.format_message()}")
             code = exc.exit_code
         except PerucasesError as exc:
-            message(f"error: {shorten(str(exc), 1000)}")  # one line, whatever it echoes
+            message(f"error: {shorten(_worded(exc), 1000)}")  # one line, whatever it echoes
             code = exc.exit_code
         except (KeyboardInterrupt, click.exceptions.Abort):
             _ctrl_c["pressed"] = True  # from here on, another Ctrl-C ends the process at once
@@ -94,6 +94,17 @@ class PerucasesGroup(click.Group):
                 os._exit(130)
             sys.exit(code)
         return code
+
+
+# The library's parameters as the command line spells them, for its error messages.
+FLAGS = {"limit": "--limit", "context": "--context", "date_from": "--from", "date_to": "--to", "lang": "--lang",
+         "publisher": "--publisher", "grep": "--grep", "precision": "--precision", "etype": "--type",
+         "timeout": "--timeout", "max_file_size": "--max-file-size"}
+
+
+def _worded(exc: PerucasesError) -> str:
+    """An error's message, a library parameter named by its flag ("--limit must be at least 1")."""
+    return exc.worded(FLAGS) if isinstance(exc, LibraryError) else str(exc)
 
 
 def _tolerant_streams() -> None:
@@ -180,10 +191,10 @@ def timeout_option(f):
 
 
 class time_limit:
-    """perucases.query_limits.time_limit, imported when used (it is not needed for --help)."""
+    """perucases.library.limits.time_limit, imported when used (it is not needed for --help)."""
 
     def __init__(self, seconds):
-        from perucases.query_limits import time_limit as limit
+        from perucases.library.limits import time_limit as limit  # (only now: start-up)
 
         self._limit = limit(seconds)
 
@@ -235,12 +246,13 @@ def _warn(text: str) -> None:
 
 @contextmanager
 def library(index_dir: Path | None, corpus: list[Path] | None = None):
-    from perucases.query import Library
+    from perucases.library import Library  # (only now: it loads Whoosh, which --help must not)
 
     with progress_bar() as progress:
         lib = Library(index_dir, corpus, warn=_warn, progress=progress)
-        lib.ensure()
-    yield lib
+        lib.open()
+    with lib:
+        yield lib
 
 
 @click.group(cls=PerucasesGroup, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -293,43 +305,31 @@ def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, 
     A PATH of - reads paths from stdin, one a line (NUL-separated with -0), and adds them to
     the index's corpus:  find ~/cases -name '*.pdf' -newer last-run | perucases index -
     """
-    from perucases.index.build import update
-    from perucases.index.location import bundled_seeds, default_index_dir
-    from perucases.index.manifest import Manifest
+    from perucases.library import maintenance  # (only now: start-up; it loads no Whoosh itself)
 
-    target = index_dir or default_index_dir()
+    target = maintenance.index_dir(index_dir)
     if check_only:
         return _check(target, bool(paths or rebuild))
     limit = None
     if max_file_size is not None:
-        from perucases.ingest.document import parse_size
-
         try:
-            limit = parse_size(max_file_size)
+            limit = maintenance.parse_size(max_file_size)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--max-file-size") from None
     if any(str(p) == "-" for p in paths):
         listed = _read_paths(null)
-        manifest = Manifest.load(target)
-        known = [Path(c) for c in manifest.corpus] if manifest else []
+        known = maintenance.corpus(target)
         paths = tuple(known + [p for p in paths if str(p) != "-"] + listed)
         if not paths:
             raise PerucasesError("no paths on stdin")
     elif null:
         raise click.UsageError("-0 goes with - (paths on stdin)")
     roots = list(paths) or None
-    if roots is None and Manifest.load(target) is None:
-        if (target / "manifest.json").exists():
-            raise PerucasesError(f"the index at {target} is damaged (its manifest is unreadable); "
-                                 f"give its corpus: perucases index CORPUS... --rebuild --index {target}")
-        roots = [bundled_seeds()]
-    for p in roots or []:
-        if not p.exists():
-            raise PerucasesError(f"{p}: no such file or folder")
     with progress_bar() as progress:
-        report = update(target, roots, rebuild=rebuild, wait=wait, warn=lambda m: message(m, warning="skipped" in m),
-                        progress=progress, gazetteers=list(gazetteers) or None, procs=jobs,
-                        max_file_size=limit, follow_links=follow_links)
+        report = maintenance.update(target, roots, rebuild=rebuild, wait=wait,
+                                    warn=lambda m: message(m, warning="skipped" in m), progress=progress,
+                                    gazetteers=list(gazetteers) or None, procs=jobs, max_file_size=limit,
+                                    follow_links=follow_links)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     skipped += f", {report.duplicates} duplicate file(s) recorded" if report.duplicates else ""
     message(f"{report.documents} document(s) in {target}: {report.added} added, {report.changed} changed, "
@@ -354,7 +354,7 @@ def search(query, date_from, date_to, publisher, lang, entity, limit, explain, t
     (tortur*), fuzzy words (Vivanko~), and fields: title:, body:, publisher:, lang:, id:.
     Accents never matter: Jose finds José.
     """
-    from perucases.query import Filters
+    from perucases.library import Filters  # (only now: start-up)
 
     text = " ".join(query)
     filters = Filters.parse(date_from, date_to, publisher, lang)
@@ -380,7 +380,7 @@ def search(query, date_from, date_to, publisher, lang, entity, limit, explain, t
 @index_option
 def docs(date_from, date_to, publisher, lang, fmt, index_dir) -> int:
     """List the documents with their metadata."""
-    from perucases.query import Filters
+    from perucases.library import Filters  # (only now: start-up)
 
     filters = Filters.parse(date_from, date_to, publisher, lang)
     with library(index_dir) as lib:
@@ -464,10 +464,8 @@ def curate() -> None:
 
 
 def _curate(index_dir, gazetteer, change) -> int:
-    from perucases.curate import apply_change
-
     with library(index_dir) as lib:
-        path, summary = apply_change(lib, gazetteer, change)
+        path, summary = change(lib, gazetteer)
     message(f"{summary} (in {path})")
     return 0
 
@@ -484,7 +482,7 @@ def gazetteer_option(f):
 @index_option
 def curate_merge(name, others, gazetteer, index_dir) -> int:
     """Make OTHERS names of the entity NAME."""
-    return _curate(index_dir, gazetteer, ("merge", name, list(others)))
+    return _curate(index_dir, gazetteer, lambda lib, g: lib.merge_entities(name, list(others), g))
 
 
 @curate.command("rename")
@@ -494,7 +492,7 @@ def curate_merge(name, others, gazetteer, index_dir) -> int:
 @index_option
 def curate_rename(name, new, gazetteer, index_dir) -> int:
     """Call the entity NAME by NEW from now on (NAME stays an alias)."""
-    return _curate(index_dir, gazetteer, ("rename", name, new))
+    return _curate(index_dir, gazetteer, lambda lib, g: lib.rename_entity(name, new, g))
 
 
 @curate.command("retype")
@@ -504,7 +502,7 @@ def curate_rename(name, new, gazetteer, index_dir) -> int:
 @index_option
 def curate_retype(name, etype, gazetteer, index_dir) -> int:
     """Give the entity NAME another TYPE: person, org, loc, event or law."""
-    return _curate(index_dir, gazetteer, ("retype", name, etype))
+    return _curate(index_dir, gazetteer, lambda lib, g: lib.retype_entity(name, etype, g))
 
 
 @curate.command("ignore")
@@ -513,7 +511,7 @@ def curate_retype(name, etype, gazetteer, index_dir) -> int:
 @index_option
 def curate_ignore(names, gazetteer, index_dir) -> int:
     """Never list these entities again."""
-    return _curate(index_dir, gazetteer, ("ignore", list(names)))
+    return _curate(index_dir, gazetteer, lambda lib, g: lib.ignore_entities(list(names), g))
 
 
 CITE_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md", "text")
@@ -587,7 +585,7 @@ def cite_query(query, date_from, date_to, publisher, lang, entity, doc, all_docs
     `perucases cite QUERY` is the same command.
     """
     from perucases.cite.csl import EXPORTS, is_note_style, style_path
-    from perucases.query import Filters
+    from perucases.library import Filters  # (only now: start-up)
 
     text = " ".join(query)
     group = click.get_current_context().parent  # usage errors point to cite --help, as before
@@ -652,7 +650,7 @@ def cite_refs(ids, date_from, date_to, publisher, lang, style, fmt, index_dir) -
     """References in a citation style: of the documents IDS (ids or unique prefixes: 002), or
     the bibliography of the corpus (of the documents the filters keep), sorted as the style says."""
     from perucases.cite.csl import style_path
-    from perucases.query import Filters
+    from perucases.library import Filters  # (only now: start-up)
 
     style_path(style)  # an unknown style is a usage error before the index is opened
     return _cite_refs(list(ids), style, fmt, Filters.parse(date_from, date_to, publisher, lang), index_dir)
@@ -685,7 +683,7 @@ def _cite_refs(ids: list[str], style: str, fmt: str | None, filters, index_dir) 
 def cite_export(to, ids, date_from, date_to, publisher, lang, index_dir) -> int:
     """The references of the documents IDS, or of the corpus (the documents the filters keep), for
     Zotero, Pandoc or LaTeX: BibTeX, RIS or CSL JSON. The citation keys are the document ids."""
-    from perucases.query import Filters
+    from perucases.library import Filters  # (only now: start-up)
 
     return _cite_export(to.lower(), list(ids), Filters.parse(date_from, date_to, publisher, lang), index_dir)
 
@@ -783,7 +781,7 @@ def timeline(date_from, date_to, entity, doc, grep, precision, sort, fmt, html_f
     document's date; events from several documents with the same date and entities are one
     happening ("3 sources").
     """
-    from perucases.query import Filters
+    from perucases.library import Filters  # (only now: start-up)
     from perucases.render import timeline as tr
 
     filters = Filters.parse(date_from, date_to)
@@ -829,11 +827,11 @@ def parse_paragraphs(spec: str) -> list[tuple[int, int | None]]:
 
 
 def _check(target: Path, extra: bool) -> int:
-    from perucases.index.check import check
+    from perucases.library import maintenance  # (only now: start-up)
 
     if extra:
         raise click.UsageError("--check takes no PATHS and no --rebuild: it only reads")
-    rep = check(target)
+    rep = maintenance.check(target)
     for line in rep.damage:
         message(f"damage: {line}", warning=True)
     for line in rep.stale[:50]:

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from hypothesis import settings
 
 from perucases.index.location import bundled_seeds
-from perucases.query import Library
+from perucases.library import Library
 
 # Property tests assert what comes out, never how fast: no per-example deadline (a loaded machine
 # made examples exceed hypothesis's default 200 ms and fail for no fault of the code).
@@ -35,7 +35,7 @@ def _isolated(monkeypatch, tmp_path_factory, _cache_home):
 def seed_index(tmp_path_factory) -> Path:
     """An index of the bundled seeds, built once; tests must not write to it."""
     d = tmp_path_factory.mktemp("seed-index")
-    Library(d, [bundled_seeds()]).ensure()
+    Library(d, [bundled_seeds()]).open()
     return d
 
 

@@ -19,7 +19,7 @@ from helpers import PDF_HEADER, REPO, make_docx, make_pdf
 from perucases.cite.quotes import fold
 from perucases.cli import cli
 from perucases.ingest.readers import reader_for
-from perucases.query import Filters, Library
+from perucases.library import Filters, Library
 
 COLLECTION = REPO / "tests" / "data" / "collection"
 HTML_CHROME = ["cookies", "Donate", "Qatar", "Pakistan", "newsletter", "WhatsApp", "Facebook", "Reply",

@@ -13,7 +13,7 @@ from perucases.errors import PerucasesError
 from perucases.extract.entities import extract, surname_of
 from perucases.extract.gazetteer import load_gazetteer
 from perucases.index.build import update
-from perucases.query import Library
+from perucases.library import Library
 
 # Read from the five seed documents by hand: every person, body, place, case and law their
 # bodies name (not their menus, sidebars or footers), under its canonical name.

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perucases.errors import IndexBusy
-from perucases.index import build
+from perucases.index import prepared, records
 from perucases.index.build import update
 from perucases.index.manifest import Manifest
-from perucases.query import Library
+from perucases.library import Library
 
 
 def search_ids(index_dir, q):
@@ -97,7 +97,7 @@ def test_interrupted_rebuild_leaves_the_old_index_answering(tmp_path, corpus, mo
     ix = tmp_path / "ix"
     update(ix, [corpus])
     before = search_ids(ix, "Colina")
-    real = build._records
+    real = records.document_records
     calls = {"n": 0}
 
     def dying(*args):
@@ -106,10 +106,10 @@ def test_interrupted_rebuild_leaves_the_old_index_answering(tmp_path, corpus, mo
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(build, "_records", dying)
+    monkeypatch.setattr(records, "document_records", dying)
     with pytest.raises(KeyboardInterrupt):
         update(ix, [corpus], rebuild=True)
-    monkeypatch.setattr(build, "_records", real)
+    monkeypatch.setattr(records, "document_records", real)
     assert search_ids(ix, "Colina") == before == ["000_ca4e617775ace81b"]
     assert len(Library(ix, refresh=False).docs()) == 5
     r = update(ix, [corpus], rebuild=True)  # and the next build cleans up after it
@@ -122,15 +122,15 @@ def test_interrupted_update_keeps_the_previous_state(tmp_path, corpus, monkeypat
     ix = tmp_path / "ix"
     update(ix, [corpus])
     (corpus / "003_ed39d894751b7a98.txt").write_text("Replaced text about a quartermaster.\n")
-    real = build._records
+    real = records.document_records
 
     def dying(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build, "_records", dying)
+    monkeypatch.setattr(records, "document_records", dying)
     with pytest.raises(KeyboardInterrupt):
         update(ix, [corpus])
-    monkeypatch.setattr(build, "_records", real)
+    monkeypatch.setattr(records, "document_records", real)
     lib = Library(ix, refresh=False)
     assert [h.id for h in lib.search("ambassador").hits] == ["003_ed39d894751b7a98"]  # old text, whole
     assert lib.search("quartermaster").hits == []
@@ -235,7 +235,7 @@ def test_spanish_documents_are_analysed_as_spanish(tmp_path):
     assert hits("condeno") == ["informe"]
     assert hits("Pena") == ["informe"]  # ñ folds to n (see the README)
     assert sorted(hits("Colina")) == ["informe", "report"]
-    from perucases.query import Filters
+    from perucases.library import Filters
 
     assert hits("Colina", filters=Filters.parse(lang="es")) == ["informe"]
     assert "Peña" in lib.search("Pena").hits[0].snippet
@@ -308,7 +308,7 @@ def test_manifest_head_without_the_file_table(tmp_path, corpus, monkeypatch):
     """Queries on a large corpus read the manifest's head only; it must say what the whole does."""
     import dataclasses
 
-    from perucases import query
+    from perucases.library import opening
 
     ix = tmp_path / "ix"
     update(ix, [corpus])
@@ -317,11 +317,11 @@ def test_manifest_head_without_the_file_table(tmp_path, corpus, monkeypatch):
     assert dataclasses.replace(head, files=whole.files) == whole
     assert Manifest.load(ix, max_files=5) == whole  # a table within the bound is read whole
     # Over the auto-refresh limit, a query answers from the head: a new file is not picked up...
-    monkeypatch.setattr(query, "AUTO_REFRESH_MAX_FILES", 4)
+    monkeypatch.setattr(opening, "AUTO_REFRESH_MAX_FILES", 4)
     (corpus / "005_new.txt").write_text("A new report on the Colina group and a quartermaster.\n")
     assert Library(ix).search("quartermaster").hits == []
     # ...until `perucases index` (or a small corpus, whose queries check every file).
-    monkeypatch.setattr(query, "AUTO_REFRESH_MAX_FILES", 5000)
+    monkeypatch.setattr(opening, "AUTO_REFRESH_MAX_FILES", 5000)
     assert [h.id for h in Library(ix).search("quartermaster").hits] == ["005_new"]
 
 
@@ -406,18 +406,18 @@ def test_a_failure_in_an_extraction_process_stops_the_build_and_keeps_the_index(
     ix = tmp_path / "ix"
     update(ix, [corpus], procs=1)
     _many(corpus)
-    real = build._read_one
+    real = prepared.read_one
 
     def failing(cf, *args):  # the extraction processes are forks: they run this too
         if cf.path.name == "note-150.txt":
             raise ValueError("a bug met note-150")
         return real(cf, *args)
 
-    monkeypatch.setattr(build, "_read_one", failing)
+    monkeypatch.setattr(prepared, "read_one", failing)
     with pytest.raises(ValueError, match="a bug met note-150"):
         update(ix, [corpus], procs=2, rebuild=True)
     assert multiprocessing.active_children() == []
-    monkeypatch.setattr(build, "_read_one", real)
+    monkeypatch.setattr(prepared, "read_one", real)
     assert search_ids(ix, "Colina") == ["000_ca4e617775ace81b"]  # the old index, whole
     assert len(Library(ix, refresh=False).docs()) == 5
     assert update(ix, [corpus], procs=2).documents == 5 + 230

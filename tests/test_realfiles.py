@@ -21,7 +21,7 @@ from perucases.ingest.clean import clean
 from perucases.ingest.corpus import CorpusFile
 from perucases.ingest.document import ingest_file
 from perucases.ingest.people import person_names, plausible_title
-from perucases.query import Library
+from perucases.library import Library
 
 LOREM = ("La Comisión recibió los testimonios de los familiares de las víctimas y de los "
          "testigos de los hechos ocurridos en la provincia durante los años de la violencia política")

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from helpers import SEED_IDS
 from perucases.cli import cli
 from perucases.index.location import bundled_seeds
-from perucases.query import Library
+from perucases.library import Library
 
 HANG = 60  # seconds: a command still running after this long is a hang (they take about one)
 
@@ -132,9 +132,9 @@ def state(ix: Path) -> dict[str, str]:
     from whoosh import query as Q
 
     lib = Library(ix, refresh=False)
-    with lib.searcher() as s:
-        out = {st["id"]: st["meta"]["sha256"] for st in
-               (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
+    s = lib.searcher()
+    out = {st["id"]: st["meta"]["sha256"] for st in
+           (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
     lib.close()
     return out
 
@@ -319,7 +319,7 @@ def test_a_full_disk_during_a_large_update_ends_with_one_line_and_queries_answer
 def test_a_reader_that_read_the_manifest_before_a_rebuild_switched_never_undoes_it(tmp_path, corpus, monkeypatch):
     """Item 1: the reader read the old manifest, the rebuild then switched to the new index and
     removed the old one's files; the reader must open the new index, not rebuild the old corpus."""
-    import perucases.query as query
+    import perucases.library.opening as opening
     from perucases.index.manifest import Manifest
 
     ix = tmp_path / "ix"
@@ -337,11 +337,11 @@ def test_a_reader_that_read_the_manifest_before_a_rebuild_switched_never_undoes_
         calls.append(1)
         return stale if len(calls) == 1 else real(index_dir, max_files)  # read just before the switch
 
-    monkeypatch.setattr(query.Manifest, "load", load)
+    monkeypatch.setattr(opening.Manifest, "load", load)
     notes = []
     lib = Library(ix, warn=notes.append)
     assert len(lib.docs()) == 25
-    monkeypatch.setattr(query.Manifest, "load", real)
+    monkeypatch.setattr(opening.Manifest, "load", real)
     assert state(ix) == after and not notes
 
 
@@ -617,7 +617,7 @@ def many_words(tmp_path_factory) -> Path:
         words = " ".join(f"The list goes on: {' '.join(f'w{letter}{n:04d}' for n in range(t, t + 10))}."
                          for t in range(0, 1000, 10))
         (corpus / f"words-{letter}.txt").write_text(f"Words {letter}\n\n{words}\n", encoding="utf-8")
-    Library(base / "ix", [corpus]).ensure()
+    Library(base / "ix", [corpus]).open()
     return base / "ix"
 
 
@@ -692,18 +692,18 @@ def test_terms_within_finds_what_whoosh_finds(lib):
 
     from perucases.index import store
 
-    with lib.searcher() as s:
-        reader = s.reader()
-        words = sorted({t.decode() for t in reader.lexicon("text")})
-        probes = [w for w in words[::23]] + [w + "x" for w in words[::29]] + [w[1:] for w in words[::31] if len(w) > 3]
-        probes += ["internationalisation", "counterrevolutionaries", "a" * 40, "Montesinos" * 5]
-        for word in probes:
-            for dist, prefix in ((1, 1), (2, 1), (2, 0)):
-                ours = set(store.near_words(reader, "text", word, dist, prefix))
-                whoosh = set(reading.IndexReader.terms_within(reader, "text", word, dist, prefix))
-                assert ours == whoosh, (word, dist, prefix)
-                if len(word) > store.LONG_WORD:  # (shorter: whoosh's automaton, one segment)
-                    assert set(reader.terms_within("text", word, dist, prefix)) == ours
+    s = lib.searcher()
+    reader = s.reader()
+    words = sorted({t.decode() for t in reader.lexicon("text")})
+    probes = [w for w in words[::23]] + [w + "x" for w in words[::29]] + [w[1:] for w in words[::31] if len(w) > 3]
+    probes += ["internationalisation", "counterrevolutionaries", "a" * 40, "Montesinos" * 5]
+    for word in probes:
+        for dist, prefix in ((1, 1), (2, 1), (2, 0)):
+            ours = set(store.near_words(reader, "text", word, dist, prefix))
+            whoosh = set(reading.IndexReader.terms_within(reader, "text", word, dist, prefix))
+            assert ours == whoosh, (word, dist, prefix)
+            if len(word) > store.LONG_WORD:  # (shorter: whoosh's automaton, one segment)
+                assert set(reader.terms_within("text", word, dist, prefix)) == ours
 
 
 def test_many_word_expansions_match_what_whoosh_matches(many_words, monkeypatch):
@@ -715,14 +715,14 @@ def test_many_word_expansions_match_what_whoosh_matches(many_words, monkeypatch)
     lib = Library(many_words, refresh=False)
     queries = [Q.Prefix("text", p) for p in ("w", "wa0", "wb09", "mo", "f", "c")] + \
               [Q.Wildcard("body", p) for p in ("*0*", "w?00*", "*ori")] + [Q.TermRange("text", "a", "f")]
-    with lib.searcher() as s:
-        found = {}
-        for many in (10**9, 0):
-            monkeypatch.setattr(expand, "MANY_TERMS", many)
-            s.reader().expansions.clear()
-            found[many] = [sorted(s.docs_for_query(expand.scope(q))) for q in queries]
-        found["whoosh"] = [sorted(s.docs_for_query(q)) for q in queries]
-        assert isinstance(expand.scope(queries[1]).matcher(s), expand.AnyOf)
+    s = lib.searcher()
+    found = {}
+    for many in (10**9, 0):
+        monkeypatch.setattr(expand, "MANY_TERMS", many)
+        s.reader().expansions.clear()
+        found[many] = [sorted(s.docs_for_query(expand.scope(q))) for q in queries]
+    found["whoosh"] = [sorted(s.docs_for_query(q)) for q in queries]
+    assert isinstance(expand.scope(queries[1]).matcher(s), expand.AnyOf)
     assert found[0] == found[10**9] == found["whoosh"]
     assert all(found[0])
 
@@ -879,7 +879,7 @@ def test_an_open_library_answers_from_its_state_after_a_rebuild_removed_its_file
     ix = tmp_path / "ix"
     assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
     lib = Library(ix, refresh=False)
-    lib.ensure()
+    lib.open()
     first = lib.search("Montesinos").hits
     new = notes_corpus(tmp_path / "new", 3)
     assert run_cli("index", str(new), "--index", str(ix), "--rebuild").returncode == 0

@@ -31,7 +31,7 @@ from perucases.extract.timex import find
 from perucases.index.location import bundled_seeds
 from perucases.ingest.clean import clean
 from perucases.ingest.decode import SkipFile, decode
-from perucases.query import Library
+from perucases.library import Library
 
 HOSTILE = st.sampled_from(["\x00", "\ud800", "\udfff", "\u202e", "\u202d", "\u2066", "\u200f", "\x1b[2J",
                            "\x1b]0;pwned\x07", "\r", "\n\n", "\t", "\u2028", "\ufeff", "\u0301", "…", "“", "'",
@@ -165,11 +165,11 @@ def _perucases() -> str:
 
 def _state(ix: Path) -> dict[str, str]:
     lib = Library(ix, refresh=False)
-    with lib.searcher() as s:
-        from whoosh import query as Q
+    s = lib.searcher()
+    from whoosh import query as Q
 
-        return {st["id"]: st["meta"]["sha256"] for st in
-                (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
+    return {st["id"]: st["meta"]["sha256"] for st in
+            (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
 
 
 def _seeds_and_notes(tmp_path, n: int, digits: int) -> Path:

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from helpers import CHROME_WORDS
 from perucases.errors import PerucasesError
-from perucases.query import HL_END, HL_START, Filters
+from perucases.highlight import HL_END, HL_START
+from perucases.library import Filters
 
 
 def ids(result):
@@ -186,7 +187,7 @@ def test_best_paragraphs_found_by_docnum_equal_those_found_by_id(tmp_path, monke
 
     from perucases.index.build import update
     from perucases.index.location import bundled_seeds
-    from perucases.query import Library
+    from perucases.library import Library
 
     corpus = tmp_path / "c"
     shutil.copytree(bundled_seeds(), corpus)
@@ -210,9 +211,12 @@ def test_best_paragraphs_found_by_docnum_equal_those_found_by_id(tmp_path, monke
     by_docnum = {q: [(h.id, h.paragraph, h.snippet) for h in lib.search(q, limit=25).hits] for q in queries}
     by_docnum["entity"] = [(h.id, h.paragraph, h.snippet) for h in lib.search("report", limit=25,
                                                                                entity="Alberto Fujimori").hits]
-    real = Library._paragraph_hits
-    monkeypatch.setattr(Library, "_paragraph_hits", staticmethod(
-        lambda s, leaves, ent_q, spans, doc_ids=None: real(s, leaves, ent_q, None, doc_ids or [d for _, _, d in spans])))
+    from perucases.library import search
+
+    real = search.paragraph_hits
+    monkeypatch.setattr(search, "paragraph_hits",
+                        lambda s, leaves, ent_q, spans, doc_ids=None: real(s, leaves, ent_q, None,
+                                                                           doc_ids or [d for _, _, d in spans]))
     lib = Library(ix, refresh=False)
     by_id = {q: [(h.id, h.paragraph, h.snippet) for h in lib.search(q, limit=25).hits] for q in queries}
     by_id["entity"] = [(h.id, h.paragraph, h.snippet) for h in lib.search("report", limit=25,

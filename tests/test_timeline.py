@@ -179,7 +179,7 @@ def test_short_date_windows_use_month_buckets_and_keep_long_events(tmp_path):
     """A window of up to two years is looked up by month terms; an event longer than that (a
     decade) is under the "long" term and must still be found, and one outside the window not."""
     from perucases.index.build import update
-    from perucases.query import Filters, Library
+    from perucases.library import Filters, Library
 
     corpus = tmp_path / "c"
     corpus.mkdir()

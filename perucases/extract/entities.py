@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 from perucases.extract import places
 from perucases.extract.gazetteer import TOKEN, Gazetteer, fold, key_of, rules, strip_possessive
-from perucases.resources import data_lines, data_toml, stopwords
+from perucases.extract.wordlists import first_names, month_names
+from perucases.resources import data_toml, stopwords
 
 ACRONYM_ONLY = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,6}")
 
@@ -59,20 +60,6 @@ class Token:
     folded: str
     sentence_start: bool
     cap: bool  # starts with a capital
-
-
-@functools.lru_cache(maxsize=None)
-def first_names() -> frozenset[str]:
-    return frozenset(fold(n) for n in data_lines("first_names.txt"))
-
-
-@functools.lru_cache(maxsize=None)
-def month_names() -> frozenset[str]:
-    out = set()
-    for lang in data_toml("months.toml").values():
-        for forms in lang.values():
-            out |= {fold(f) for f in forms}
-    return frozenset(out)
 
 
 # ---------------------------------------------------------------------------- stage 1: tokens

@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from perucases.extract.gazetteer import TOKEN, fold
+from perucases.extract.wordlists import first_names, month_names
 from perucases.resources import data_lines, data_text, data_toml, stopwords
 
 # Countries whose small towns a case file names (Peru and the Latin American cases around it).
@@ -156,8 +157,6 @@ def _raw() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=None)
 def _excluded() -> frozenset[str]:
-    from perucases.extract.entities import first_names, month_names
-
     words = set(first_names()) | set(month_names())
     words |= {fold(w) for w in stopwords("en") | stopwords("es")}
     words |= {fold(w) for w in data_lines("places_ignore.txt")}

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import time
@@ -18,23 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perucases.errors import IndexWriteError, PerucasesError
+from perucases.index import parallel, prepared, records
 from perucases.index.lock import Warn, hold_lock
 from perucases.index.manifest import (
     FileRecord,
     Manifest,
     Plan,
     current_generation,
-    entry_hash,
     gazetteer_files,
     make_plan,
     needs_rebuild,
     pipeline_fingerprint,
 )
-from perucases.extract.entities import extract
-from perucases.extract.events import extract_events
-from perucases.ingest.document import DEFAULT_MAX_FILE_SIZE, Document, SkipFile, ingest_file
+from perucases.ingest.document import DEFAULT_MAX_FILE_SIZE
 from perucases.ingest.metadata import load_catalog
-
 
 
 @dataclass
@@ -54,112 +50,11 @@ class Report:
         return bool(self.added or self.changed or self.removed or self.rebuilt)
 
 
-def _records(doc: Document, postings, catalog: str) -> list[dict]:
-    """The Whoosh records of one document: doc, src, one per paragraph and its timeline, each
-    with its stored fields sealed (`schema.seal`). POSTINGS is `analyse(doc)`; CATALOG is the
-    hash of its catalog entry."""
-    from perucases.index.schema import field_for, months_between, seal
-
-    doc_postings, para_postings = postings
-
-    md = doc.meta
-    lang = md.language if md.language in ("en", "es") else "en"
-    meta = {
-        "title": md.title,
-        "publisher": md.publisher,
-        "date": md.date.iso if md.date else None,
-        "date_source": md.date_source,
-        "language": md.language,
-        "url": md.url,
-        "doctype": md.doctype,
-        "authors": md.authors,
-        "path": doc.path,
-        "words": doc.words,
-        "paragraphs": len(doc.paragraphs),
-        "size": doc.size,
-        "mtime_ns": doc.mtime_ns,
-        "sha256": doc.sha256,
-        "encoding": doc.encoding,
-        "catalog": catalog,
-        # what the document names: key -> [name, type, mentions, aliases seen, description]
-        "entities": {k: [e.name, e.type, e.mentions, sorted(e.aliases), e.description]
-                     for k, e in sorted(doc.entities.items())},
-    }
-    rec: dict = dict(kind="doc", key=doc.id, id=doc.id, lang=md.language or "", meta=meta)
-    if doc.entities:
-        rec["entities"] = ",".join(sorted(doc.entities))
-    rec[field_for("text", lang)] = doc_postings
-    if md.title:
-        rec[field_for("title", lang)] = md.title
-    if md.publisher:
-        rec["publisher"] = md.publisher
-    if md.date:
-        rec["date_start"] = dt.datetime.combine(md.date.start, dt.time())
-        rec["date_end"] = dt.datetime.combine(md.date.end, dt.time())
-    out = [rec]
-    src = {
-        "original": doc.original,
-        "paragraphs": [[p.start, p.end, p.offsets.pairs(), p.page] for p in doc.paragraphs],
-    }
-    out.append(dict(kind="src", key=f"{doc.id}\x00src", id=doc.id, src=src))
-    body = field_for("body", lang)
-    by_para: dict[int, list] = {}
-    for m in doc.mentions:
-        by_para.setdefault(m.paragraph, []).append([m.key, m.start, m.end])
-    for p, analysed in zip(doc.paragraphs, para_postings):
-        prec = {"kind": "para", "id": doc.id, "para": p.n, body: analysed,
-                f"_stored_{body}": p.text}
-        if p.page is not None:
-            prec["page"] = p.page
-        if p.n in by_para:
-            prec["ments"] = by_para[p.n]
-            prec["entities"] = ",".join(sorted({k for k, _, _ in by_para[p.n]}))
-        out.append(prec)
-    if doc.events:
-        # One timeline record a document: its events stored, their dates and entities indexed
-        # (many-valued), so that the timeline's filters are index queries.
-        pages = {p.n: p.page for p in doc.paragraphs}
-        evs = [{"value": e.value, "first": e.first.isoformat() if e.first else None,
-                "last": e.last.isoformat() if e.last else None, "precision": e.precision,
-                "expression": e.expression, "relative": e.relative, "unresolved": e.unresolved,
-                "kind": e.kind, "paragraph": e.paragraph, "page": pages.get(e.paragraph),
-                "sentence": e.sentence, "entities": e.entities}
-               for e in doc.events]
-        trec = {"kind": "tl", "id": doc.id, "ev": evs}
-        dated = [e for e in doc.events if e.first and e.last]
-        if dated:
-            trec["ev_first"] = [dt.datetime.combine(e.first, dt.time()) for e in dated]
-            trec["ev_last"] = [dt.datetime.combine(e.last, dt.time()) for e in dated]
-            spans = [months_between(e.first, e.last) for e in dated]
-            trec["ev_month"] = ",".join(sorted({m for sp in spans if sp for m in sp}
-                                               | ({"long"} if None in spans else set())))
-        keys = sorted({k for e in doc.events for k in e.entities})
-        if keys:
-            trec["entities"] = ",".join(keys)
-        out.append(trec)
-    return [seal(r) for r in out]
-
-
-def analyse(doc: Document):
-    """The postings of the document's text and of each paragraph, in its language's analyser."""
-    from perucases.index.schema import analyse_paragraphs
-
-    lang = doc.meta.language if doc.meta.language in ("en", "es") else "en"
-    return analyse_paragraphs([p.text for p in doc.paragraphs], lang)
-
-
-def _events(doc: Document) -> list:
-    d = doc.meta.date
-    anchor = d.end if d is not None and d.day is not None else None  # only a date known to the day
-    pub = (d.iso, d.start, d.end, "day" if d.day else "month" if d.month else "year") if d else None
-    return extract_events([p.text for p in doc.paragraphs], anchor, doc.mentions, pub, doc.meta.title)
-
-
 def _file_table_from_index(ix) -> dict[str, FileRecord]:
     """The truth about what is indexed, from the doc records themselves."""
     files = {}
     with ix.searcher() as s:
-        for docnum in s.document_numbers(kind="doc"):
+        for docnum in s.document_numbers(kind=records.DOC):
             stored = s.stored_fields(docnum)
             m = stored["meta"]
             files[m["path"]] = FileRecord(stored["id"], m["size"], m["mtime_ns"], m["sha256"], m.get("catalog", ""))
@@ -243,9 +138,7 @@ def update(
             reason = exc.strerror or str(exc)
             raise IndexWriteError(f"cannot write the index at {index_dir}: {reason}; "
                                   f"the index is as it was before this update", reason) from None
-        from perucases.index.parallel import WorkerDied
-
-        if isinstance(exc, WorkerDied):
+        if isinstance(exc, parallel.WorkerDied):
             raise IndexWriteError(f"{exc}; the index at {index_dir} is as it was before this update",
                                   str(exc)) from None
         raise
@@ -381,9 +274,7 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
             ix = open_index(index_dir, base.indexname)
     build = None
     if ix is not None and workers > 0:
-        from perucases.index.parallel import SegmentBuild
-
-        build = SegmentBuild()
+        build = parallel.SegmentBuild()
     docs = _ingest(plan, base, report, warn, progress, gaz, workers, options["max_file_size"],
                    (index_dir, base.indexname, build))
     if ix is not None:
@@ -443,39 +334,12 @@ def _touched(index_dir: Path, manifest: Manifest, gaz) -> set[str] | None:
                 if words:
                     queries.append(Q.And([Q.Term(fname, w) for w in words]))
         for q in queries:
-            for n in s.docs_for_query(Q.And([Q.Term("kind", "doc"), q])):
+            for n in s.docs_for_query(records.of_kind(records.DOC, q)):
                 ids.add(s.stored_fields(n)["id"])
     return ids
 
 
 POOL_MIN_FILES = 200  # fewer files are read in this process: a pool costs more than it saves
-
-
-@dataclass
-class Prepared:
-    """A file read, cleaned, extracted and analysed: what the index writer needs of it. Built in
-    an extraction process; plain records cross to the writer, not the Document's objects."""
-
-    id: str
-    path: str
-    sha256: str
-    size: int
-    mtime_ns: int
-    warnings: list[str]
-    records: list[dict]
-    placed: object = None  # parallel.Placed: where an extraction process wrote the records
-
-
-def _read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Prepared | str:
-    """Read, clean, extract and analyse one file: its records, or why it was skipped."""
-    try:
-        doc = ingest_file(cf, {cf.id: entry} if entry else None, max_size=max_size)
-    except SkipFile as exc:
-        return str(exc)
-    doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
-    doc.events = _events(doc)
-    return Prepared(doc.id, doc.path, doc.sha256, doc.size, doc.mtime_ns, doc.warnings,
-                    _records(doc, analyse(doc), entry_hash(entry)))
 
 
 def workers_for(n_files: int) -> int:
@@ -491,17 +355,15 @@ def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], work
              segments=None):
     """(CorpusFile, Prepared or skip reason), in the order of TODO (so duplicates resolve the same
     way). Read here when WORKERS is 0; else by WORKERS processes that each write a segment of the
-    index SEGMENTS names ((index folder, index name, SegmentBuild)): their Prepared carry no
+    index SEGMENTS names ((index folder, index name, parallel.SegmentBuild)): their Prepared carry no
     records, only where they went."""
     jobs = [(cf, plan.catalog(cf.root).get(cf.id) or plan.catalog(cf.root).get(cf.path.name)) for cf in todo]
     if workers <= 0 or segments is None or segments[2] is None:
         for cf, entry in jobs:
-            yield cf, _read_one(cf, entry, gaz, max_size)
+            yield cf, prepared.read_one(cf, entry, gaz, max_size)
         return
-    from perucases.index.parallel import run_segments
-
     index_dir, indexname, build = segments
-    yield from run_segments(index_dir, indexname, jobs, workers, gazetteer_paths, max_size, build)
+    yield from parallel.run_segments(index_dir, indexname, jobs, workers, gazetteer_paths, max_size, build)
 
 
 def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, gaz,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perucases.index import records
 from perucases.index.manifest import Manifest, current_generation, make_plan, needs_rebuild
 
 
@@ -77,7 +78,6 @@ def _check(index_dir: Path) -> CheckReport:
     if interrupted:
         rep.stale.append("the index was committed after the manifest was last written (an interrupted update: "
                          "the next update reconciles it)")
-    from whoosh import query as Q
 
     from perucases.index.store import open_index
 
@@ -90,14 +90,13 @@ def _check(index_dir: Path) -> CheckReport:
     found: dict[str, dict] = {}
     try:
         with ix.searcher() as s:
-            for docnum in s.docs_for_query(Q.Term("kind", "doc")):
-                st = s.stored_fields(docnum)
+            for st in records.doc_records(s):
                 found[st["id"]] = st
             for doc_id in found:
-                if s.document(key=f"{doc_id}\x00src") is None:
+                if s.document(key=records.src_key(doc_id)) is None:
                     rep.damage.append(f"{doc_id}: its source text record is missing")
-                for docnum in s.docs_for_query(Q.And([Q.Term("kind", "para"), Q.Term("id", doc_id)])):
-                    s.stored_fields(docnum)  # every stored record must read
+                for _ in records.paragraphs(s, doc_id):
+                    pass  # every stored record must read
     except Exception as exc:
         rep.damage.append(f"a record cannot be read: {type(exc).__name__}: {exc}")
         return rep

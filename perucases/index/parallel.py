@@ -24,6 +24,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perucases.index import prepared
+
 CHUNK = 16  # files a job: small enough to keep the processes evenly loaded to the end
 
 
@@ -58,7 +60,6 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     try:
         from perucases.extract.gazetteer import load_gazetteer
-        from perucases.index.build import Prepared, _read_one
         from perucases.index.store import Writer, open_index
 
         gaz = load_gazetteer(tuple(Path(p) for p in gazetteer_paths))
@@ -84,8 +85,8 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
             if os.getppid() != parent:  # checked at every file: a job may take long
                 _orphaned(w, results)
             try:
-                got = _read_one(cf, entry, gaz, max_size)
-                if isinstance(got, Prepared):
+                got = prepared.read_one(cf, entry, gaz, max_size)
+                if isinstance(got, prepared.Prepared):
                     start = w.docnum
                     for rec in got.records:
                         w.add_document(**rec)
@@ -190,8 +191,6 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
     import multiprocessing as mp
     import threading
 
-    from perucases.index.build import Prepared
-
     ctx = mp.get_context("fork" if os.name != "nt" else "spawn")
     jobq, results = ctx.Queue(), ctx.Queue()
     n_chunks = (len(jobs) + CHUNK - 1) // CHUNK
@@ -238,7 +237,7 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
                         skipped[str(cf.path)] = result if isinstance(result, str) else None
                     else:
                         path, digest, size, mtime_ns = twin
-                        result = skipped[path] or Prepared(cf.id, str(cf.path), digest, size, mtime_ns, [], [])
+                        result = skipped[path] or prepared.Prepared(cf.id, str(cf.path), digest, size, mtime_ns, [], [])
                     yield cf, result
                 nxt += 1
         build.segments = [segments[k] for k in range(workers)]

@@ -13,6 +13,7 @@ from perucases.ingest.clean import Paragraph, clean
 from perucases.ingest.corpus import CorpusFile, NotRegular, open_regular
 from perucases.ingest import limits
 from perucases.ingest.decode import SkipFile
+from perucases.ingest.limits import human_size
 from perucases.ingest.metadata import Metadata, apply_catalog, apply_source_meta, apply_text_date, infer
 from perucases.ingest.readers import reader_for
 
@@ -42,14 +43,6 @@ class Document:
     @property
     def date(self) -> PartialDate | None:
         return self.meta.date
-
-
-def human_size(n: int) -> str:
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if n >= scale:
-            v = n / scale
-            return f"{v:.0f} {unit}" if v == int(v) else f"{v:.1f} {unit}"
-    return f"{n} bytes"
 
 
 def parse_size(text: str) -> int:

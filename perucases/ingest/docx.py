@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from perucases.ingest.decode import SkipFile
 from perucases.ingest.people import plausible_title
-
-if TYPE_CHECKING:
-    from perucases.ingest.readers import Source
+from perucases.ingest.source import Source
 
 
 def read_docx(path: Path, data: bytes) -> Source:
-    from perucases.ingest.readers import Source
-
     try:
         import docx
         from docx.table import Table

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from perucases.ingest.decode import SkipFile, decode
-
-if TYPE_CHECKING:
-    from perucases.ingest.readers import Source
+from perucases.ingest.source import Source
 
 _LANG = re.compile(rb"<html[^>]*\slang=[\"']?([A-Za-z]{2})", re.I)
 _CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.I)
@@ -81,8 +78,6 @@ def _extract(html: str) -> dict | None:
 
 
 def read_html(path: Path, data: bytes) -> Source:
-    from perucases.ingest.readers import Source
-
     html, encoding, warning = _decode(data)
     if "<" not in html:
         raise SkipFile("not an HTML page")

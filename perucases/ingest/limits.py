@@ -41,9 +41,16 @@ def _n(value: int) -> str:
 
 
 def _mb(value: int) -> str:
-    from perucases.ingest.document import human_size
-
     return human_size(value)
+
+
+def human_size(n: int) -> str:
+    """N bytes for a person: 100 MB, 1.5 GB, 512 bytes."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            v = n / scale
+            return f"{v:.0f} {unit}" if v == int(v) else f"{v:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def before_opening(suffix: str, size: int) -> None:

@@ -24,15 +24,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from perucases.ingest import limits
 from perucases.ingest.decode import SkipFile
 from perucases.ingest.people import plausible_title
+from perucases.ingest.source import Source
 from perucases.resources import data_lines
-
-if TYPE_CHECKING:
-    from perucases.ingest.readers import Source
 
 EDGE_LINES = 8  # at most this many lines at the top and at the bottom of a page are heads or feet
 _PAGE_NUMBER = re.compile(
@@ -521,8 +518,6 @@ def _line_blocks(lines: list[Line]) -> list[list[str]]:
 
 
 def read_pdf(path: Path, data: bytes) -> Source:
-    from perucases.ingest.readers import Source
-
     try:
         from pypdf import PdfReader
         from pypdf.errors import PyPdfError

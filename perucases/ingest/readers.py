@@ -8,25 +8,13 @@ refer to. Each heavy library is imported only when a file of its kind is read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from perucases.ingest.decode import decode
+from perucases.ingest.source import Source
 
-
-@dataclass(frozen=True)
-class Source:
-    text: str  # the text quotes are taken from; offsets point into it
-    encoding: str
-    markdown: bool = False
-    # The reader laid the text out in paragraphs, one a line (HTML, PDF, DOCX): see ingest.clean.
-    structured: bool = False
-    warning: str | None = None
-    # What the file says of itself (HTML meta tags, JSON-LD, PDF and DOCX properties): title,
-    # publisher, date (ISO, at the precision known), authors, url, language.
-    meta: dict = field(default_factory=dict)
-    pages: tuple[int, ...] = ()  # PDF: where each page starts in `text` (page 1 at pages[0])
+__all__ = ["READERS", "Source", "reader_for"]
 
 
 def read_plain(path: Path, data: bytes) -> Source:
@@ -40,19 +28,19 @@ def read_markdown(path: Path, data: bytes) -> Source:
 
 
 def read_html(path: Path, data: bytes) -> Source:
-    from perucases.ingest.html import read_html as read
+    from perucases.ingest.html import read_html as read  # (only now: its library loads only for such a file)
 
     return read(path, data)
 
 
 def read_pdf(path: Path, data: bytes) -> Source:
-    from perucases.ingest.pdf import read_pdf as read
+    from perucases.ingest.pdf import read_pdf as read  # (only now: its library loads only for such a file)
 
     return read(path, data)
 
 
 def read_docx(path: Path, data: bytes) -> Source:
-    from perucases.ingest.docx import read_docx as read
+    from perucases.ingest.docx import read_docx as read  # (only now: its library loads only for such a file)
 
     return read(path, data)
 

@@ -8,8 +8,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from perucases.library.timeline import TimelineEvent, happenings
 from perucases.render.locators import locator as _locator
-from perucases.timeline_query import TimelineEvent, happenings
 
 
 def locator(e: TimelineEvent) -> str:

@@ -19,9 +19,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from perucases.errors import PerucasesError
+from perucases.errors import InvalidArgument, check_text
 from perucases.extract.gazetteer import TYPES, USER_GAZETTEER, Entry, key_of, read_entries
+from perucases.index.location import bundled_seeds
+from perucases.index.manifest import Manifest, write_atomic
+
+if TYPE_CHECKING:
+    from perucases.library.library import Library
 
 HEADER = """\
 # perucases gazetteer: your additions and corrections to the entities.
@@ -31,11 +37,8 @@ HEADER = """\
 """
 
 
-def default_path(lib) -> tuple[Path, bool]:
+def default_path(lib: Library) -> tuple[Path, bool]:
     """The user's gazetteer file for this index, and whether the index must be told about it."""
-    from perucases.index.location import bundled_seeds
-    from perucases.index.manifest import Manifest
-
     manifest = Manifest.load(lib.index_dir)
     root = Path(manifest.corpus[0]) if manifest and manifest.corpus else bundled_seeds()
     packaged = root == bundled_seeds().resolve() and root.parent.name == "perucases"
@@ -64,8 +67,6 @@ def write_file(path: Path, entries: list[Entry], ignore: set[str]) -> None:
         lines.append("[ignore]")
         lines.append("names = [" + ", ".join(_toml_str(n) for n in sorted(ignore, key=key_of)) + "]")
         lines.append("")
-    from perucases.index.manifest import write_atomic
-
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, "\n".join(lines))
 
@@ -84,11 +85,11 @@ def _merge_into(entries: list[Entry], new: Entry) -> list[Entry]:
     return [*keep, merged]
 
 
-def apply_change(lib, gazetteer: Path | None, change: tuple):
-    """Write one curation to the user's gazetteer and re-extract; returns (file, summary)."""
-    from perucases.errors import check_text
-    from perucases.index.build import update
-    from perucases.index.manifest import Manifest
+def apply_change(lib: Library, gazetteer: Path | None, change: tuple) -> tuple[Path, str]:
+    """Write one curation to the user's gazetteer and re-extract; returns (file, summary).
+    CHANGE is ("merge", name, [others]), ("rename", name, new), ("retype", name, type) or
+    ("ignore", [names])."""
+    from perucases.index.build import update  # (only now: the writer's modules cost 70 ms to load)
 
     for value in change[1:]:
         for v in value if isinstance(value, (list, tuple)) else [value]:
@@ -102,7 +103,7 @@ def apply_change(lib, gazetteer: Path | None, change: tuple):
         target = table[lib.resolve_entity(change[1])]
         others = [table[lib.resolve_entity(n)] for n in change[2]]
         if any(o.key == target.key for o in others):
-            raise PerucasesError("merge: an entity cannot be merged with itself")
+            raise InvalidArgument("merge: an entity cannot be merged with itself", param="others")
         aliases = set(target.aliases) | {f for o in others for f in (o.name, *o.aliases)}
         entries = _merge_into(entries, Entry(target.name, target.type, aliases))
         summary = f"merged {', '.join(o.name for o in others)} into {target.name}"
@@ -110,14 +111,14 @@ def apply_change(lib, gazetteer: Path | None, change: tuple):
         target = table[lib.resolve_entity(change[1])]
         new = change[2].strip()
         if not key_of(new):
-            raise PerucasesError("rename: the new name is empty")
+            raise InvalidArgument("rename: the new name is empty", param="new")
         entries = _merge_into(entries, Entry(new, target.type, {target.name, *target.aliases}))
         summary = f"renamed {target.name} to {new}"
     elif op == "retype":
         target = table[lib.resolve_entity(change[1])]
         etype = change[2].upper()
         if etype not in TYPES:
-            raise PerucasesError(f"retype: TYPE must be one of {', '.join(t.lower() for t in TYPES)}")
+            raise InvalidArgument(f"retype: TYPE must be one of {', '.join(t.lower() for t in TYPES)}")
         entries = [e for e in entries if not ({key_of(f) for f in e.forms()} & {target.key})]
         entries = _merge_into(entries, Entry(target.name, etype, set(target.aliases)))
         for e in entries:
@@ -129,11 +130,12 @@ def apply_change(lib, gazetteer: Path | None, change: tuple):
         ignore |= set(names)
         summary = f"ignoring {', '.join(names)}"
     else:  # pragma: no cover - the CLI offers only the four
-        raise PerucasesError(f"unknown curation {op!r}")
+        raise InvalidArgument(f"unknown curation {op!r}")
     write_file(path, entries, ignore)
     manifest = Manifest.load(lib.index_dir)
     extra = list(manifest.gazetteers) if manifest else []
     if register and str(path) not in extra:
         extra.append(str(path))
+    lib.close()  # the index changes under it: the next query opens it again
     update(lib.index_dir, None, warn=lib.warn, gazetteers=[Path(e) for e in extra])
     return path, summary

@@ -15,7 +15,7 @@ raised RecursionError). So a query may have at most:
   together (`tortur*` has 6 on the same stories, `t*` 2,086).
 
 A query over a limit is refused with a one-line error saying which, before it runs. What no
-limit catches is bounded by the command's --timeout (perucases.cli: 30 s by default). "Did you
+limit catches is bounded by `time_limit` (the command line's --timeout: 30 s by default). "Did you
 mean" only compares a word with index words of about its length (store.near_words), so a
 huge word costs nothing there.
 """
@@ -23,8 +23,14 @@ huge word costs nothing there.
 from __future__ import annotations
 
 import re
+import signal
+import threading
 
-from perucases.errors import PerucasesError, shorten
+from whoosh import query as Q
+
+from perucases.errors import QueryTimeout, QueryTooCostly, shorten
+
+__all__ = ["QueryTimeout", "QueryTooCostly", "check_parsed", "check_text", "time_limit"]
 
 MAX_QUERY = 4096  # characters
 MAX_DEPTH = 20  # levels of parentheses
@@ -32,14 +38,6 @@ MAX_WORDS = 100
 MAX_FUZZY = 8
 MAX_DISTANCE = 2
 MAX_EXPANSIONS = 1000
-
-
-class QueryTooCostly(PerucasesError):
-    """A query over one of the limits above."""
-
-
-class QueryTimeout(PerucasesError):
-    """A query that ran past the command's --timeout."""
 
 
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
@@ -75,8 +73,6 @@ def check_parsed(q, reader) -> None:
     """The limits on what the parsed query Q expands to in the index READER reads: fuzzy words
     (their number, distance and a first letter that must match, set here) and the index words
     wildcards, prefixes, ranges and fuzzy words match (counted up to the limit, no further)."""
-    from whoosh import query as Q
-
     leaves = list(_leaves(q))
     for leaf in (x for x in leaves if isinstance(x, Q.FuzzyTerm)):
         if leaf.maxdist > MAX_DISTANCE:
@@ -103,8 +99,6 @@ def _leaves(q):
 
 
 def _describe(leaf) -> str:
-    from whoosh import query as Q
-
     if isinstance(leaf, Q.TermRange):
         return f"the range [{leaf.start or ''} TO {leaf.end or ''}]"
     if isinstance(leaf, Q.FuzzyTerm):
@@ -126,17 +120,14 @@ class time_limit:
         self.armed = False
 
     def __enter__(self):
-        import signal
-        import threading
-
         if not self.seconds or self.seconds <= 0 or not hasattr(signal, "setitimer") \
                 or threading.current_thread() is not threading.main_thread():
             return self
         seconds = self.seconds
 
         def expired(signum, frame):
-            raise QueryTimeout(f"the query took longer than {seconds:g} s and was stopped (--timeout); "
-                               f"make it more specific")
+            raise QueryTimeout("the query took longer than {seconds:g} s and was stopped ({timeout}); "
+                               "make it more specific", param="timeout", seconds=seconds)
 
         self.previous = signal.signal(signal.SIGALRM, expired)
         signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -144,8 +135,6 @@ class time_limit:
         return self
 
     def __exit__(self, *exc):
-        import signal
-
         if self.armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)

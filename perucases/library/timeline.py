@@ -1,15 +1,24 @@
 """The timeline: dated events from the index, filtered by index queries, grouped into happenings.
 
 Every filter is a Whoosh query on the event records (date interval, entity, document, words of
-the sentence); only --precision, a property of each value, is applied afterwards.
+the sentence); only the precision, a property of each value, is applied afterwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from perucases.errors import PerucasesError
+from whoosh import query as Q
+
+from perucases.errors import InvalidArgument, check_text
+from perucases.index import records
+from perucases.index.schema import analyzer, months_between
+from perucases.library.filters import Filters
+
+if TYPE_CHECKING:
+    from perucases.library.library import Library
 
 PRECISIONS = ("day", "month", "year")
 # How precise each kind of value is, for --precision: a week is finer than a month, and so on.
@@ -41,14 +50,10 @@ class TimelineEvent:
         return (self.start or self.date)[:4] if (self.start or self.date[:4].isdigit()) else "undated"
 
 
-def timeline(searcher, table: dict, date_from=None, date_to=None, entity_key: str | None = None,
+def events(searcher, table: dict, date_from=None, date_to=None, entity_key: str | None = None,
              doc_id: str | None = None, grep: str | None = None, precision: str | None = None,
              sort: str = "date") -> list[TimelineEvent]:
-    from whoosh import query as Q
-
-    from perucases.index.schema import analyzer, months_between
-
-    qs = [Q.Term("kind", "tl")]
+    qs = [records.of_kind(records.TIMELINE)]
     lo = date_from.start.isoformat() if date_from is not None else None
     hi = date_to.end.isoformat() if date_to is not None else None
     window = months_between(date_from.start, date_to.end) if lo is not None and hi is not None else None
@@ -72,20 +77,21 @@ def timeline(searcher, table: dict, date_from=None, date_to=None, entity_key: st
         # The paragraphs that have the words come from the index; the event's own clause must have
         # them too, which is checked on its text with the same analysers.
         either = []
-        for lang, fname in (("en", "body"), ("es", "body_es")):
+        for lang, fname in (("en", records.body_field("en")), ("es", records.body_field("es"))):
             words = [t.text for t in analyzer(lang)(grep)]
             if words:
                 grep_words[lang] = words
                 either.append(Q.And([Q.Term(fname, w) for w in words]))
         if not either:
-            raise PerucasesError(f"--grep {grep!r} has no words to look for")
+            raise InvalidArgument("{grep} {value!r} has no words to look for", param="grep", value=grep)
         paras = {(st["id"], st["para"]) for st in (searcher.stored_fields(n) for n in
-                 searcher.docs_for_query(Q.And([Q.Term("kind", "para"), Q.Or(either)])))}
+                 searcher.docs_for_query(records.of_kind(records.PARA, Q.Or(either))))}
         if not paras:
             return []
         qs.append(Q.Or([Q.Term("id", i) for i in sorted({i for i, _ in paras})]))
     if precision is not None and precision not in PRECISIONS:
-        raise PerucasesError(f"--precision must be one of {', '.join(PRECISIONS)}")
+        raise InvalidArgument("{precision} must be one of {choices}", param="precision",
+                              choices=", ".join(PRECISIONS))
     events = []
     for n in searcher.docs_for_query(Q.And(qs)):
         st = searcher.stored_fields(n)
@@ -113,6 +119,18 @@ def timeline(searcher, table: dict, date_from=None, date_to=None, entity_key: st
         events.sort(key=lambda e: (e.start is None, e.start or "", -RANK.get(e.precision, 0), e.end or "", e.id,
                                    e.paragraph or 0))
     return events
+
+
+def timeline(lib: Library, filters: Filters | None = None, entity: str | None = None, doc: str | None = None,
+             grep: str | None = None, precision: str | None = None, sort: str = "date"):
+    """Dated events, in order; see `events`."""
+    check_text(grep, "grep", "grep")
+    filters = filters or Filters()
+    ent_key = lib.resolve_entity(entity) if entity else None
+    doc_id = lib.resolve(doc) if doc else None
+    s = lib.searcher()
+    return events(s, lib.entity_table(), filters.date_from, filters.date_to, ent_key, doc_id, grep,
+                    precision, sort)
 
 
 def _count_sources(events: list[TimelineEvent]) -> None:

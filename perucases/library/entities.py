@@ -1,20 +1,30 @@
-"""Entity queries over the index: the cast of a corpus, one entity in detail, co-occurrence.
+"""Entities: the cast of a corpus, one entity in detail, co-occurrence, the network.
 
 Every count comes from the index (the entity table stored with each document, the entity keys
-stored with each paragraph), never from re-reading the files. `perucases.query.Library` exposes
-these as methods; they return plain dataclasses.
+stored with each paragraph), never from re-reading the files. `perucases.library.Library`
+exposes these as methods; they return plain dataclasses.
 """
 
 from __future__ import annotations
 
 import itertools
+import pickle
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from perucases.errors import PerucasesError, shorten
+from whoosh import query as Q
+
+from perucases.errors import InvalidArgument, NotFound, check_text, shorten
 from perucases.extract.gazetteer import TYPES, key_of
+from perucases.highlight import HL_END, HL_START
+from perucases.index import records
+from perucases.index.manifest import write_atomic_bytes
 from perucases.render.locators import locator
+
+if TYPE_CHECKING:
+    from perucases.library.library import Library
 
 SORTS = ("mentions", "documents", "name")
 
@@ -72,15 +82,12 @@ def _accented(s: str) -> int:
     return sum(1 for c in unicodedata.normalize("NFD", s) if unicodedata.combining(c))
 
 
-def entity_table(searcher) -> dict[str, EntityRow]:
+def read_table(searcher) -> dict[str, EntityRow]:
     """Every entity of the corpus, merged across documents by key."""
-    from whoosh import query as Q
-
     rows: dict[str, EntityRow] = {}
     names: dict[str, Counter] = {}
     types: dict[str, Counter] = {}
-    for docnum in searcher.docs_for_query(Q.Term("kind", "doc")):
-        st = searcher.stored_fields(docnum)
+    for st in records.doc_records(searcher):
         for key, (name, etype, count, aliases, desc) in st["meta"].get("entities", {}).items():
             row = rows.get(key)
             if row is None:
@@ -118,16 +125,17 @@ def check_type(etype: str | None) -> str | None:
         return None
     t = etype.upper()
     if t not in TYPES:
-        raise PerucasesError(f"--type must be one of {', '.join(t.lower() for t in TYPES)}, not {etype!r}")
+        raise InvalidArgument("{etype} must be one of {types}, not {value!r}", param="etype",
+                              types=", ".join(t.lower() for t in TYPES), value=etype)
     return t
 
 
-def resolve_entity(table: dict[str, EntityRow], name: str) -> str:
+def find_key(table: dict[str, EntityRow], name: str) -> str:
     """The key of the entity NAME names: its name or an alias seen (case and accents ignored), or a
     unique prefix of a name. An ambiguous name lists the candidates."""
     k = key_of(name)
     if not k:
-        raise PerucasesError("empty entity name")
+        raise InvalidArgument("empty entity name", param="entity")
     if k in table:
         return k
     by_alias = sorted({key for key, r in table.items() if k in {key_of(a) for a in r.aliases}})
@@ -138,14 +146,12 @@ def resolve_entity(table: dict[str, EntityRow], name: str) -> str:
         if len(by_alias) == 1:
             return by_alias[0]
     if not by_alias:
-        raise PerucasesError(f"no entity named {shorten(name)!r} (perucases entities lists them)")
+        raise NotFound(f"no entity named {shorten(name)!r} (perucases entities lists them)")
     shown = "; ".join(f"{table[x].name} ({table[x].type})" for x in by_alias[:8])
-    raise PerucasesError(f"{shorten(name)!r} is ambiguous: {shown}")
+    raise InvalidArgument("{name!r} is ambiguous: {shown}", param="entity", name=shorten(name), shown=shown)
 
 
 def _kwic(text: str, start: int, end: int, width: int = 70) -> str:
-    from perucases.query import HL_END, HL_START
-
     left = text[max(0, start - width) : start]
     right = text[end : end + width]
     if start - width > 0:
@@ -156,15 +162,14 @@ def _kwic(text: str, start: int, end: int, width: int = 70) -> str:
 
 
 def entity_detail(searcher, table: dict[str, EntityRow], key: str, top: int = 10) -> EntityDetail:
-    from whoosh import query as Q
-
     row = table[key]
     mentions: list[MentionRow] = []
     co: Counter = Counter()
-    q = Q.And([Q.Term("kind", "para"), Q.Term("entities", key)])
-    paras = sorted((searcher.stored_fields(n) for n in searcher.docs_for_query(q)), key=lambda st: (st["id"], st["para"]))
+    q = records.of_kind(records.PARA, Q.Term("entities", key))
+    paras = sorted((searcher.stored_fields(n) for n in searcher.docs_for_query(q)),
+                   key=lambda st: (st["id"], st["para"]))
     for st in paras:
-        text = st.get("body") or st.get("body_es") or ""
+        text = records.body_text(st)
         for k, a, b in st.get("ments", []):
             if k == key:
                 mentions.append(MentionRow(st["id"], st["para"], _kwic(text, a, b)))
@@ -174,12 +179,10 @@ def entity_detail(searcher, table: dict[str, EntityRow], key: str, top: int = 10
     return EntityDetail(row.name, row.type, row.aliases, row.description, row.documents, mentions, cooccurs[:top])
 
 
-def pairs(searcher, table: dict[str, EntityRow], keep: set[str]) -> list[Pair]:
+def shared_paragraphs(searcher, table: dict[str, EntityRow], keep: set[str]) -> list[Pair]:
     """Entity pairs (both in KEEP) by the paragraphs they share."""
-    from whoosh import query as Q
-
-    shared: dict[tuple[str, str], list[str]] = {}
-    for n in searcher.docs_for_query(Q.Term("kind", "para")):
+    shared: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for n in searcher.docs_for_query(records.of_kind(records.PARA)):
         st = searcher.stored_fields(n)
         keys = sorted({k for k, _, _ in st.get("ments", []) if k in keep})
         for a, b in itertools.combinations(keys, 2):
@@ -193,9 +196,70 @@ def pairs(searcher, table: dict[str, EntityRow], keep: set[str]) -> list[Pair]:
     return out
 
 
-def write_graph(path, rows: list[EntityRow], edges: list[Pair]) -> None:
+def entity_table(lib: Library) -> dict[str, EntityRow]:
+    """The corpus's entities merged across documents. Reading every document's entities takes
+    seconds on a large corpus, so the table is kept in the index folder, one file for each
+    commit of the index (written atomically; a file that cannot be read is made again)."""
+    if lib._entity_table is None:
+        ix = lib.ix
+        s = lib.searcher()  # the generation opened, not the latest on disk
+        generation = s.reader().generation()
+        cache = lib.index_dir / f".entities-{ix.indexname}-{generation}.pickle"
+        try:
+            lib._entity_table = pickle.loads(cache.read_bytes())
+        except Exception:  # noqa: BLE001 - missing, from another version, damaged: make it again
+            s = lib.searcher()
+            lib._entity_table = read_table(s)
+            try:
+                for old in lib.index_dir.glob(".entities-*.pickle"):
+                    old.unlink()
+                write_atomic_bytes(cache, pickle.dumps(lib._entity_table, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass  # a read-only index folder: no cache
+    return lib._entity_table
+
+
+def entities(lib: Library, etype: str | None = None, doc: str | None = None, min_mentions: int = 1,
+             sort: str = "mentions"):
+    """The corpus's entities, one row each: name, type, mentions, documents, aliases."""
+    return list_entities(lib.entity_table(), check_type(etype), lib.resolve(doc) if doc else None,
+                         min_mentions, sort)
+
+
+def resolve_entity(lib: Library, name: str) -> str:
+    """The key of the entity NAME names (see find_key)."""
+    check_text(name, "the entity name")
+    return find_key(lib.entity_table(), name)
+
+
+def entity(lib: Library, name: str, top: int = 10):
+    """One entity in detail: aliases, documents, every mention in context, co-occurrences."""
+    key = lib.resolve_entity(name)
+    s = lib.searcher()
+    detail = entity_detail(s, lib.entity_table(), key, top)
+    detail.events = [{"date": e.date, "id": e.id, "paragraph": e.paragraph, "sentence": e.sentence}
+                     for e in lib.timeline(entity=key)]
+    return detail
+
+
+def pairs(lib: Library, etype: str | None = None, min_mentions: int = 1):
+    """Entity pairs by the paragraphs they share."""
+    keep = {r.key for r in lib.entities(etype, None, min_mentions)}
+    s = lib.searcher()
+    return shared_paragraphs(s, lib.entity_table(), keep)
+
+
+def write_graph(lib: Library, path, etype: str | None = None, min_mentions: int = 1) -> tuple[int, int]:
+    """Write the co-occurrence network (GraphML, or GEXF for *.gexf); returns (nodes, edges)."""
+    rows = lib.entities(etype, None, min_mentions, sort="name")
+    edges = lib.pairs(etype, min_mentions)
+    write_network(path, rows, edges)
+    return len(rows), len(edges)
+
+
+def write_network(path, rows: list[EntityRow], edges: list[Pair]) -> None:
     """The co-occurrence network as GraphML, or GEXF when PATH ends in .gexf (Gephi, networkx)."""
-    import xml.etree.ElementTree as ET
+    import xml.etree.ElementTree as ET  # (only now: only --graph writes XML)
 
     ids = {r.key: f"n{i}" for i, r in enumerate(rows)}
     if str(path).lower().endswith(".gexf"):
