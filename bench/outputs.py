@@ -101,11 +101,15 @@ def run(args: list[str], index: Path) -> dict:
 
 def snapshot(target: Path) -> None:
     from perucases.index.location import bundled_seeds
-    from perucases.query import Library
+    try:
+        from perucases import Library  # the library package
+    except ImportError:  # the code before it (bench/outputs.py compares both)
+        from perucases.query import Library
 
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp) / "index"
-        Library(index, [bundled_seeds()]).ensure()
+        lib = Library(index, [bundled_seeds()])
+        lib.open() if hasattr(lib, "open") else lib.ensure()
         notes = Path(tmp) / "notes.md"
         notes.write_text(run(["cite", "Colina death squad", "-n", "2", "--format", "md"], index)["stdout"]
                          + "\n> Not what the source says.\n<!-- perucases-quote id=000_ca4e617775ace81b para=5 "

@@ -86,9 +86,9 @@ perucases_said = None
 if sys.argv[1] == "perucases":
     from pathlib import Path
     from perucases.index.location import bundled_seeds
-    from perucases.query import Library
+    from perucases import Library
     lib = Library(Path(tempfile.mkdtemp()), [bundled_seeds()])
-    lib.ensure()
+    lib.open()
     perucases_said = [h.id for h in lib.search("Montesinos asylum").hits] + \
                      [h.id for h in lib.search("Monte* OR Fujimor~").hits]
 seen, answers = own_index(tempfile.mkdtemp())
