@@ -7,6 +7,7 @@ Data goes to stdout, messages to stderr. Heavy modules (Whoosh, rich) load insid
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sys
@@ -87,10 +88,8 @@ class PerucasesGroup(click.Group):
         if standalone_mode:
             if code == 130:  # interrupted: end now, with no interpreter clean-up for another Ctrl-C to hit
                 for stream in (sys.stdout, sys.stderr):
-                    try:
+                    with contextlib.suppress(OSError, ValueError):
                         stream.flush()
-                    except (OSError, ValueError):
-                        pass
                 os._exit(130)
             sys.exit(code)
         return code
@@ -112,10 +111,10 @@ def _tolerant_streams() -> None:
     output fail: stdout writes those bytes as they are (as ls does: a path printed can be used),
     stderr, for people, as \\udcXX."""
     for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
-        try:
-            stream.reconfigure(errors=errors)
-        except (AttributeError, ValueError, OSError):
-            pass
+        reconfigure = getattr(stream, "reconfigure", None)  # (a stream replaced by a test may not have it)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors=errors)
 
 
 def _unreadable(exc: BaseException) -> bool:
@@ -168,10 +167,8 @@ def _restore_ctrl_c(previous) -> None:
     import signal
 
     if previous is not None:
-        try:
+        with contextlib.suppress(ValueError, OSError):
             signal.signal(signal.SIGINT, previous)
-        except (ValueError, OSError):
-            pass
 
 
 def _silence_stdout() -> None:
@@ -904,7 +901,7 @@ def show(ids, spec, raw, fmt, index_dir) -> int:
         paras = d.paragraphs
         if ranges:
             last = len(paras)
-            for lo, hi in ranges:
+            for lo, _hi in ranges:
                 if lo > last:
                     raise PerucasesError(f"{d.info.id} has {last} paragraph(s); --paragraphs {spec} is out of range")
             paras = [p for p in paras if any(lo <= p.n <= (hi or last) for lo, hi in ranges)]

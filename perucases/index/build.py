@@ -15,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from perucases.errors import IndexWriteError, PerucasesError
 from perucases.index import parallel, prepared, records
@@ -31,6 +32,9 @@ from perucases.index.manifest import (
 )
 from perucases.ingest.document import DEFAULT_MAX_FILE_SIZE
 from perucases.ingest.metadata import load_catalog
+
+if TYPE_CHECKING:
+    from perucases.index.store import Index  # (it imports Whoosh: a build with nothing to write never loads it)
 
 
 @dataclass
@@ -67,9 +71,7 @@ def _leftovers(index_dir: Path, keep: str) -> list[Path]:
     out = []
     for name in os.listdir(index_dir):
         m = rx.match(name)
-        if m and m.group(1) != keep:
-            out.append(index_dir / name)
-        elif name.startswith(".tmp-") or name.endswith(".tmp"):
+        if (m and m.group(1) != keep) or name.startswith(".tmp-") or name.endswith(".tmp"):
             out.append(index_dir / name)
     return out
 
@@ -211,9 +213,9 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
         # A crash between the Whoosh commit and the manifest: trust the index.
         from perucases.index.store import open_index
 
-        ix = open_index(index_dir, manifest.indexname)
-        manifest.files = _file_table_from_index(ix)
-        manifest.generation = ix.latest_generation()
+        committed = open_index(index_dir, manifest.indexname)
+        manifest.files = _file_table_from_index(committed)
+        manifest.generation = committed.latest_generation()
         reconciled = True  # written below even if nothing else changes
     full = why is not None
     if manifest is not None and not full:
@@ -237,7 +239,7 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
         else (list(manifest.gazetteers) if manifest else [])
     base.gazetteer_files = gazetteer_files([Path(c) for c in corpus], base.gazetteers)
     same_gazetteer = not full and manifest is not None and manifest.gazetteer_files == base.gazetteer_files
-    if same_gazetteer and not (plan.add or plan.change):
+    if same_gazetteer and manifest is not None and not (plan.add or plan.change):
         # Nothing to extract and the gazetteer files are as they were: do not even load it.
         gaz = None
         base.gazetteer, base.gazetteer_snapshot = manifest.gazetteer, manifest.gazetteer_snapshot
@@ -259,7 +261,7 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     changed_keys = {str(cf.path) for cf in plan.change}
     workers = workers_for(len(todo)) if procs is None else procs if len(todo) >= POOL_MIN_FILES and procs > 1 else 0
     written: list[tuple[str, FileRecord]] = []  # what was indexed, for the manifest
-    ix = None
+    ix: Index | None = None
     if full or plan.needs_writer or todo:
         from perucases.index.store import create_index, open_index  # only when there is something to write
 

@@ -17,12 +17,14 @@ here all of it is shared between the cores.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue as queue_mod
 import signal
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from perucases.index import prepared
 
@@ -96,10 +98,8 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
                 if os.getppid() != parent:  # it failed because the next writer cleaned up after its parent
                     _orphaned(w, results)
                 results.put(("error", k, _picklable(exc), f"{cf.path}: {traceback.format_exc()}"))
-                try:
+                with contextlib.suppress(BaseException):  # on a full disk closing fails too; the error is reported
                     w._close_segment()
-                except BaseException:  # noqa: BLE001 - on a full disk closing fails too; the error is reported
-                    pass
                 return
             out.append(got)
         if os.getppid() != parent:  # no one to hand the results to
@@ -155,13 +155,13 @@ def _feed(jobs: list, workers: int, max_size: int, jobq, plan: dict, stop, failu
                 return
             entries, batch = [], []
             for cf, entry in jobs[at:at + CHUNK]:
-                twin = None
+                twin: tuple[str, str, int, int] | None = None
                 try:
                     st = os.stat(cf.path)
                     if 0 < st.st_size <= max_size:
                         digest = sha256_file(cf.path)
-                        twin = first.setdefault(digest, str(cf.path))
-                        twin = None if twin == str(cf.path) else (twin, digest, st.st_size, st.st_mtime_ns)
+                        earlier = first.setdefault(digest, str(cf.path))
+                        twin = None if earlier == str(cf.path) else (earlier, digest, st.st_size, st.st_mtime_ns)
                 except OSError:
                     twin = None  # the extraction process will say what is wrong with it
                 entries.append((cf, twin))
@@ -191,11 +191,12 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
     import multiprocessing as mp
     import threading
 
-    ctx = mp.get_context("fork" if os.name != "nt" else "spawn")
+    ctx: Any = mp.get_context("fork" if os.name != "nt" else "spawn")  # (typeshed: a BaseContext has no Process)
     jobq, results = ctx.Queue(), ctx.Queue()
     n_chunks = (len(jobs) + CHUNK - 1) // CHUNK
     plan: dict[int, list] = {}
-    stop, failure = threading.Event(), []
+    stop = threading.Event()
+    failure: list[BaseException] = []
     procs = [ctx.Process(target=_run, args=(k, str(index_dir), indexname, jobq, results,
                                              tuple(gazetteer_paths), max_size, os.getpid()), daemon=True)
              for k in range(workers)]
@@ -217,9 +218,9 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
             except queue_mod.Empty:
                 dead = [p for p in procs if p.exitcode not in (None, 0)]
                 if dead:
-                    raise WorkerDied(dead[0].exitcode)
+                    raise WorkerDied(dead[0].exitcode) from None
                 if all(p.exitcode == 0 for p in procs) and results.empty():
-                    raise WorkerDied(0)
+                    raise WorkerDied(0) from None
                 continue
             if kind == "error":
                 if isinstance(n, BaseException):
