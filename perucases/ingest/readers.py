@@ -8,9 +8,9 @@ refer to. Each heavy library is imported only when a file of its kind is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from perucases.ingest.decode import decode
 
