@@ -241,7 +241,7 @@ def _paused_build(ix: Path, at: int, args: list[str]) -> tuple[subprocess.Popen,
 def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
     import hashlib
 
-    corpus = _seeds_and_notes(tmp_path, 60, 2)
+    corpus = _seeds_and_notes(tmp_path, 30, 2)
     extra = corpus / "more"
     ix = tmp_path / "ix"
     assert subprocess.run([_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"],
