@@ -50,7 +50,7 @@ def _fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", s.lower()) if not unicodedata.combining(c))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def month_table() -> dict[str, int]:
     """Every month name and abbreviation (English and Spanish, accents folded) -> 1..12."""
     table: dict[str, int] = {}
@@ -61,7 +61,7 @@ def month_table() -> dict[str, int]:
     return table
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _month_re() -> str:
     names = sorted(month_table(), key=len, reverse=True)
     return r"(?P<mon>" + "|".join(re.escape(n) for n in names) + r")\.?"
@@ -72,16 +72,15 @@ def _valid(year: int, month: int | None, day: int | None) -> PartialDate | None:
         return None
     if month is not None and not 1 <= month <= 12:
         return None
-    if day is not None:
-        if month is None or not 1 <= day <= calendar.monthrange(year, month)[1]:
-            return None
+    if day is not None and (month is None or not 1 <= day <= calendar.monthrange(year, month)[1]):
+        return None
     return PartialDate(year, month, day)
 
 
 _ISO = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _forms() -> list[re.Pattern]:
     mon = _month_re()
     day = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
@@ -103,12 +102,12 @@ def parse_partial_date(text: str) -> PartialDate | None:
         return None
     m = _ISO.fullmatch(s)
     if m:
-        return _valid(int(m["y"]), m["m"] and int(m["m"]), m["d"] and int(m["d"]))
+        return _valid(int(m["y"]), int(m["m"]) if m["m"] else None, int(m["d"]) if m["d"] else None)
     for form in _forms():
         m = form.fullmatch(s)
         if m:
             gd = m.groupdict()
-            return _valid(int(gd["year"]), month_table()[gd["mon"]], gd.get("day") and int(gd["day"]))
+            return _valid(int(gd["year"]), month_table()[gd["mon"]], int(gd["day"]) if gd.get("day") else None)
     return _parse_with_dateutil(s)
 
 
@@ -128,7 +127,7 @@ def _parse_with_dateutil(s: str) -> PartialDate | None:
     return _valid(a.year, a.month, a.day)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dateline_re() -> re.Pattern:
     mon = _month_re().replace("(?P<mon>", "(?:")
     day = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -156,13 +155,13 @@ def parse_dateline(text: str) -> PartialDate | None:
 # ---------------------------------------------------------------------------- numbers in words
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _number_words() -> tuple[dict[str, int], dict[str, int]]:
     d = data_toml("numbers.toml")
     return {_fold(k): v for k, v in d["es"].items()}, {_fold(k): v for k, v in d["es_multipliers"].items()}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def number_words_re() -> str:
     """A regex for a number written in Spanish words ("dos mil veintiséis", "treinta y uno"),
     accents optional; no groups."""

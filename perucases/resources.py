@@ -20,10 +20,11 @@ def _toml():
 
 
 def data_text(name: str) -> str:
-    return resources.files("perucases").joinpath("data", name).read_text(encoding="utf-8")
+    # (one name a step: Python 3.10's Traversable.joinpath takes one)
+    return (resources.files("perucases") / "data" / name).read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def data_lines(name: str) -> tuple[str, ...]:
     """Non-empty, non-comment lines of a data file, stripped of trailing newlines."""
     out = []
@@ -33,12 +34,12 @@ def data_lines(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def data_toml(name: str) -> dict:
     return _toml().loads(data_text(name))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def stopwords(lang: str) -> frozenset[str]:
     return frozenset(w.strip().lower() for w in data_lines(f"stopwords_{lang}.txt"))
 

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
+from helpers import notes_corpus, perucases
 from perucases.index.location import bundled_seeds
 from perucases.library import Library
 
@@ -14,7 +17,6 @@ from perucases.library import Library
 # made examples exceed hypothesis's default 200 ms and fail for no fault of the code).
 settings.register_profile("perucases", deadline=None)
 settings.load_profile("perucases")
-
 
 @pytest.fixture(scope="session")
 def _cache_home(tmp_path_factory) -> Path:
@@ -37,6 +39,29 @@ def seed_index(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("seed-index")
     Library(d, [bundled_seeds()]).open()
     return d
+
+
+@pytest.fixture(scope="session")
+def built_notes(tmp_path_factory) -> tuple[Path, Path]:
+    """(the seeds and 1,200 notes, their index), built once in several processes by the installed
+    command, for the whole run: the xdist workers share it (the first to need it builds it, under
+    a lock, the others wait). Read-only: a test copies the index (and the corpus, to change it)
+    before writing."""
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the folder of every worker's base folder
+    base = root / "built-notes"
+    with FileLock(str(root / "built-notes.lock")):
+        if not (base / "built").exists():
+            shutil.rmtree(base, ignore_errors=True)
+            corpus = notes_corpus(base / "c", 1200)
+            r = subprocess.run([perucases(), "index", str(corpus), "--index", str(base / "ix"), "-j", "2"],
+                               capture_output=True, text=True, timeout=600)
+            assert r.returncode == 0, r.stderr
+            (base / "built").touch()
+    return base / "c", base / "ix"
 
 
 @pytest.fixture()

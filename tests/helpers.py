@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,6 +21,24 @@ CHROME_WORDS = ["Pakistan", "Qatar", "Donate", "Blackbaud", "Skip", "WhatsApp", 
 
 def seed_text(doc_id: str) -> str:
     return (REPO / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
+
+
+def perucases() -> str:
+    """The installed command, beside this Python."""
+    exe = Path(sys.executable).parent / "perucases"
+    return str(exe) if exe.exists() else shutil.which("perucases")
+
+
+def notes_corpus(folder: Path, n: int) -> Path:
+    """The seeds and N short notes in more/: enough files for a build in several processes."""
+    from perucases.index.location import bundled_seeds
+
+    shutil.copytree(bundled_seeds(), folder)
+    (folder / "more").mkdir()
+    for k in range(n):
+        (folder / "more" / f"note-{k:04d}.txt").write_text(
+            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n", encoding="utf-8")
+    return folder
 
 
 # ---------------------------------------------------------------------------- documents made by the tests

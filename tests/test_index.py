@@ -423,6 +423,7 @@ def test_a_failure_in_an_extraction_process_stops_the_build_and_keeps_the_index(
     assert update(ix, [corpus], procs=2).documents == 5 + 230
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_build_in_several_processes(tmp_path, corpus):
     import multiprocessing
 
@@ -472,6 +473,7 @@ def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
     assert got[0] == got[1]
 
 
+@pytest.mark.slow
 def test_postings_spilled_to_runs_read_back_whole(tmp_path):
     """With a pool far smaller than the postings, the writer spills sorted runs (pickled in chunks,
     codec.PostingPool) and merges them: the index must hold what one run in memory gives."""

@@ -18,17 +18,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import SEED_IDS
+from helpers import SEED_IDS, notes_corpus, perucases
 from perucases.cli import cli
 from perucases.index.location import bundled_seeds
 from perucases.library import Library
 
 HANG = 60  # seconds: a command still running after this long is a hang (they take about one)
-
-
-def perucases() -> str:
-    exe = Path(sys.executable).parent / "perucases"
-    return str(exe) if exe.exists() else shutil.which("perucases")
 
 
 def run_cli(*args: str, timeout: float = HANG, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
@@ -117,16 +112,6 @@ def test_a_folder_that_cannot_be_read_is_warned_about(tmp_path, corpus):
 # ---------------------------------------------------------------------------- every exit path ends
 
 
-def notes_corpus(folder: Path, n: int) -> Path:
-    """The seeds and N short notes in more/: enough files for a build in several processes."""
-    shutil.copytree(bundled_seeds(), folder)
-    (folder / "more").mkdir()
-    for k in range(n):
-        (folder / "more" / f"note-{k:04d}.txt").write_text(
-            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n", encoding="utf-8")
-    return folder
-
-
 def state(ix: Path) -> dict[str, str]:
     """Document id -> content hash, as the index holds them (the manifest is not trusted here)."""
     from whoosh import query as Q
@@ -137,16 +122,6 @@ def state(ix: Path) -> dict[str, str]:
            (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
     lib.close()
     return out
-
-
-@pytest.fixture(scope="module")
-def built_notes(tmp_path_factory) -> tuple[Path, Path]:
-    """(corpus of the seeds and 1,200 notes, its index), built once: tests copy the index."""
-    base = tmp_path_factory.mktemp("notes")
-    corpus = notes_corpus(base / "c", 1200)
-    r = run_cli("index", str(corpus), "--index", str(base / "ix"), "-j", "2", timeout=600)
-    assert r.returncode == 0, r.stderr
-    return corpus, base / "ix"
 
 
 def children(pid: int) -> list[int]:
@@ -165,6 +140,15 @@ def start_build(args: list[str]) -> subprocess.Popen:
     while len(children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     return proc
+
+
+def cpu_seconds(pid: int) -> float:
+    """The processor time process PID has used (0 once it has ended)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def finish(proc: subprocess.Popen) -> tuple[int, str]:
@@ -357,34 +341,44 @@ def test_rebuilds_to_another_corpus_while_queries_run_are_never_undone_and_queri
     sizes = {str(corpus): 5, str(other): 35}
     assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
     stop = threading.Event()
-    answers: list = []
+    answers: list[list[int]] = [[], []]  # each reader's answers
     failures: list = []
 
-    def reader():
+    def reader(mine: list[int]):
         while not stop.is_set():
             try:
                 lib = Library(ix)
-                answers.append(len(lib.docs()))
+                mine.append(len(lib.docs()))
                 lib.close()
             except Exception as exc:  # noqa: BLE001 - any failure is the finding
                 failures.append(repr(exc))
 
-    readers = [threading.Thread(target=reader) for _ in range(2)]
+    def answered_again(times: int):
+        """Until every reader has answered TIMES more (the deadline only catches a hang)."""
+        want = [len(mine) + times for mine in answers]
+        deadline = time.monotonic() + HANG
+        while any(len(mine) < n for mine, n in zip(answers, want, strict=True)) and not failures \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    readers = [threading.Thread(target=reader, args=(mine,)) for mine in answers]
     for t in readers:
         t.start()
     try:
         for k in range(6):  # (before the fix, queries failed in every run of this test)
             target = other if k % 2 == 0 else corpus
+            answered_again(1)  # the readers are at work when the rebuild starts
             r = run_cli("index", str(target), "--index", str(ix), "--rebuild")
             assert r.returncode == 0, r.stderr
-            time.sleep(0.3)  # the readers that read the manifest before the switch are done
+            answered_again(2)  # every reader has opened the index since the switch (its first answer may not)
             assert len(state(ix)) == sizes[str(target)], f"round {k}: the rebuild was undone"
     finally:
         stop.set()
         for t in readers:
             t.join(timeout=HANG)
-    assert len(answers) > 50 and not failures, failures[:3]
-    assert set(answers) <= {5, 35}
+    assert not failures, failures[:3]
+    assert all(len(mine) >= 6 * 3 for mine in answers)
+    assert {n for mine in answers for n in mine} == {5, 35}  # each corpus, as each rebuild left it
 
 
 # ---------------------------------------------------------------------------- honest errors
@@ -531,6 +525,7 @@ def docx_bomb(path: Path, xml_bytes: int) -> None:
     tmp.unlink()
 
 
+@pytest.mark.slow
 def test_a_docx_bomb_is_skipped_by_what_it_decompresses_to_not_its_size(tmp_path, corpus):
     ix = tmp_path / "ix"
     docx_bomb(corpus / "bomb.docx", 110 * 1024 * 1024)
@@ -550,6 +545,7 @@ def test_a_docx_bomb_is_skipped_by_what_it_decompresses_to_not_its_size(tmp_path
     assert "bomb.docx: skipped: a DOCX file with 40" in r.stderr and "of XML, over the limit of 32 MB" in r.stderr
 
 
+@pytest.mark.slow
 def test_a_long_text_is_skipped_by_its_text_whatever_the_size_limit(tmp_path, corpus):
     from perucases.ingest import limits
 
@@ -565,6 +561,7 @@ def test_a_long_text_is_skipped_by_its_text_whatever_the_size_limit(tmp_path, co
     assert sorted(Library(ix, refresh=False).ids()) == SEED_IDS
 
 
+@pytest.mark.slow
 def test_an_html_page_of_200000_unclosed_tags_is_skipped(tmp_path, corpus):
     ix = tmp_path / "ix"
     (corpus / "tags.html").write_text("<html><body>" + "<p>La Cantuta " * 200_000 + "</body></html>", encoding="utf-8")
@@ -850,6 +847,7 @@ def test_the_html_timeline_counts_the_same_before_and_after_its_script(tmp_path)
     assert f'data-shown="{events}"' in dom and f'<span id="count">{events}</span>' in dom
 
 
+@pytest.mark.slow
 def test_check_after_a_kill_between_the_commit_and_the_manifest_says_stale_not_damaged(tmp_path, corpus):
     """An update killed after its whoosh commit, before the manifest was written: the next update
     reconciles the two, so --check must not call the index damaged nor advise a rebuild."""
@@ -926,8 +924,10 @@ def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_me
     ix = tmp_path / "ix"
     assert run_cli("index", str(corpus / "000_ca4e617775ace81b.txt"), "--index", str(ix)).returncode == 0
     proc = start_build(["index", str(corpus), "--index", str(ix), "--rebuild", "-j", "2"])
-    time.sleep(1.0)  # the extraction processes are reading the long files
     orphans = children(proc.pid)
+    deadline = time.monotonic() + HANG
+    while min(cpu_seconds(p) for p in orphans) < 0.3 and time.monotonic() < deadline:
+        time.sleep(0.02)  # until both extraction processes are at work on the long files (seconds of it)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert [p for p in orphans if Path(f"/proc/{p}").exists()], "the extraction processes ended too soon"

@@ -86,6 +86,7 @@ def test_random_unicode_through_cleaning_entities_and_dates(text, anchor):
                 assert ISO_VALUE.match(t.value), t.value
 
 
+@pytest.mark.slow
 def test_a_megabyte_line_with_no_line_break(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
@@ -184,11 +185,63 @@ def _seeds_and_notes(tmp_path, n: int, digits: int) -> Path:
     return corpus
 
 
+# The installed command, stopped at its AT-th write in FOLDER (a file created or opened to write,
+# renamed, replaced or removed there) to be killed: it prints "paused" and waits. A build that
+# makes fewer writes ends as usual and prints "writes N". The kills land where the build is, not
+# where a machine's speed happens to have taken it.
+PAUSED_AT_A_WRITE = """
+import atexit, builtins, io, os, sys, time
+folder, at = os.path.realpath(sys.argv.pop(1)) + os.sep, int(sys.argv.pop(1))
+count = 0
+def step(path):
+    global count
+    if isinstance(path, (str, bytes, os.PathLike)) and os.fsdecode(os.path.realpath(path)).startswith(folder):
+        count += 1
+        if count == at:
+            os.write(1, b"paused\\n")
+            time.sleep(3600)
+def watch(call, writes=None):
+    def watched(path, *args, **kwargs):
+        if writes is None or writes(*args, **kwargs):
+            step(path)
+        return call(path, *args, **kwargs)
+    return watched
+def mode_writes(mode="r", *args, **kwargs):
+    return any(c in mode for c in "wax+")
+def flags_write(flags, *args, **kwargs):
+    return bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+builtins.open = io.open = watch(io.open, mode_writes)
+os.open = watch(os.open, flags_write)
+os.replace, os.rename = watch(os.replace), watch(os.rename)
+os.remove = os.unlink = watch(os.unlink)
+atexit.register(lambda: os.write(1, f"writes {count}\\n".encode()))
+from perucases.cli import main
+sys.argv = ["perucases", *sys.argv[1:]]
+main()
+"""
+
+
+def _paused_build(ix: Path, at: int, args: list[str]) -> tuple[subprocess.Popen, str]:
+    """A build stopped at its AT-th write in IX, or ended before it: (the process, "paused" or
+    "writes N")."""
+    import select
+
+    proc = subprocess.Popen([sys.executable, "-c", PAUSED_AT_A_WRITE, str(ix), str(at), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    ready, _, _ = select.select([proc.stdout], [], [], 120)
+    if not ready:
+        proc.kill()
+        pytest.fail("the build neither paused nor ended")
+    said = proc.stdout.readline().strip()  # its one line
+    proc.stdout.close()
+    return proc, said
+
+
 @pytest.mark.slow
 def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
     import hashlib
 
-    corpus = _seeds_and_notes(tmp_path, 60, 2)
+    corpus = _seeds_and_notes(tmp_path, 30, 2)
     extra = corpus / "more"
     ix = tmp_path / "ix"
     assert subprocess.run([_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"],
@@ -200,32 +253,29 @@ def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
             versions.setdefault(p.relative_to(corpus).with_suffix("").as_posix(), set()).add(
                 hashlib.sha256(p.read_bytes()).hexdigest())
 
+    def change(k):
+        for p in rnd.sample(sorted(extra.glob("*.txt")), 5):  # change some files
+            p.write_text(p.read_text(encoding="utf-8") + f"Amended {k}.\n", encoding="utf-8")
+        remember()
+
     remember()
     rnd = random.Random(11)
 
     def args(k):
-        return [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"] + (["--rebuild"] if k % 3 == 0 else [])
+        return ["index", str(corpus), "--index", str(ix), "-j", "1"] + (["--rebuild"] if k % 3 == 0 else [])
 
-    # How long a rebuild and an update take here, so that the kills land while they run.
-    took = {}
+    # How many writes a rebuild and an update make, so that the kills land anywhere in them.
+    writes = {}
     for k in (0, 1):
-        p = extra / "note-00.txt"
-        p.write_text(p.read_text(encoding="utf-8") + f"Timed {k}.\n", encoding="utf-8")
-        remember()
-        t = time.perf_counter()
-        subprocess.run(args(k), capture_output=True)
-        took[k] = time.perf_counter() - t
-    kills, k = 0, -1
-    # Twelve rounds, and more (up to 40) until six builds were killed in flight: a build that
-    # ran faster than the timing above finishes before its kill, and the round only checks.
-    while k < 11 or (kills < 6 and k < 39):
-        k += 1
-        for p in rnd.sample(sorted(extra.glob("*.txt")), 5):  # change some files
-            p.write_text(p.read_text(encoding="utf-8") + f"Amended {k}.\n", encoding="utf-8")
-        remember()
-        proc = subprocess.Popen(args(k), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rnd.uniform(0.1, 0.95) * took[0 if k % 3 == 0 else 1])
-        if proc.poll() is None:
+        change(-1 - k)
+        proc, said = _paused_build(ix, 0, args(k))
+        assert proc.wait() == 0 and said.startswith("writes "), said
+        writes[k] = int(said.split()[1])
+    kills = 0
+    for k in range(8):
+        change(k)
+        proc, said = _paused_build(ix, rnd.randint(1, writes[0 if k % 3 == 0 else 1]), args(k))
+        if said == "paused":
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait()
@@ -235,7 +285,7 @@ def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
             assert sha in versions[doc_id], doc_id
         check = subprocess.run([_perucases(), "index", "--check", "--index", str(ix)], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
-    assert kills >= 6  # the test really killed builds in flight
+    assert kills >= 6  # the builds really were killed at work (the pause points, not the timing, decide)
     assert subprocess.run([_perucases(), "index", str(corpus), "--index", str(ix)], capture_output=True).returncode == 0
     final = _state(ix)
     for p in corpus.rglob("*.txt"):
@@ -254,33 +304,36 @@ def _processes_naming(text: str) -> list[int]:
     return out
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 @pytest.mark.slow
-def test_kill_9_during_a_build_in_several_processes_leaves_no_orphan_and_a_whole_index(tmp_path):
-    corpus = _seeds_and_notes(tmp_path, 1200, 4)
+def test_kill_9_during_a_build_in_several_processes_leaves_no_orphan_and_a_whole_index(tmp_path, built_notes):
+    corpus, built = built_notes
     ix = tmp_path / "ix"
-    cmd = [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "2"]
-    assert subprocess.run(cmd, capture_output=True).returncode == 0
-    t = time.perf_counter()
-    assert subprocess.run(cmd + ["--rebuild"], capture_output=True).returncode == 0
-    took = time.perf_counter() - t
-    rnd = random.Random(5)
-    kills = 0
-    for k in range(4):
-        proc = subprocess.Popen(cmd + ["--rebuild"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rnd.uniform(0.2, 0.5) * took)  # leaving the extraction processes seconds of work
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
-        deadline = time.monotonic() + 2.5  # they look for their parent every second or 16 files
+    shutil.copytree(built, ix)
+    cmd = [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "2", "--rebuild"]
+    for _ in range(3):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # Killed once its two extraction processes run: they have 1,205 files to read, and the
+        # build cannot end before they have.
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait() == -signal.SIGKILL
+        deadline = time.monotonic() + 60  # (they look for their parent every second or 16 files)
         while _processes_naming(str(ix)) and time.monotonic() < deadline:
-            time.sleep(0.2)
+            time.sleep(0.1)
         assert _processes_naming(str(ix)) == []  # the extraction processes saw it and stopped
         assert len(_state(ix)) == 1205  # the previous build answers, whole
         check = subprocess.run([_perucases(), "index", "--check", "--index", str(ix)], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
-    assert kills >= 3
-    assert subprocess.run(cmd + ["--rebuild"], capture_output=True).returncode == 0
+    assert subprocess.run(cmd, capture_output=True).returncode == 0
     assert len(_state(ix)) == 1205
 
 
@@ -305,13 +358,21 @@ def test_queries_during_an_update_see_a_consistent_index(tmp_path):
             except Exception as exc:  # noqa: BLE001 - any failure is the finding
                 errors.append(repr(exc))
 
+    def queried(times: int):  # (the deadline only catches a hang)
+        want, deadline = len(counts) + times, time.monotonic() + 60
+        while len(counts) < want and not errors and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     t = threading.Thread(target=query)
     t.start()
+    queried(1)
     r = subprocess.run([_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"], capture_output=True)
+    queried(2)  # the second of them began after the update
     stop.set()
     t.join()
     assert r.returncode == 0 and not errors
-    assert counts and set(counts) <= {before, before + 40}  # before or after the 40 notes, never between
+    assert counts[0] == before and counts[-1] == before + 40
+    assert set(counts) <= {before, before + 40}  # before or after the 40 notes, never between
 
 
 def test_a_file_that_vanishes_while_being_read(tmp_path, monkeypatch):

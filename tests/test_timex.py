@@ -77,3 +77,12 @@ def test_anaphoric_expressions_follow_the_last_explicit_date():
         [("abril de 1992", "1992-04"), ("El mismo año", "1992")]
     assert values("The hostages were freed on 22 April 1997. The next day, Fujimori spoke.", anchor) == \
         [("22 April 1997", "1997-04-22"), ("The next day", "1997-04-23")]
+
+
+def test_a_range_from_a_weekday_without_a_date_is_not_joined():
+    # "Monday" in an undated text has no month to take a year for: two expressions, no range
+    # (this raised AttributeError, and `perucases index` stopped with an internal error)
+    assert values("The talks ran from Monday to September 30, 1999.") == \
+        [("Monday", "XXXX-WXX-1"), ("September 30, 1999", "1999-09-30")]
+    assert values("The talks ran from September 3 to September 30, 1999.") == \
+        [("from September 3 to September 30, 1999", "1999-09-03/1999-09-30")]

@@ -39,7 +39,7 @@ def _fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", s.lower()) if not unicodedata.combining(c)).strip()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def doctypes() -> dict[str, dict]:
     return data_toml("doctypes.toml")
 
@@ -58,7 +58,7 @@ def doctype(name: str | None) -> dict:
 # ---------------------------------------------------------------------------- names
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _given_names() -> frozenset[str]:
     return frozenset(_fold(n) for n in data_lines("first_names.txt"))
 
@@ -162,7 +162,7 @@ def csl_item(doc_id: str, meta: dict) -> dict:
 # ---------------------------------------------------------------------------- styles
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _styles_dir() -> Path:
     import importlib.util
 
@@ -222,7 +222,7 @@ class Formatted:
     note_style: bool
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def pandoc() -> str:
     try:
         import pypandoc
@@ -302,7 +302,7 @@ def _meta(value) -> dict:
 
 
 def _collect(block: dict, markup: str, citations: list[str], entries: list) -> None:
-    t, c = block.get("t"), block.get("c")
+    t, c = block.get("t"), block.get("c", [])
     if t == "Div":
         (ident, classes, _), children = c
         if ident.startswith("ref-") and "csl-entry" in classes:
@@ -351,9 +351,7 @@ def _text(nodes, markup: str, notes: bool = False) -> str:
             out.append(_text(c[1], markup, notes))
         elif t in ("Code", "Math", "RawInline"):
             out.append(c[-1] if isinstance(c[-1], str) else "")
-        elif t in ("Link", "Span"):
-            out.append(_text(c[1], markup, notes))
-        elif t == "Image":
+        elif t in ("Link", "Span", "Image"):
             out.append(_text(c[1], markup, notes))
         elif t == "Note":
             # A note style: the citation is the note's text.

@@ -1,7 +1,8 @@
 """Exports of CSL-JSON items: BibTeX, RIS and CSL-JSON, for Zotero, Pandoc and LaTeX.
 
 Organisations as authors are protected whole ({{Human Rights Watch}} in BibTeX, a CSL literal
-name, "AU  - Human Rights Watch," in RIS: all surname, no given name); titles are protected in BibTeX so that styles cannot recase them.
+name, "AU  - Human Rights Watch," in RIS: all surname, no given name); titles are protected in BibTeX
+so that styles cannot recase them.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def ris_record(item: dict, kind_name: str | None = None) -> str:
     for n in item.get("author") or []:
         # "Family, Given"; an organisation is all family name ("Human Rights Watch,"), so that
         # no reader splits it into a surname and initials
-        lines.append(("AU", n["literal"] + "," if "literal" in n else f"{n['family']}, {n.get('given', '')}".rstrip(" ")))
+        name = n["literal"] + "," if "literal" in n else f"{n['family']}, {n.get('given', '')}".rstrip(" ")
+        lines.append(("AU", name))
     if item.get("title"):
         lines.append(("TI", item["title"]))
     if item.get("container-title"):

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from itertools import pairwise
 
 from perucases.ingest.normalize import OffsetMap, normalize_text
 from perucases.ingest.sentences import clause_span, sentence_spans
@@ -134,7 +135,7 @@ def _close(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) <= 1
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
@@ -159,7 +160,7 @@ def clean_pieces(omap: OffsetMap, original: str, a: int, b: int) -> list[tuple[i
         if "".join(ch for ch in skipped if not unicodedata.combining(ch)).strip():
             cuts.append(c1)
     cuts.append(b)
-    return [(x, y) for x, y in zip(cuts, cuts[1:]) if y > x]
+    return [(x, y) for x, y in pairwise(cuts) if y > x]
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -204,7 +205,8 @@ def quotes_in_paragraph(doc_id: str, n: int, text: str, omap: OffsetMap, origina
 
 def _match_extent(text: str, a: int, b: int, analyzer, matcher: Matcher) -> tuple[int, int]:
     """The characters from the first to the last matching word of text[a:b]."""
-    lo = hi = None
+    lo: int | None = None
+    hi = a
     for t in analyzer(text[a:b], chars=True):
         if matcher.score([t.text])[0]:
             lo = t.startchar + a if lo is None else lo

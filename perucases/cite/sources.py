@@ -35,12 +35,12 @@ class CitedWork:
     text: str  # the sentence, quoted from the original
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cues() -> dict:
     return data_toml("citation_cues.toml")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _patterns() -> tuple[re.Pattern, re.Pattern]:
     nouns = "|".join(re.escape(w) for w in _cues()["works"])
     titled = "|".join(re.escape(w) for w in _cues()["titled"])
@@ -64,8 +64,8 @@ def cited_works(doc_id: str, paragraphs, original: str, entity_types: dict[str, 
         omap = OffsetMap.from_pairs(pairs)
         spans = sentence_spans(text)
 
-        def add(kind, lo, hi, publisher=None, date=None, whole=False):
-            """A work at text[lo:hi]; its sentence (the whole paragraph when WHOLE) is quoted."""
+        def add(kind, lo, hi, publisher=None, date=None, whole=False, *, n=n, text=text, spans=spans, omap=omap):
+            """A work at text[lo:hi] of this paragraph; its sentence (the whole paragraph when WHOLE) is quoted."""
             k = next((i for i, (a, b) in enumerate(spans) if a <= lo < b), 0)
             a, b = (0, len(text)) if whole or not spans else spans[k]
             start, end = original_span(omap, original, a, b)

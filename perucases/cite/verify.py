@@ -19,7 +19,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
 from urllib.parse import quote, unquote
 
 from perucases.cite.csl import md_escape_inline
@@ -74,7 +73,7 @@ def _quote_above(lines: list[str], i: int) -> str | None:
     top = j
     while top - 1 >= 0 and lines[top - 1].lstrip().startswith(">"):
         top -= 1
-    para = []
+    para: list[str] = []
     for line in lines[top:j + 1]:
         body = line.lstrip()[1:]
         body = body[1:] if body.startswith(" ") else body
@@ -98,9 +97,14 @@ def current_text(path: str) -> tuple[str, str]:
     return reader(p, data).text, hashlib.sha256(data).hexdigest()[:12]
 
 
+def _number(attrs: dict[str, str], key: str) -> int | None:
+    v = attrs.get(key)
+    return int(v) if v and v.isdigit() else None
+
+
 def verify(notes: str, lib) -> list[Check]:
     lines = [ln.rstrip("\r") for ln in notes.split("\n")]  # a quote may hold a form feed: only \n ends a line
-    docs = {}
+    docs: dict[str, tuple[str, str] | OSError] = {}  # document id -> (its text, its hash), or why it cannot be read
     out = []
     for i, line in enumerate(lines):
         m = MARKER.search(line)
@@ -116,11 +120,7 @@ def verify(notes: str, lib) -> list[Check]:
         if cut in ("end", "both") and text.endswith(ELLIPSIS):
             text = text[:-1].rstrip(" ")
 
-        def num(key):
-            v = attrs.get(key)
-            return int(v) if v and v.isdigit() else None
-
-        para, start, end = num("para"), num("start"), num("end")
+        para, start, end = (_number(attrs, key) for key in ("para", "start", "end"))
         row = Check(i + 1, doc_id, para, start, end, "not-found", "", quote)
         out.append(row)
         if not quote or start is None or end is None:

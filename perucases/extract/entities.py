@@ -127,7 +127,8 @@ def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
             j = k
             orgish = orgish or toks[k].folded in orgs
             continue
-        m, links = k, []
+        m = k
+        links: list[str] = []
         while m < n and len(links) < 2 and not taken[m] and not toks[m].cap and _adjacent(text, toks[m - 1], toks[m]) \
                 and (toks[m].folded in conn or (orgish and toks[m].folded in org_conn)):
             links.append(toks[m].folded)
@@ -166,14 +167,14 @@ def _name_before(text: str, toks: list[Token], pos: int) -> str | None:
         t = toks[i]
         if words and not _adjacent(text, t, words[0]):
             break
-        if t.folded in ("the", "el", "la", "los", "las") and not (i > 0 and toks[i - 1].folded in ("of", "for", "on", "de")):
+        after_of = i > 0 and toks[i - 1].folded in ("of", "for", "on", "de")
+        if t.folded in ("the", "el", "la", "los", "las") and not after_of:
             break  # an article starts the name ("the Comisión ..."), unless "of the Red Cross"
-        if t.cap and not t.text.endswith(("'s", "’s")):
-            words.insert(0, t)
-        elif (t.folded in conn or t.folded == "to") and words:  # "Committee to Protect Journalists"
-            words.insert(0, t)
-        else:
+        capital = t.cap and not t.text.endswith(("'s", "’s"))
+        joining = (t.folded in conn or t.folded == "to") and words  # "Committee to Protect Journalists"
+        if not (capital or joining):
             break
+        words.insert(0, t)
         i -= 1
     # "Alan Garcia of the Popular ... Alliance (APRA)": the long form starts after the person.
     given = [x for x, w in enumerate(words) if w.folded in first_names()]
@@ -204,7 +205,8 @@ def find_definitions(text: str, toks: list[Token]) -> list[Definition]:
         words = TOKEN.findall(inner)
         conn = rules()["connectors"]
         if before and 2 <= len(words) <= 10 and words[0][:1].isupper() and words[-1][:1].isupper() \
-                and all(w[:1].isupper() or fold(w) in conn for w in words) and fold(words[0]) not in rules()["not_names"]:
+                and all(w[:1].isupper() or fold(w) in conn for w in words) \
+                and fold(words[0]) not in rules()["not_names"]:
             out.append(Definition(None, [before, inner.strip()]))
     return out
 
@@ -283,10 +285,13 @@ def _is_title(folded: str) -> bool:
 
 
 # "Ley N.° 26479", "Decreto Supremo 065-2001-PCM", "Grupo de Tareas 3.3": the number is part of the name.
-_NUMBER = re.compile(r"[ \t]*(?:(?:N\.?[ \t]?[°º]|Nº|No\.|Nro\.|n\.?[ \t]?[°º]|number)[ \t]*)?(\d+(?:[.\-/]\d+)*(?:-[A-Z]{2,8})?)(?![\w.]\w)")
+_NUMBER = re.compile(
+    r"[ \t]*(?:(?:N\.?[ \t]?[°º]|Nº|No\.|Nro\.|n\.?[ \t]?[°º]|number)[ \t]*)?"
+    r"(\d+(?:[.\-/]\d+)*(?:-[A-Z]{2,8})?)(?![\w.]\w)"
+)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _stop_lead() -> frozenset[str]:
     """Words that cannot start a name: English stop words, and Spanish ones but for articles
     ("La Cantuta", "El Frontón")."""
@@ -311,7 +316,9 @@ def _person_context(text: str, end: int) -> bool:
     return False
 
 
-_LOCATIVE = re.compile(r"(?:\b(?:in|at|from|to|near|into|of|en|de|desde|hacia|a|cerca\s+de)\s+(?:the\s+|el\s+|la\s+)?|[,(]\s*)$", re.I)
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|from|to|near|into|of|en|de|desde|hacia|a|cerca\s+de)\s+(?:the\s+|el\s+|la\s+)?|[,(]\s*)$", re.I
+)
 
 
 def _locative_before(text: str, start: int) -> bool:
@@ -320,7 +327,7 @@ def _locative_before(text: str, start: int) -> bool:
     return _LOCATIVE.search(text[max(0, start - 14) : start]) is not None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _head_words() -> frozenset[str]:
     """Words that head an organisation's, place's, law's or event's name ("Ministry", "Province")."""
     r = rules()
@@ -349,10 +356,10 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
     i, n = 0, len(toks)
     caps = [x for x, t in enumerate(toks) if t.cap and not taken[x]]  # where a name can start
     while True:
-        c = bisect.bisect_left(caps, i)
-        if c == len(caps):
+        at = bisect.bisect_left(caps, i)
+        if at == len(caps):
             break
-        i = caps[c]  # the next capitalised word not matched by the gazetteer
+        i = caps[at]  # the next capitalised word not matched by the gazetteer
         if not _name_word(toks[i]):
             i += 1
             continue
@@ -386,7 +393,8 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             head_word = toks[run[0]].folded in heads
         if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() and not demonym \
                 and not after_colon and not head_word \
-                and _classify([toks[k].text for k in run], cue, "", "") != _classify([toks[k].text for k in run[1:]], cue, "", ""):
+                and _classify([toks[k].text for k in run], cue, "", "") \
+                != _classify([toks[k].text for k in run[1:]], cue, "", ""):
             run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
         if len(run) > 2 and toks[run[0]].sentence_start and toks[run[1]].folded in conn and not after_colon:
             head = toks[run[0]].folded
@@ -446,9 +454,11 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         if etype is None and org_cue:
             etype = "ORG"
         if etype in ("PERSON", None) and run[0] > 0 and toks[run[0] - 1].folded in ("el", "la", "los", "las") \
-                and _adjacent(text, toks[run[0] - 1], toks[run[0]]) and places.lookup([toks[run[0] - 1].text, words[0]]):
+                and _adjacent(text, toks[run[0] - 1], toks[run[0]]) \
+                and places.lookup([toks[run[0] - 1].text, words[0]]):
             etype = None  # "El Salvador", not the given name Salvador
-        if etype in ("PERSON", None):  # "Juan Pérez y María López" are two people, "El Salvador and Guatemala" two places
+        # "Juan Pérez y María López" are two people, "El Salvador and Guatemala" two places
+        if etype in ("PERSON", None):
             cut = next((x for x, k in enumerate(run) if toks[k].folded in ("and", "y", "e")), None)
             if cut:
                 i = run[cut] + 1  # read the second name on its own
@@ -460,7 +470,8 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             run, words = run[:-1], words[:-1]  # "Ley N.° 26479": the N belongs to the number
             b = toks[run[-1]].end
         number = _NUMBER.match(text, b) if etype in ("LAW", "ORG") else None
-        if number and etype == "ORG" and fold(words[-1]) not in r["unit_words"] and not re.match(r"[ \t]*[Nn]", number.group(0)):
+        if number and etype == "ORG" and fold(words[-1]) not in r["unit_words"] \
+                and not re.match(r"[ \t]*[Nn]", number.group(0)):
             number = None  # only numbered units ("Grupo de Tareas 3.3") and laws carry their number
         if number and not re.fullmatch(r"(?:1[89]|20)\d\d", number.group(1)):
             words = [*words, number.group(1)]
@@ -628,10 +639,11 @@ def _attach_places(text: str, cands: list[Candidate], ruled: list[Candidate], ga
             continue
         m = _OF.match(text, c.end)
         d = places_at.get(m.end()) if m else None
-        if d is None:
+        if m is None or d is None:
             continue
-        c.surface = f"{c.surface} {' '.join(m.group().split())} {d.surface}"
-        c.tokens = [*c.tokens, *m.group().split(), *d.tokens] if d.tokens else [*c.tokens, *m.group().split(), d.surface]
+        of = m.group().split()
+        c.surface = f"{c.surface} {' '.join(of)} {d.surface}"
+        c.tokens = [*c.tokens, *of, *d.tokens] if d.tokens else [*c.tokens, *of, d.surface]
         c.end = d.end
         drop.add(id(d))
     return [c for c in cands if id(c) not in drop] + ruled
@@ -725,8 +737,8 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
         c.key = k
     _family_names(cands, gaz, local_entities)
     mentions: list[Mention] = []
-    for c in sorted((c for c in cands if c.key), key=lambda c: (c.paragraph, c.start)):
-        if c.key in gaz.ignore:
+    for c in sorted(cands, key=lambda c: (c.paragraph, c.start)):
+        if not c.key or c.key in gaz.ignore:
             continue
         e = info(c.key)
         e.aliases.add(c.surface)

@@ -52,7 +52,7 @@ def strip_possessive(token: str) -> str:
     return token[:-2] if token.endswith(("'s", "’s")) else token
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def rules() -> dict:
     raw = data_toml("entity_rules.toml")
     out = {}
@@ -74,7 +74,7 @@ def shape(token: str, connector: bool = False) -> str:
 
 
 def fits(shapes: tuple[str, ...], surface: list[str]) -> bool:
-    for sh, tok in zip(shapes, surface):
+    for sh, tok in zip(shapes, surface, strict=True):
         if sh == "U":
             letters = [c for c in strip_possessive(tok) if c.isalpha()]
             if not letters or not all(c.isupper() for c in letters):
@@ -104,7 +104,9 @@ def _check(entry: dict, where: str) -> Entry:
         raise PerucasesError(f"{where}: every [[entity]] needs a name")
     etype = str(entry.get("type", "")).upper() or None
     if etype is not None and etype not in TYPES:
-        raise PerucasesError(f"{where}: {entry['name']!r} has type {entry.get('type')!r}; use one of {', '.join(TYPES)}")
+        raise PerucasesError(
+            f"{where}: {entry['name']!r} has type {entry.get('type')!r}; use one of {', '.join(TYPES)}"
+        )
     aliases = entry.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise PerucasesError(f"{where}: aliases of {entry['name']!r} must be a list of strings")
@@ -192,7 +194,7 @@ def read_entries(path: Path) -> tuple[list[Entry], set[str]]:
     return entries, set(ignore)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _builtin_entries() -> tuple[Entry, ...]:
     return tuple(_check(e, "perucases/data/gazetteer.toml") for e in data_toml("gazetteer.toml").get("entity", []))
 

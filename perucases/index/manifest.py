@@ -8,14 +8,15 @@ the index itself, which is the truth.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from perucases import __version__
 from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover, open_regular
@@ -41,7 +42,9 @@ class FileRecord:
     duplicate_of: str = ""  # the id of the indexed document with the same content ("" when indexed itself)
 
     def to_json(self) -> dict:
-        out = {"id": self.id, "size": self.size, "mtime_ns": self.mtime_ns, "sha256": self.sha256, "catalog": self.catalog}
+        out = {
+            "id": self.id, "size": self.size, "mtime_ns": self.mtime_ns, "sha256": self.sha256, "catalog": self.catalog
+        }
         if self.duplicate_of:
             out["duplicate_of"] = self.duplicate_of
         return out
@@ -150,10 +153,8 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

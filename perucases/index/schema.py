@@ -77,7 +77,7 @@ def dict_cached_schema(schema: fields.Schema) -> fields.Schema:
     return schema
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def analyzer(lang: str):
     if lang == "en":
         stops = frozenset(_fold(w.strip().lower()) for w in data_lines("stopwords_index_en.txt"))
@@ -92,7 +92,7 @@ def analyzer(lang: str):
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def folding_analyzer():
     return RegexTokenizer(TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
 
@@ -121,7 +121,7 @@ _STEMS: dict[str, dict[str, str]] = {}  # lang -> word -> stem, for this process
 _STEM_CACHE_MAX = 500_000
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _term_stream(lang: str):
     """`analyzer(lang)` fused into one loop: the same terms and positions as the whoosh chain
     (tokenizer | lowercase | charset | stop | stem), without a Token object and four generator
@@ -197,7 +197,7 @@ class Sealed(bytes):
 SEALED = "sealed"  # the field that carries a Sealed value through add_document
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_kinds() -> dict[str, tuple[bool, bool]]:
     """field name -> (stored, indexed)"""
     schema = make_schema()

@@ -48,7 +48,7 @@ def caught() -> Iterator[list[str]]:
         messages.extend(str(w.message) for w in warned)
     finally:
         root.removeHandler(handler)
-        for lg, (propagate, level) in zip(loggers, saved):
+        for lg, (propagate, level) in zip(loggers, saved, strict=True):
             lg.removeHandler(handler)
             lg.propagate = propagate
             lg.setLevel(level)

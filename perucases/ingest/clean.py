@@ -180,10 +180,12 @@ def make_blocks(text: str, lines: list[Line], markdown: bool = False, structured
 # Where scraping ran two texts together: "Torture.To claim", 'strongmen."Your', "WatchSkip",
 # "EDTAvailable", "1997Report", "Printer(New York)", and a change of script ("Watchالعربية").
 _SENTENCE_RUN = re.compile(r"""(?<=[a-z\d][.!?])(?=[A-Z“"])|(?<=[a-z][.!?]["”’])(?=[A-Z])""")
-_WORD_RUN = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2})|(?<=\d{4})(?=[A-Z][a-z])|(?<=[a-z]{2})(?=\()")
+_WORD_RUN = re.compile(
+    r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2})|(?<=\d{4})(?=[A-Z][a-z])|(?<=[a-z]{2})(?=\()"
+)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _camel_exceptions() -> tuple[frozenset[str], tuple[str, ...]]:
     words, prefixes = set(), []
     for line in data_lines("camelcase.txt"):
@@ -231,7 +233,7 @@ def _split_points(s: str) -> list[tuple[int, str]]:
     runs = [m.start() for m in _WORD_RUN.finditer(s)]
     if runs:  # most lines have no words run together: the exceptions are only sought when one has
         words, prefixes = _camel_exceptions()
-        protected = set()
+        protected: set[int] = set()
         for x in words:
             if x in s:
                 for m in re.finditer(re.escape(x), s):
@@ -255,7 +257,7 @@ def make_segments(text: str, blocks: list[Block], structured: bool = False) -> l
         for seg in segments:
             seg.text = _segment_text(text, seg)
         return [s for s in segments if s.text]
-    segments: list[Segment] = []
+    segments = []
     for bi, block in enumerate(blocks):
         cur_spans: list[Span] = []
         cur_joins: list[str] = []
@@ -292,7 +294,7 @@ def _segment_text(text: str, seg: Segment) -> str:
 # ---------------------------------------------------------------------------- stage 4: classify
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def chrome_rules() -> list[tuple[str, re.Pattern]]:
     rules = []
     for line in data_lines("chrome.txt"):
@@ -303,7 +305,7 @@ def chrome_rules() -> list[tuple[str, re.Pattern]]:
     return rules
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def publisher_names() -> dict[str, str]:
     """Every name a publisher uses for itself, case-folded -> canonical name."""
     out = {}
@@ -354,7 +356,7 @@ def _appeal(s: str, at: int, words: list[str]) -> bool:
     return any(w.casefold() in appeal_words() for w in words)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def appeal_words() -> frozenset[str]:
     return frozenset(w.strip().casefold() for w in data_lines("appeal_words.txt"))
 
@@ -526,7 +528,7 @@ def make_paragraphs(text: str, segments: list[Segment]) -> list[Paragraph]:
         else:
             groups.append([seg])
         prev = seg
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
     for group in groups:
         b = Builder()
         for gi, seg in enumerate(group):
@@ -553,7 +555,7 @@ def _shift(offsets: OffsetMap, cut: int) -> OffsetMap:
     """Drop the first `cut` cleaned characters from a map."""
     first = offsets.to_original(cut)
     clean, orig = [0], [first]
-    for c, o in zip(offsets.clean, offsets.orig):
+    for c, o in zip(offsets.clean, offsets.orig, strict=True):
         if c > cut:
             clean.append(c - cut)
             orig.append(o)

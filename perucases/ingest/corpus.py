@@ -14,9 +14,13 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from perucases.errors import PerucasesError
 from perucases.ingest.readers import reader_for
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 CATALOG_NAME = "catalog.toml"  # beside the documents: see perucases.ingest.metadata
 IGNORE_NAME = ".perucasesignore"
@@ -29,7 +33,7 @@ class CorpusFile:
     id: str
 
 
-def _ignore_spec(folder: Path):
+def _ignore_spec(folder: Path) -> GitIgnoreSpec | None:
     f = folder / IGNORE_NAME
     if not f.is_file():
         return None
@@ -108,7 +112,7 @@ def _walk(root: Path, follow_links: bool = False, skipped: list | None = None):
     Symbolic links that lead out of ROOT are passed over (into SKIPPED) unless FOLLOW_LINKS, and
     so are broken links, FIFOs, sockets and devices (never opened) and folders that cannot be
     read; folders are visited once each, so a link cycle ends."""
-    specs: list[tuple[Path, object]] = []  # (folder, spec), for the folders on the current path
+    specs: list[tuple[Path, GitIgnoreSpec]] = []  # (folder, spec), for the folders on the current path
     seen_dirs: set = set()
 
     def ignored(path: Path, is_dir: bool) -> bool:

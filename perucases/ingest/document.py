@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perucases.dates import PartialDate
+from perucases.ingest import limits
 from perucases.ingest.capture import caught, summary
 from perucases.ingest.clean import Paragraph, clean
 from perucases.ingest.corpus import CorpusFile, NotRegular, open_regular
-from perucases.ingest import limits
 from perucases.ingest.decode import SkipFile
 from perucases.ingest.limits import human_size
 from perucases.ingest.metadata import Metadata, apply_catalog, apply_source_meta, apply_text_date, infer

@@ -36,7 +36,7 @@ def read_docx(path: Path, data: bytes) -> Source:
             blocks.append(t)
         elif tag == "tbl":
             for row in Table(child, d).rows:
-                cells = []
+                cells: list[str] = []
                 for cell in row.cells:
                     c = " ".join(cell.text.split())
                     if c and (not cells or cells[-1] != c):  # merged cells repeat their text

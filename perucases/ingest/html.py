@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from perucases.ingest.decode import SkipFile, decode
 from perucases.ingest.source import Source
@@ -60,17 +61,17 @@ def _extract(html: str) -> dict | None:
     (almost) nothing."""
     import trafilatura
 
-    opts = dict(include_comments=False, include_tables=True, include_images=False, deduplicate=False,
+    opts: dict[str, Any] = dict(include_comments=False, include_tables=True, include_images=False, deduplicate=False,
                 date_extraction_params={"extensive_search": False, "original_date": True})
     def run(**kw) -> dict | None:
         d = trafilatura.bare_extraction(html, **opts, **kw)
-        return None if d is None else d.as_dict()
+        return d if d is None or isinstance(d, dict) else d.as_dict()
 
     try:
         doc = run(with_metadata=True, favor_precision=True)
         if doc is None or _words(doc.get("text")) < MIN_WORDS:
             other = run(with_metadata=doc is None)
-            if other is not None and _words(other.get("text")) > _words(doc and doc.get("text")):
+            if other is not None and _words(other.get("text")) > _words(doc.get("text") if doc else None):
                 doc = other if doc is None else {**doc, "text": other.get("text")}
     except Exception as exc:  # a parser failure on one page must not stop the corpus
         raise SkipFile(f"HTML extraction failed: {type(exc).__name__}: {exc}") from None
@@ -81,8 +82,8 @@ def read_html(path: Path, data: bytes) -> Source:
     html, encoding, warning = _decode(data)
     if "<" not in html:
         raise SkipFile("not an HTML page")
-    d = _extract(html)
-    text = (d or {}).get("text") or ""
+    d = _extract(html) or {}
+    text = d.get("text") or ""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [ln for ln in lines if ln]
     if not lines:

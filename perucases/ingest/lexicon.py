@@ -16,7 +16,7 @@ MIN_COUNT = 20
 LANGUAGES = ("en", "es")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _counts() -> tuple[dict[str, int], ...]:
     """Each language's word counts, as the package ships them (no copy: a lookup checks the count)."""
     from importlib import resources
@@ -24,7 +24,7 @@ def _counts() -> tuple[dict[str, int], ...]:
     out = []
     for lang in LANGUAGES:
         try:
-            raw = resources.files("spellchecker").joinpath("resources", f"{lang}.json.gz").read_bytes()
+            raw = (resources.files("spellchecker") / "resources" / f"{lang}.json.gz").read_bytes()
         except (ModuleNotFoundError, FileNotFoundError, OSError):  # pragma: no cover - a dependency
             continue
         out.append(json.loads(gzip.decompress(raw)))

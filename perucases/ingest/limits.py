@@ -70,9 +70,7 @@ def before_reading(suffix: str, data: bytes, max_size: int) -> None:
     suffix = suffix.lower()
     before_opening(suffix, len(data))  # (the file may have grown since it was measured)
     if suffix in _HTML_SUFFIXES:
-        tags = 0
-        for _ in _START_TAG.finditer(data):
-            tags += 1
+        for tags, _ in enumerate(_START_TAG.finditer(data), 1):
             if tags > MAX_HTML_TAGS:
                 raise SkipFile(f"an HTML page with more than {_n(MAX_HTML_TAGS)} elements")
     elif suffix == ".docx":

@@ -92,9 +92,8 @@ def load_catalog(folder: Path) -> dict[str, dict]:
     for key, entry in docs.items():
         if not isinstance(entry, dict):
             raise CatalogError(f"{path}: documents.{key} must be a table")
-        if "date" in entry and entry["date"] not in ("", None):
-            if parse_partial_date(str(entry["date"])) is None:
-                raise CatalogError(f"{path}: documents.{key}.date {entry['date']!r} is not a date (YYYY[-MM[-DD]])")
+        if "date" in entry and entry["date"] not in ("", None) and parse_partial_date(str(entry["date"])) is None:
+            raise CatalogError(f"{path}: documents.{key}.date {entry['date']!r} is not a date (YYYY[-MM[-DD]])")
         if entry.get("date_source", "catalog") not in DATE_SOURCES:
             raise CatalogError(f"{path}: documents.{key}.date_source must be one of {', '.join(DATE_SOURCES)}")
         out[str(key)] = entry

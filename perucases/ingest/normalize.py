@@ -68,7 +68,7 @@ class OffsetMap:
         return self.to_original(start), self.to_original(end - 1) + 1
 
     def pairs(self) -> list[list[int]]:
-        return [[c, o] for c, o in zip(self.clean, self.orig)]
+        return [[c, o] for c, o in zip(self.clean, self.orig, strict=True)]
 
     @classmethod
     def from_pairs(cls, pairs) -> OffsetMap:
@@ -117,7 +117,9 @@ class Builder:
         one whitespace run at a time."""
         if start < end and text[start].isspace():  # leading: never copied with a word
             self.space(start)
-            start = _LEADING_SPACE.match(text, start, end).end()
+            lead = _LEADING_SPACE.match(text, start, end)
+            if lead:
+                start = lead.end()
         pos = start
         for m in special.finditer(text, start, end):
             i = m.start()

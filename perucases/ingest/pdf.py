@@ -141,7 +141,7 @@ def _running(pages: list[list[Line]], heights: list[float | None]) -> set[tuple[
         return set()
     seen: dict[tuple[str, int], set[int]] = defaultdict(set)
     unplaced = False
-    for n, (lines, height) in enumerate(zip(pages, heights)):
+    for n, (lines, height) in enumerate(zip(pages, heights, strict=True)):
         for ln in lines:
             if not ln.text.strip():
                 continue
@@ -173,10 +173,8 @@ def edges(lines: list[Line], running: set[tuple[str, int]]) -> set[int]:
     """Indexes of a page's running heads, feet and page numbers: the lines at the top and at the
     bottom of the page (by height where known, else in reading order) that recur or are numbers."""
     body = [i for i, ln in enumerate(lines) if ln.text.strip()]
-    if all(lines[i].y is not None for i in body):
-        order = sorted(body, key=lambda i: -lines[i].y)  # top of the page first
-    else:
-        order = body
+    ys = {i: y for i in body if (y := lines[i].y) is not None}
+    order = sorted(body, key=lambda i: -ys[i]) if len(ys) == len(body) else body  # top of the page first
     drop: set[int] = set()
     for seq in (order, order[::-1]):
         for i in seq[:EDGE_LINES]:
@@ -439,7 +437,8 @@ def letterhead_institution(blocks: list[list[str]]) -> str | None:
 
 _COPYRIGHT = re.compile(
     r"^\W{0,3}(?:©|\(c\)|\bcopyright\b)\s*(?:©\s*)?(?:copyright\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?[,.]?\s*)?"
-    r"(?:by\s+)?(?P<holder>[A-ZÁÉÍÓÚÑ][^.,;©|]{1,80}?)\s*(?:[,.]?\s*(?:19|20)\d\d)?\s*(?:[.,;|]|all rights|todos los derechos|$)",
+    r"(?:by\s+)?(?P<holder>[A-ZÁÉÍÓÚÑ][^.,;©|]{1,80}?)\s*(?:[,.]?\s*(?:19|20)\d\d)?\s*"
+    r"(?:[.,;|]|all rights|todos los derechos|$)",
     re.I)
 
 
@@ -451,7 +450,8 @@ def copyright_holder(lines: list[str]) -> str | None:
         if m:
             holder = m["holder"].strip(" -–")
             words = holder.split()
-            if 1 <= len(words) <= 8 and holder[0].isupper() and not re.match(r"(all rights|todos los derechos)", holder, re.I):
+            rights = re.match(r"(all rights|todos los derechos)", holder, re.I)
+            if 1 <= len(words) <= 8 and holder[0].isupper() and not rights:
                 return holder
     return None
 
@@ -459,7 +459,9 @@ def copyright_holder(lines: list[str]) -> str | None:
 _DOC_NUMBER = re.compile(r"\b(?:n\.?\s?[°º]|nº|n°|no\.|núm\.|num\.|number|exp(?:ediente)?\.?)\s*\d", re.I)
 
 
-def text_title(pages: list[list[Line]], heads: list[list[Line]], layout: Layout, page_height: float | None) -> str | None:
+def text_title(
+    pages: list[list[Line]], heads: list[list[Line]], layout: Layout, page_height: float | None
+) -> str | None:
     """The title the first page shows: its largest text above the lower third of the page, larger
     than the body; else the document's number in its letterhead ("RECURSO DE APELACIÓN N.° 169-2025/
     LIMA ESTE"); else its first heading."""
@@ -467,7 +469,9 @@ def text_title(pages: list[list[Line]], heads: list[list[Line]], layout: Layout,
         return None
     first = [ln for ln in pages[0] if ln.text.strip()]
     floor = page_height / 3 if page_height else None
-    cands = [ln for ln in first if ln.size >= layout.body_size + 1.5 and (floor is None or ln.y is None or ln.y > floor)]
+    cands = [
+        ln for ln in first if ln.size >= layout.body_size + 1.5 and (floor is None or ln.y is None or ln.y > floor)
+    ]
     if cands:
         top = max(ln.size for ln in cands)
         run = []
@@ -528,6 +532,7 @@ def read_pdf(path: Path, data: bytes) -> Source:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
+            ok: int  # a PasswordType, 0 when not decrypted
             try:
                 ok = reader.decrypt("")
             except Exception:
@@ -541,7 +546,7 @@ def read_pdf(path: Path, data: bytes) -> Source:
             chars += sum(len(ln.text) for ln in pages[-1])
             limits.text_so_far(chars)
         heights = [_height(page) for page in reader.pages]
-        info = reader.metadata or {}
+        info: dict = reader.metadata or {}
     except SkipFile:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
@@ -580,7 +585,7 @@ def _document(pages: list[list[Line]], info, heights: list[float | None], Source
     pos = 0
     for para in paras:
         body, line_starts = para.layout()
-        for ln, at in zip(para.lines, line_starts):
+        for ln, at in zip(para.lines, line_starts, strict=True):
             while len(starts) < ln.page:
                 starts.append(pos + at)
         text_parts.append(body)

@@ -20,7 +20,7 @@ _SPLIT = re.compile(r"\s*(?:;|\||\s&\s|\n|\band\b|\by\b(?=\s+[A-ZÁÉÍÓÚÑ]))
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _words() -> dict[str, frozenset[str]]:
     data = data_toml("author_words.toml")
     months = {m for lang in data_toml("months.toml").values() for names in lang.values() for m in names}

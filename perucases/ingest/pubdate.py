@@ -40,7 +40,7 @@ class Found:
     offset: int  # where it stands in the text
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _labels() -> dict:
     return data_toml("pubdate.toml")
 
@@ -49,7 +49,7 @@ def _alt(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _date_re() -> str:
     """A date at day or month precision, in figures or words, as one named group `date`."""
     mon = _month_re().replace("(?P<mon>", "(?:")
@@ -67,12 +67,18 @@ def _date_re() -> str:
     )
 
 
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\.?,?\s+"
-_TIME = r"(?:\s*(?:,|-|–|—|\bat\b|\ba\s+las\b)?\s*\d{1,2}[:.h]\d{2}(?:\s*(?:[ap]\.?\s?m\.?|hrs?\.?|horas))?(?:\s*\(?[A-Z]{2,5}\)?)?)?"
+_WEEKDAY = (
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
+    r"|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo)\.?,?\s+"
+)
+_TIME = (
+    r"(?:\s*(?:,|-|–|—|\bat\b|\ba\s+las\b)?\s*\d{1,2}[:.h]\d{2}(?:\s*(?:[ap]\.?\s?m\.?|hrs?\.?|horas))?"
+    r"(?:\s*\(?[A-Z]{2,5}\)?)?)?"
+)
 _NOTE = r"(?:\s*\([^()\n]{1,40}\))?"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _forms() -> dict[str, re.Pattern]:
     lab = _labels()
     date = _date_re()
@@ -91,11 +97,15 @@ def _forms() -> dict[str, re.Pattern]:
         # the whole line a date: "TUESDAY, AUGUST 22, 2000, 1:15 P.M.", "(8 de Abril del 2002)"
         "line": re.compile(rf"\(?(?:{_WEEKDAY})?{date}\)?{_TIME}{_NOTE}\.?", flags),
         # place and date: "Lima, diez de junio de dos mil veintiséis"
-        "place": re.compile(rf"(?P<place>{place})(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*,\s+(?:(?:el|a|on)\s+)?(?:{_WEEKDAY})?{date}\.?"),
+        "place": re.compile(
+            rf"(?P<place>{place})(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*,\s+(?:(?:el|a|on)\s+)?(?:{_WEEKDAY})?{date}\.?"
+        ),
         # a byline with its date: "By Jane Roe · September 28, 2000", "Por Redacción | 3 de mayo de 2004"
         "byline": re.compile(rf"(?:by|por)\s+[^\n]{{2,80}}?\s*[·|•,–—-]\s*(?:{_WEEKDAY})?{date}{_TIME}\.?", flags),
         # "Released by the Bureau of Democracy, Human Rights, and Labor February 23, 2001"
-        "released": re.compile(rf"\b(?:{_alt(lab['by'])})\s+(?:[^.!?\n]|(?<=\b[A-Z])\.){{3,160}}?[\s,]\s*{date}", flags),
+        "released": re.compile(
+            rf"\b(?:{_alt(lab['by'])})\s+(?:[^.!?\n]|(?<=\b[A-Z])\.){{3,160}}?[\s,]\s*{date}", flags
+        ),
     }
 
 
@@ -131,7 +141,8 @@ def _in_fact_box(lines: list[tuple[int, str, bool]], i: int) -> bool:
         hi += 1
     if hi - lo + 1 < 3:
         return False
-    keys = {_ROW.match(lines[k][1])["key"].strip().lower() for k in range(lo, hi + 1)}
+    rows = (_ROW.match(lines[k][1]) for k in range(lo, hi + 1))
+    keys = {row["key"].strip().lower() for row in rows if row}
     return not keys & set(_labels()["memo_keys"])
 
 
@@ -187,7 +198,8 @@ def candidates(text: str, head: int | None = None) -> list[Found]:
             other = forms["any_label"].fullmatch(prev)
             if lab and not _excluded(lab["label"]):
                 out.append(Found(d, 3, pos))
-            elif other or goes_on or re.search(r"(?:\b(?:on|in|since|until|by|of|el|del|de|en|desde|hasta)|,)$", prev, re.IGNORECASE):
+            elif other or goes_on \
+                    or re.search(r"(?:\b(?:on|in|since|until|by|of|el|del|de|en|desde|hasta)|,)$", prev, re.IGNORECASE):
                 pass  # the date of another label ("Document Creation Date:"), or a sentence's end
             elif name == "line":
                 date_lines.append(Found(d, 2, pos))
@@ -208,7 +220,7 @@ def candidates(text: str, head: int | None = None) -> list[Found]:
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _inline_re() -> re.Pattern:
     mon = _month_re().replace("(?P<mon>", "(?:")
     day = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -230,7 +242,11 @@ def _between_title_and_text(text: str, limit: int) -> list[Found]:
                 break
         else:
             continue
-    for m in (date.match(text, a) for a in sorted(starts)):
+    for a in sorted(starts):
+        found = date.match(text, a)
+        if found is None:
+            continue  # (matched up to the year's end, not in the whole text)
+        m = found
         before = text[max(0, m.start() - 40) : m.start()]
         after = text[m.end() : m.end() + 40]
         d = _parse(m["date"])
@@ -238,7 +254,8 @@ def _between_title_and_text(text: str, limit: int) -> list[Found]:
             continue
         if "\n" in before.rstrip(" ,")[-1:] or not re.search(r"[A-Z][\w.]*,?\s+$", before):
             continue
-        if re.search(r"\b(?:on|in|since|until|by|of|to|before|after|from|el|del|de|en|desde|hasta|prior)\s*,?\s*$", before, re.I):
+        linked = r"\b(?:on|in|since|until|by|of|to|before|after|from|el|del|de|en|desde|hasta|prior)\s*,?\s*$"
+        if re.search(linked, before, re.I):
             continue
         if not re.match(r"\s+[A-Z][\w'’]*\s+[a-z]", after):
             continue

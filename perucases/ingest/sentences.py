@@ -18,7 +18,7 @@ _END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["“'‘(\[¿¡]?[A-ZÁÉÍ
 _WORD_BEFORE = re.compile(r"([\w.ºª]+)\.$")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def abbreviations() -> frozenset[str]:
     return frozenset(w.strip() for w in data_lines("abbreviations.txt") if w.strip())
 
