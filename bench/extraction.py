@@ -48,9 +48,14 @@ def measure(corpus: Path, tmp: Path, runs: int) -> dict:
         for stages in times:
             times[stages].append(timed_build(corpus, tmp, stages))
     none, ents, both = (statistics.median(times[k]) for k in ("none", "entities", "all"))
-    return {"without_s": round(none, 3), "entities_s": round(ents, 3), "all_s": round(both, 3),
-            "entities_pct": round(100 * (ents / none - 1), 1), "events_pct": round(100 * (both / ents - 1), 1),
-            "all_pct": round(100 * (both / none - 1), 1)}
+    return {
+        "without_s": round(none, 3),
+        "entities_s": round(ents, 3),
+        "all_s": round(both, 3),
+        "entities_pct": round(100 * (ents / none - 1), 1),
+        "events_pct": round(100 * (both / ents - 1), 1),
+        "all_pct": round(100 * (both / none - 1), 1),
+    }
 
 
 def main() -> None:
@@ -69,8 +74,10 @@ def main() -> None:
     print("full index build, median seconds; overhead of each extraction stage (target: at most 30%)")
     print(f"{'corpus':<34} {'none':>7} {'+ent':>7} {'+events':>8} {'entities':>9} {'events':>7} {'both':>7}")
     for name, r in results.items():
-        print(f"{name:<34} {r['without_s']:>7.2f} {r['entities_s']:>7.2f} {r['all_s']:>8.2f} "
-              f"{r['entities_pct']:>8.1f}% {r['events_pct']:>6.1f}% {r['all_pct']:>6.1f}%")
+        print(
+            f"{name:<34} {r['without_s']:>7.2f} {r['entities_s']:>7.2f} {r['all_s']:>8.2f} "
+            f"{r['entities_pct']:>8.1f}% {r['events_pct']:>6.1f}% {r['all_pct']:>6.1f}%"
+        )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")

@@ -36,8 +36,9 @@ from perucases.ingest.document import ingest_file  # noqa: E402
 def files(folder: Path) -> list[CorpusFile]:
     from perucases.ingest.document import reader_for
 
-    return [CorpusFile(p, folder, p.name) for p in sorted(folder.iterdir())
-            if p.is_file() and reader_for(p) is not None]
+    return [
+        CorpusFile(p, folder, p.name) for p in sorted(folder.iterdir()) if p.is_file() and reader_for(p) is not None
+    ]
 
 
 def stage_times(cfs, gaz, rounds: int, profile: Path | None = None) -> dict[str, float]:
@@ -92,10 +93,13 @@ def main() -> None:
         res = stage_times(cfs, gaz, args.rounds, args.profile)
     rest = res["ingest"] + res["records"]
     ext = res["entities"] + res["events"]
-    print(f"{len(cfs)} files, CPU seconds (best of {args.rounds}): "
-          + ", ".join(f"{k} {v:.2f}" for k, v in res.items()))
-    print(f"extraction {ext:.2f} s = {100 * ext / rest:.1f}% of the rest ({rest:.2f} s); "
-          f"entities {100 * res['entities'] / rest:.1f}%, events {100 * res['events'] / rest:.1f}%")
+    print(
+        f"{len(cfs)} files, CPU seconds (best of {args.rounds}): " + ", ".join(f"{k} {v:.2f}" for k, v in res.items())
+    )
+    print(
+        f"extraction {ext:.2f} s = {100 * ext / rest:.1f}% of the rest ({rest:.2f} s); "
+        f"entities {100 * res['entities'] / rest:.1f}%, events {100 * res['events'] / rest:.1f}%"
+    )
 
 
 if __name__ == "__main__":

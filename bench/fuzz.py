@@ -16,18 +16,61 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import subprocess
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-PIECES = ["\x00", "\ud800", "\udfff", "\u202e", "\u202d", "\u2066", "\u200f", "\x1b[2J", "\x1b]0;x\x07", "\r",
-          "\n\n", "\t", "\u2028", "\ufeff", "\u0301", "…", "“", "'", "September 26, 2000",
-          "26 de septiembre de 2000", "last week", "the 1990s", "in 1995", "Alberto Fujimori",
-          "Gen. Hermoza Ríos", "(SIN)", "Human Rights Watch", "$15m", "AND", "OR", "NOT", "(", ")", '"', "*", "~",
-          "title:", "id:", ":", "1997-13-45", "99999", "-", "ñ", "ß", "İ", "\u0000" * 3]
+PIECES = [
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u200f",
+    "\x1b[2J",
+    "\x1b]0;x\x07",
+    "\r",
+    "\n\n",
+    "\t",
+    "\u2028",
+    "\ufeff",
+    "\u0301",
+    "…",
+    "“",
+    "'",
+    "September 26, 2000",
+    "26 de septiembre de 2000",
+    "last week",
+    "the 1990s",
+    "in 1995",
+    "Alberto Fujimori",
+    "Gen. Hermoza Ríos",
+    "(SIN)",
+    "Human Rights Watch",
+    "$15m",
+    "AND",
+    "OR",
+    "NOT",
+    "(",
+    ")",
+    '"',
+    "*",
+    "~",
+    "title:",
+    "id:",
+    ":",
+    "1997-13-45",
+    "99999",
+    "-",
+    "ñ",
+    "ß",
+    "İ",
+    "\u0000" * 3,
+]
 
 
 def rand_text(rnd: random.Random, n: int) -> str:
@@ -118,20 +161,28 @@ def tiny_files(n: int) -> dict:
             d = corpus / f"{k // 1000:03d}"
             if k % 1000 == 0:
                 d.mkdir(parents=True)
-            (d / f"n{k:06d}.txt").write_text(f"Note {k}\n\nMontesinos met the Colina group on day {k}.\n",
-                                             encoding="utf-8")
+            (d / f"n{k:06d}.txt").write_text(
+                f"Note {k}\n\nMontesinos met the Colina group on day {k}.\n", encoding="utf-8"
+            )
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t = time.perf_counter()
-        r = subprocess.run([exe, "index", str(corpus), "--index", str(Path(tmp) / "ix")], capture_output=True,
-                           text=True)
+        r = subprocess.run(
+            [exe, "index", str(corpus), "--index", str(Path(tmp) / "ix")], capture_output=True, text=True
+        )
         secs = time.perf_counter() - t
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t = time.perf_counter()
         again = subprocess.run([exe, "index", "--index", str(Path(tmp) / "ix")], capture_output=True, text=True)
         nothing = time.perf_counter() - t
-        return {"files": n, "exit": r.returncode, "seconds": secs, "peak_rss_MB": max(rss, before) / 1024,
-                "nothing_changed_s": nothing, "again_exit": again.returncode,
-                "message": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""}
+        return {
+            "files": n,
+            "exit": r.returncode,
+            "seconds": secs,
+            "peak_rss_MB": max(rss, before) / 1024,
+            "nothing_changed_s": nothing,
+            "again_exit": again.returncode,
+            "message": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "",
+        }
 
 
 def main() -> None:

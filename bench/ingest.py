@@ -16,6 +16,7 @@ columns, hyphenated words), as the tests make them, with Reuters text: MB/s and 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import re
 import statistics
@@ -47,25 +48,36 @@ def page(title: str, paras: list[str], date: str, layout: str) -> str:
 
     title = escape(title)
     body = "".join(f"<p>{escape(p)}</p>\n" for p in paras)
-    head = (f"<head><meta charset='utf-8'><title>{title} | Andean Wire</title>"
-            f"<meta property='og:site_name' content='Andean Wire'>"
-            f"<meta property='article:published_time' content='{date}'></head>")
-    chrome_top = (f"<div class='cookie-banner'>{CHROME['cookie']}</div>"
-                  f"<header><nav><ul>" + "".join(f"<li><a href='/{w}'>{w}</a></li>" for w in CHROME["menu"].split())
-                  + "</ul></nav></header>")
+    head = (
+        f"<head><meta charset='utf-8'><title>{title} | Andean Wire</title>"
+        f"<meta property='og:site_name' content='Andean Wire'>"
+        f"<meta property='article:published_time' content='{date}'></head>"
+    )
+    chrome_top = (
+        f"<div class='cookie-banner'>{CHROME['cookie']}</div>"
+        f"<header><nav><ul>"
+        + "".join(f"<li><a href='/{w}'>{w}</a></li>" for w in CHROME["menu"].split())
+        + "</ul></nav></header>"
+    )
     share = f"<div class='share'>{CHROME['share']}</div>"
-    side = (f"<aside class='sidebar'><h3>Most Viewed</h3><ol><li>{CHROME['viewed']}</li></ol>"
-            f"<div class='newsletter'>{CHROME['newsletter']}</div></aside>")
+    side = (
+        f"<aside class='sidebar'><h3>Most Viewed</h3><ol><li>{CHROME['viewed']}</li></ol>"
+        f"<div class='newsletter'>{CHROME['newsletter']}</div></aside>"
+    )
     comments = f"<section id='comments' class='comments'><p>{CHROME['comments']}</p></section>"
     foot = f"<footer><p>{CHROME['footer']}</p></footer>"
     if layout == "article":
         main = f"<main><article><h1>{title}</h1>{share}{body}</article>{comments}</main>"
     elif layout == "div-soup":
-        main = (f"<div id='wrap'><div class='col-8'><div class='story-title'>{title}</div>{share}"
-                f"<div class='story-body'>{body}</div></div>{comments}</div>")
+        main = (
+            f"<div id='wrap'><div class='col-8'><div class='story-title'>{title}</div>{share}"
+            f"<div class='story-body'>{body}</div></div>{comments}</div>"
+        )
     else:
-        main = (f"<div class='post'><h2 class='entry-title'>{title}</h2><div class='entry-content'>{body}</div>"
-                f"{share}</div>{comments}")
+        main = (
+            f"<div class='post'><h2 class='entry-title'>{title}</h2><div class='entry-content'>{body}</div>"
+            f"{share}</div>{comments}"
+        )
     return f"<!DOCTYPE html><html lang='en'>{head}<body>{chrome_top}{main}{side}{foot}</body></html>"
 
 
@@ -105,10 +117,8 @@ def measure_html(n: int) -> dict:
         size = sum(p.stat().st_size for p, _ in pages)
         t = time.perf_counter()
         for p, _ in pages:
-            try:
+            with contextlib.suppress(SkipFile):
                 read_html(p, p.read_bytes())
-            except SkipFile:
-                pass
         reader_s = time.perf_counter() - t
         recalls, leaks, skipped = [], 0, 0
         t = time.perf_counter()
@@ -125,16 +135,22 @@ def measure_html(n: int) -> dict:
             have = set(WORD.findall(got))
             recalls.append(sum(w in have for w in want) / max(1, len(want)))
             leaks += sum(1 for phrase in CHROME.values() if phrase.split(":")[0][:25] in got)
-        return {"pages": len(pages), "MB": size / 1e6, "reader_MBps": size / 1e6 / reader_s,
-                "pages_per_s": len(pages) / ingest_s,
-                "ingest_MBps": size / 1e6 / ingest_s, "recall_mean": statistics.mean(recalls),
-                "recall_min": min(recalls), "pages_below_95": sum(r < 0.95 for r in recalls),
-                "chrome_leaks": leaks, "skipped": skipped}
+        return {
+            "pages": len(pages),
+            "MB": size / 1e6,
+            "reader_MBps": size / 1e6 / reader_s,
+            "pages_per_s": len(pages) / ingest_s,
+            "ingest_MBps": size / 1e6 / ingest_s,
+            "recall_mean": statistics.mean(recalls),
+            "recall_min": min(recalls),
+            "pages_below_95": sum(r < 0.95 for r in recalls),
+            "chrome_leaks": leaks,
+            "skipped": skipped,
+        }
 
 
 def measure_pdf(n: int, pages_each: int) -> dict:
     from helpers import make_pdf
-
     from perucases.ingest.pdf import read_pdf
 
     texts = [t for _, t in stories(n * pages_each * 2)]
@@ -165,8 +181,13 @@ def measure_pdf(n: int, pages_each: int) -> dict:
         for p in files:
             read_pdf(p, p.read_bytes())
         secs = time.perf_counter() - t
-        return {"pdfs": n, "pages": n * pages_each, "MB": size / 1e6, "MBps": size / 1e6 / secs,
-                "pages_per_s": n * pages_each / secs}
+        return {
+            "pdfs": n,
+            "pages": n * pages_each,
+            "MB": size / 1e6,
+            "MBps": size / 1e6 / secs,
+            "pages_per_s": n * pages_each / secs,
+        }
 
 
 def main() -> None:
@@ -176,13 +197,18 @@ def main() -> None:
     ap.add_argument("--pdf-pages", type=int, default=30)
     a = ap.parse_args()
     h = measure_html(a.pages)
-    print(f"HTML: {h['pages']} pages, {h['MB']:.1f} MB: reader {h['reader_MBps']:.2f} MB/s, "
-          f"whole ingest {h['ingest_MBps']:.2f} MB/s ({h['pages_per_s']:.0f} pages/s); body recall mean {h['recall_mean']:.3f}, "
-          f"min {h['recall_min']:.3f}, {h['pages_below_95']} page(s) below 0.95; "
-          f"chrome phrases leaked: {h['chrome_leaks']}; skipped: {h['skipped']}")
+    print(
+        f"HTML: {h['pages']} pages, {h['MB']:.1f} MB: reader {h['reader_MBps']:.2f} MB/s, "
+        f"whole ingest {h['ingest_MBps']:.2f} MB/s ({h['pages_per_s']:.0f} pages/s); "
+        f"body recall mean {h['recall_mean']:.3f}, "
+        f"min {h['recall_min']:.3f}, {h['pages_below_95']} page(s) below 0.95; "
+        f"chrome phrases leaked: {h['chrome_leaks']}; skipped: {h['skipped']}"
+    )
     p = measure_pdf(a.pdfs, a.pdf_pages)
-    print(f"PDF: {p['pdfs']} files, {p['pages']} pages, {p['MB']:.1f} MB: {p['MBps']:.2f} MB/s, "
-          f"{p['pages_per_s']:.0f} pages/s")
+    print(
+        f"PDF: {p['pdfs']} files, {p['pages']} pages, {p['MB']:.1f} MB: {p['MBps']:.2f} MB/s, "
+        f"{p['pages_per_s']:.0f} pages/s"
+    )
 
 
 if __name__ == "__main__":

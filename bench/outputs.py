@@ -94,13 +94,15 @@ def run(args: list[str], index: Path) -> dict:
 
     from perucases.cli import cli
 
-    r = CliRunner().invoke(cli, args, catch_exceptions=False,
-                           env={"COLUMNS": "120", "NO_COLOR": "1", "PERUCASES_INDEX": str(index)})
+    r = CliRunner().invoke(
+        cli, args, catch_exceptions=False, env={"COLUMNS": "120", "NO_COLOR": "1", "PERUCASES_INDEX": str(index)}
+    )
     return {"stdout": r.stdout, "stderr": r.stderr, "exit": r.exit_code}
 
 
 def snapshot(target: Path) -> None:
     from perucases.index.location import bundled_seeds
+
     try:
         from perucases import Library  # the library package
     except ImportError:  # the code before it (bench/outputs.py compares both)
@@ -111,9 +113,12 @@ def snapshot(target: Path) -> None:
         lib = Library(index, [bundled_seeds()])
         lib.open() if hasattr(lib, "open") else lib.ensure()
         notes = Path(tmp) / "notes.md"
-        notes.write_text(run(["cite", "Colina death squad", "-n", "2", "--format", "md"], index)["stdout"]
-                         + "\n> Not what the source says.\n<!-- perucases-quote id=000_ca4e617775ace81b para=5 "
-                           "sentence=1 start=2013 end=2164 cut=none sha256=81afd4594ebf -->\n", encoding="utf-8")
+        notes.write_text(
+            run(["cite", "Colina death squad", "-n", "2", "--format", "md"], index)["stdout"]
+            + "\n> Not what the source says.\n<!-- perucases-quote id=000_ca4e617775ace81b para=5 "
+            "sentence=1 start=2013 end=2164 cut=none sha256=81afd4594ebf -->\n",
+            encoding="utf-8",
+        )
         result = []
         for old, new in cases(notes):
             key = " ".join(old).replace(tmp, "TMP")
@@ -130,9 +135,15 @@ def snapshot(target: Path) -> None:
 
 def _strip(stderr: str) -> str:
     """stderr less the deprecation warnings, and usage errors' pointers to a command's help."""
-    return re.sub(r" \(see: [^)]*--help\)", "", "".join(
-        line for line in stderr.splitlines(keepends=True)
-        if not (line.startswith("perucases: warning: cite --") and "is deprecated" in line)))
+    return re.sub(
+        r" \(see: [^)]*--help\)",
+        "",
+        "".join(
+            line
+            for line in stderr.splitlines(keepends=True)
+            if not (line.startswith("perucases: warning: cite --") and "is deprecated" in line)
+        ),
+    )
 
 
 # Outputs a change meant to change, with why.
@@ -157,8 +168,11 @@ def compare(before: Path, after: Path) -> int:
             r = now.get(which)
             if r is None:
                 continue
-            same = (r["stdout"] == then["old"]["stdout"] and r["exit"] == then["old"]["exit"]
-                    and _strip(r["stderr"]) == _strip(then["old"]["stderr"]))
+            same = (
+                r["stdout"] == then["old"]["stdout"]
+                and r["exit"] == then["old"]["exit"]
+                and _strip(r["stderr"]) == _strip(then["old"]["stderr"])
+            )
             if not same and key in CHANGED:
                 print(f"changed on purpose: {key}: {CHANGED[key]}")
                 continue

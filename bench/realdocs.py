@@ -30,8 +30,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
-import logging
 import json
+import logging
 import re
 import statistics
 import sys
@@ -114,13 +114,21 @@ def perucases_text(path: Path, dropped: list | None = None) -> tuple[str | None,
         return None, [], str(exc), {}
     paras = [p.text for p in doc.paragraphs]
     if dropped is not None:
+
         def key(t):
             return " ".join(_TOKEN.findall(t.casefold()))
+
         kept = {key(t) for t in [*paras, doc.meta.title or ""]}
         dropped.extend(ln for ln in (normalize_text(x) for x in doc.original.split("\n")) if ln and key(ln) not in kept)
     m = doc.meta
-    meta = {"title": m.title, "publisher": m.publisher, "date": str(m.date) if m.date else None,
-            "date_source": m.date_source, "authors": m.authors, "language": m.language}
+    meta = {
+        "title": m.title,
+        "publisher": m.publisher,
+        "date": str(m.date) if m.date else None,
+        "date_source": m.date_source,
+        "authors": m.authors,
+        "language": m.language,
+    }
     return "\n".join(paras), paras, None, meta
 
 
@@ -163,24 +171,43 @@ def run_html(data: Path, limit: int | None, worst: int) -> dict:
                 one_para.append(key)
             f_ours = 2 * a[0] / (2 * a[0] + a[1] + a[2]) if any(a) else 0.0
             f_theirs = 2 * b[0] / (2 * b[0] + b[1] + b[2]) if any(b) else 0.0
-            details.append((round(f_ours - f_theirs, 3), key, truth[key].get("url", ""), round(f_ours, 3),
-                            round(f_theirs, 3), round(precision(*a), 3), round(recall(*a), 3)))
-    out = {"pages": len(keys), "perucases": scores(ours), "trafilatura": scores(theirs),
-           "skipped": [{"page": k, "reason": r, "trafilatura_words": n} for k, r, n in skipped],
-           "one_paragraph": one_para, "dropped_lines": n_dropped,
-           "dropped_lines_in_article": [{"page": k, "line": ln} for k, ln in false_drops], "seconds": {"perucases": round(t_ours, 2), "trafilatura": round(t_theirs, 2)}}
+            details.append(
+                (
+                    round(f_ours - f_theirs, 3),
+                    key,
+                    truth[key].get("url", ""),
+                    round(f_ours, 3),
+                    round(f_theirs, 3),
+                    round(precision(*a), 3),
+                    round(recall(*a), 3),
+                )
+            )
+    out = {
+        "pages": len(keys),
+        "perucases": scores(ours),
+        "trafilatura": scores(theirs),
+        "skipped": [{"page": k, "reason": r, "trafilatura_words": n} for k, r, n in skipped],
+        "one_paragraph": one_para,
+        "dropped_lines": n_dropped,
+        "dropped_lines_in_article": [{"page": k, "line": ln} for k, ln in false_drops],
+        "seconds": {"perucases": round(t_ours, 2), "trafilatura": round(t_theirs, 2)},
+    }
     print(f"HTML: {len(keys)} pages of the article-extraction benchmark (article bodies, 4-gram shingles)")
     print(f"  {'':<22} {'P':>6} {'R':>6} {'F1':>6} {'seconds':>8}")
     for name in ("perucases", "trafilatura"):
         s = out[name]
         print(f"  {name:<22} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {out['seconds'][name]:>8.1f}")
-    print(f"  skipped by perucases: {len(skipped)}"
-          f" ({sum(1 for s in skipped if s[2] > 0)} of them extracted by trafilatura)")
+    print(
+        f"  skipped by perucases: {len(skipped)}"
+        f" ({sum(1 for s in skipped if s[2] > 0)} of them extracted by trafilatura)"
+    )
     for k, r, n in skipped:
         print(f"    {k[:16]}  {r}  (trafilatura: {n} words)")
     print(f"  kept as one paragraph where the truth has 3 or more: {len(one_para)}")
-    print(f"  lines of trafilatura's text dropped by the cleaner: {n_dropped}; of them in the article "
-          f"(3 words or more): {len(false_drops)}")
+    print(
+        f"  lines of trafilatura's text dropped by the cleaner: {n_dropped}; of them in the article "
+        f"(3 words or more): {len(false_drops)}"
+    )
     for k, line in false_drops:
         print(f"    {k[:16]}  {line[:100]!r}")
     if worst:
@@ -263,8 +290,10 @@ def run_pdf(data: Path, timing_runs: int) -> dict:
     results = {}
     total_long = total_mid = 0
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its font warnings, once per page and run
-    print("\nPDF: word recall (perucases / pypdf extract_text), paragraphs ending mid-sentence, repeated lines, "
-          "CPU time (ours / pypdf, best of runs), metadata")
+    print(
+        "\nPDF: word recall (perucases / pypdf extract_text), paragraphs ending mid-sentence, repeated lines, "
+        "CPU time (ours / pypdf, best of runs), metadata"
+    )
     for path in sorted((data / "pdf").glob("*.pdf")):
         raw = path.read_bytes()
         with warnings.catch_warnings():
@@ -283,28 +312,47 @@ def run_pdf(data: Path, timing_runs: int) -> dict:
         total_mid += n_mid
         rep = repeated_lines([(p.page, p.text) for p in doc.paragraphs], n_pages)
         numbers = sum(len(_PAGE_NO.findall(p.text)) for p in doc.paragraphs)
-        t_ours = best_of(timing_runs, lambda: read_pdf(path, raw))
-        t_pypdf = best_of(timing_runs, lambda: pypdf_text(raw))
+        t_ours = best_of(timing_runs, lambda path=path, raw=raw: read_pdf(path, raw))
+        t_pypdf = best_of(timing_runs, lambda raw=raw: pypdf_text(raw))
         m = doc.meta
-        r = {"pages": n_pages, "recall": rec_ours, "recall_pypdf": rec_pypdf, "long_paragraphs": n_long,
-             "mid_sentence": n_mid, "repeated_lines": rep[:5], "page_numbers_in_text": numbers,
-             "seconds": round(t_ours, 3),
-             "seconds_pypdf": round(t_pypdf, 3), "title": m.title, "publisher": m.publisher,
-             "date": str(m.date) if m.date else None, "authors": m.authors}
+        r = {
+            "pages": n_pages,
+            "recall": rec_ours,
+            "recall_pypdf": rec_pypdf,
+            "long_paragraphs": n_long,
+            "mid_sentence": n_mid,
+            "repeated_lines": rep[:5],
+            "page_numbers_in_text": numbers,
+            "seconds": round(t_ours, 3),
+            "seconds_pypdf": round(t_pypdf, 3),
+            "title": m.title,
+            "publisher": m.publisher,
+            "date": str(m.date) if m.date else None,
+            "authors": m.authors,
+        }
         results[path.name] = r
         rc = f"{rec_ours:.3f} / {rec_pypdf:.3f}" if rec_ours is not None else "  -   /   -  "
-        print(f"  {path.name[:40]:<40} {n_pages:>3}p  recall {rc}  mid {n_mid:>3}/{n_long:<3} "
-              f"repeated {len(rep):>2}  page nos {numbers}  time {t_ours:.2f}/{t_pypdf:.2f}s ({t_ours / t_pypdf - 1:+.0%})")
+        print(
+            f"  {path.name[:40]:<40} {n_pages:>3}p  recall {rc}  mid {n_mid:>3}/{n_long:<3} "
+            f"repeated {len(rep):>2}  page nos {numbers}  "
+            f"time {t_ours:.2f}/{t_pypdf:.2f}s ({t_ours / t_pypdf - 1:+.0%})"
+        )
         print(f"      title={m.title!r} publisher={m.publisher!r} date={r['date']} authors={m.authors}")
         for line, n in rep[:3]:
             print(f"      repeated on {n} pages: {line[:90]!r}")
     share = total_mid / total_long if total_long else 0.0
     t_all = sum(r["seconds"] for r in results.values())
     t_pypdf_all = sum(r["seconds_pypdf"] for r in results.values())
-    print(f"  all PDFs: {total_mid} of {total_long} paragraphs of 12+ words end mid-sentence ({share:.1%}); "
-          f"time {t_all:.2f} s vs pypdf {t_pypdf_all:.2f} s ({t_all / t_pypdf_all - 1:+.0%})")
-    return {"files": results, "mid_sentence_share": round(share, 4), "seconds": round(t_all, 3),
-            "seconds_pypdf": round(t_pypdf_all, 3)}
+    print(
+        f"  all PDFs: {total_mid} of {total_long} paragraphs of 12+ words end mid-sentence ({share:.1%}); "
+        f"time {t_all:.2f} s vs pypdf {t_pypdf_all:.2f} s ({t_all / t_pypdf_all - 1:+.0%})"
+    )
+    return {
+        "files": results,
+        "mid_sentence_share": round(share, 4),
+        "seconds": round(t_all, 3),
+        "seconds_pypdf": round(t_pypdf_all, 3),
+    }
 
 
 def run_docx(data: Path) -> dict:
@@ -318,11 +366,17 @@ def run_docx(data: Path) -> dict:
         exp = data / "expected" / f"{path.stem}.expected.md"
         rec = None
         if exp.exists():
-            rec = word_recall(expected_words(exp.read_text(encoding="utf-8")),
-                              words("\n".join(p.text for p in doc.paragraphs) + "\n" + (doc.meta.title or "")))
+            rec = word_recall(
+                expected_words(exp.read_text(encoding="utf-8")),
+                words("\n".join(p.text for p in doc.paragraphs) + "\n" + (doc.meta.title or "")),
+            )
         m = doc.meta
-        results[path.name] = {"recall": rec, "title": m.title, "authors": m.authors,
-                              "date": str(m.date) if m.date else None}
+        results[path.name] = {
+            "recall": rec,
+            "title": m.title,
+            "authors": m.authors,
+            "date": str(m.date) if m.date else None,
+        }
         print(f"  {path.name[:48]:<48} recall {rec:.3f}  title={m.title!r} authors={m.authors} date={m.date}")
     return results
 

@@ -39,23 +39,74 @@ PERUCASES = shutil.which("perucases") or str(Path(sys.executable).parent / "peru
 # At least 50 realistic queries: words, two and three words, phrases, fields, date ranges.
 QUERIES = [
     # single words
-    "oil", "coffee", "inflation", "dividend", "tariffs", "OPEC", "Brazil", "merger", "unemployment", "gold",
-    "wheat", "Japan", "deficit", "takeover", "strike", "debt", "yen", "bankruptcy", "sugar", "copper",
+    "oil",
+    "coffee",
+    "inflation",
+    "dividend",
+    "tariffs",
+    "OPEC",
+    "Brazil",
+    "merger",
+    "unemployment",
+    "gold",
+    "wheat",
+    "Japan",
+    "deficit",
+    "takeover",
+    "strike",
+    "debt",
+    "yen",
+    "bankruptcy",
+    "sugar",
+    "copper",
     # two and three words
-    "oil prices", "interest rates", "trade deficit", "crude oil output", "central bank", "stock split",
-    "Federal Reserve", "money supply growth", "grain exports", "dollar yen", "bank loans Brazil",
-    "wheat export subsidies", "coffee quota talks", "steel imports", "tax reform", "nuclear plant",
+    "oil prices",
+    "interest rates",
+    "trade deficit",
+    "crude oil output",
+    "central bank",
+    "stock split",
+    "Federal Reserve",
+    "money supply growth",
+    "grain exports",
+    "dollar yen",
+    "bank loans Brazil",
+    "wheat export subsidies",
+    "coffee quota talks",
+    "steel imports",
+    "tax reform",
+    "nuclear plant",
     # phrases
-    '"trade deficit"', '"interest rates"', '"crude oil"', '"stock split"', '"money supply"',
-    '"federal reserve"', '"central bank"', '"oil prices"', '"share offer"', '"net loss"',
+    '"trade deficit"',
+    '"interest rates"',
+    '"crude oil"',
+    '"stock split"',
+    '"money supply"',
+    '"federal reserve"',
+    '"central bank"',
+    '"oil prices"',
+    '"share offer"',
+    '"net loss"',
     # fields and operators
-    "title:oil", "title:dividend", "title:merger AND body:bank", "oil NOT OPEC", "coffee OR cocoa",
-    "tariff*", "export*", "Volcker~", "id:reuters-01*",
+    "title:oil",
+    "title:dividend",
+    "title:merger AND body:bank",
+    "oil NOT OPEC",
+    "coffee OR cocoa",
+    "tariff*",
+    "export*",
+    "Volcker~",
+    "id:reuters-01*",
 ]
 DATE_QUERIES = [("oil", "1987-03", "1987-03"), ("dividend", "1987-04-01", "1987-04-30")]
 FTS_QUERIES = {  # the same queries in FTS5 syntax, where it has an equivalent
-    "title:oil": "title:oil", "title:dividend": "title:dividend", "title:merger AND body:bank": "title:merger AND body:bank",
-    "oil NOT OPEC": "oil NOT opec", "coffee OR cocoa": "coffee OR cocoa", "tariff*": "tariff*", "export*": "export*",
+    "title:oil": "title:oil",
+    "title:dividend": "title:dividend",
+    "title:merger AND body:bank": "title:merger AND body:bank",
+    "oil NOT OPEC": "oil NOT opec",
+    "coffee OR cocoa": "coffee OR cocoa",
+    "tariff*": "tariff*",
+    "export*": "export*",
 }
 
 
@@ -173,7 +224,7 @@ def make_corpus(folder: Path, target: int) -> int:
             if n >= target:
                 break
             if rep:
-                text = re.sub(r"\b(19[0-9]{2})\b", lambda m: str(int(m.group(1)) + rep), text)
+                text = re.sub(r"\b(19[0-9]{2})\b", lambda m, rep=rep: str(int(m.group(1)) + rep), text)
                 text = text.replace("Reuter", f"Reuter ({rep}-{rnd.randrange(10**6)})")
             (folder / f"reuters-{rep:02d}-{int(newid):05d}.txt").write_text(text, encoding="utf-8")
             n += 1
@@ -194,13 +245,15 @@ def cleaned_texts(corpus: Path, out: Path) -> int:
                 d = ingest_file(cf)
             except SkipFile:
                 continue
-            f.write(json.dumps({"id": d.id, "title": d.meta.title or "",
-                                "text": "\n".join(p.text for p in d.paragraphs)}) + "\n")
+            f.write(
+                json.dumps({"id": d.id, "title": d.meta.title or "", "text": "\n".join(p.text for p in d.paragraphs)})
+                + "\n"
+            )
             n += 1
     return n
 
 
-BASELINE = r'''
+BASELINE = r"""
 import json, sys, time, sqlite3
 from pathlib import Path
 kind, src, dst = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -218,11 +271,14 @@ if kind.startswith("whoosh"):
             w.add_document(id=d["id"], title=d["title"], text=d["text"])
 else:
     db = sqlite3.connect(str(Path(dst) / "fts.db"))
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61 remove_diacritics 2')")
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
     db.executemany("INSERT INTO docs VALUES (?, ?, ?)", [(d["id"], d["title"], d["text"]) for d in docs])
     db.commit()
 print(time.perf_counter() - t)
-'''
+"""
 
 
 def baseline(kind: str, texts: Path, tmp: Path) -> tuple[float, int, int]:
@@ -241,7 +297,7 @@ def baseline(kind: str, texts: Path, tmp: Path) -> tuple[float, int, int]:
 
 # ---------------------------------------------------------------------------- queries
 
-QUERY_LATENCY = r'''
+QUERY_LATENCY = r"""
 import json, sys, time, statistics
 from perucases.library import Filters, Library
 lib = Library(sys.argv[1])
@@ -250,22 +306,28 @@ dated = json.loads(sys.argv[3])
 lib.search("warmup")
 times, hits = [], []
 for q in queries:
-    t = time.perf_counter(); r = lib.search(q, limit=10); times.append(time.perf_counter() - t); hits.append(len(r.hits))
+    t = time.perf_counter(); r = lib.search(q, limit=10)
+    times.append(time.perf_counter() - t); hits.append(len(r.hits))
 for q, a, b in dated:
     f = Filters.parse(a, b)
-    t = time.perf_counter(); r = lib.search(q, f, limit=10); times.append(time.perf_counter() - t); hits.append(len(r.hits))
+    t = time.perf_counter(); r = lib.search(q, f, limit=10)
+    times.append(time.perf_counter() - t); hits.append(len(r.hits))
 print(json.dumps({"times": times, "hits": hits}))
-'''
+"""
 
 
 def fts_latency(texts: Path, tmp: Path) -> dict:
     db_path = tmp / f"fts-q-{texts.stem}.db"  # one for each corpus size
     db_path.unlink(missing_ok=True)
     db = sqlite3.connect(str(db_path))
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, tokenize='porter unicode61 remove_diacritics 2')")
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
     with texts.open(encoding="utf-8") as f:
-        db.executemany("INSERT INTO docs VALUES (?, ?, ?)",
-                       [(d["id"], d["title"], d["text"]) for d in map(json.loads, f)])
+        db.executemany(
+            "INSERT INTO docs VALUES (?, ?, ?)", [(d["id"], d["title"], d["text"]) for d in map(json.loads, f)]
+        )
     db.commit()
     times = []
     for q in QUERIES:
@@ -279,8 +341,10 @@ def fts_latency(texts: Path, tmp: Path) -> dict:
                 fq = " ".join(re.findall(r"\w+", q))
         t = time.perf_counter()
         try:
-            db.execute("SELECT id, snippet(docs, 2, '[', ']', '…', 12) FROM docs WHERE docs MATCH ? "
-                       "ORDER BY rank LIMIT 10", (fq,)).fetchall()
+            db.execute(
+                "SELECT id, snippet(docs, 2, '[', ']', '…', 12) FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10",
+                (fq,),
+            ).fetchall()
         except sqlite3.OperationalError:
             continue
         times.append(time.perf_counter() - t)
@@ -359,31 +423,39 @@ def measure(n_docs: int, runs: int, tmp: Path) -> dict:
     one = []
     for k in range(runs):
         victim = files[k * 7 % len(files)]
-        victim.write_text(victim.read_text(encoding="utf-8") + f"\nA correction, number {k}, was added.\n",
-                          encoding="utf-8")
+        victim.write_text(
+            victim.read_text(encoding="utf-8") + f"\nA correction, number {k}, was added.\n", encoding="utf-8"
+        )
         one.append(idx())
     out["reindex_one_changed_s"] = median(one)
     added = []
     extra = list(stories(100 * runs))
     for k in range(runs):
-        for newid, text in extra[k * 100:(k + 1) * 100]:
-            (corpus / f"added-{k}-{int(newid):05d}.txt").write_text(text.replace("Reuter", f"Reuter (added {k})"),
-                                                                   encoding="utf-8")
+        for newid, text in extra[k * 100 : (k + 1) * 100]:
+            (corpus / f"added-{k}-{int(newid):05d}.txt").write_text(
+                text.replace("Reuter", f"Reuter (added {k})"), encoding="utf-8"
+            )
         added.append(idx())
     out["reindex_100_added_s"] = median(added)
 
     # queries in process
     script = tmp / "latency.py"
     script.write_text(QUERY_LATENCY, encoding="utf-8")
-    lat = json.loads(subprocess.run([sys.executable, str(script), str(ix), json.dumps(QUERIES),
-                                     json.dumps(DATE_QUERIES)], capture_output=True, text=True,
-                                    check=True).stdout)
+    lat = json.loads(
+        subprocess.run(
+            [sys.executable, str(script), str(ix), json.dumps(QUERIES), json.dumps(DATE_QUERIES)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     out["queries"] = len(lat["times"])
     out["search_p50_ms"] = median(lat["times"]) * 1000
     out["search_p95_ms"] = pct(lat["times"], 95) * 1000
     out["queries_with_hits"] = sum(1 for h in lat["hits"] if h)
-    out["query_peak_rss_MB"] = rss_of([sys.executable, str(script), str(ix), json.dumps(QUERIES),
-                                        json.dumps(DATE_QUERIES)]) / 1024
+    out["query_peak_rss_MB"] = (
+        rss_of([sys.executable, str(script), str(ix), json.dumps(QUERIES), json.dumps(DATE_QUERIES)]) / 1024
+    )
     fl = fts_latency(texts, tmp)
     out["fts5_p50_ms"], out["fts5_p95_ms"] = fl["p50"] * 1000, fl["p95"] * 1000
     gl = grep_latency(corpus)
@@ -403,9 +475,11 @@ def measure(n_docs: int, runs: int, tmp: Path) -> dict:
 
 
 ROWS = [
-    ("files", "files", "{:.0f}"), ("corpus_MB", "corpus MB", "{:.1f}"),
+    ("files", "files", "{:.0f}"),
+    ("corpus_MB", "corpus MB", "{:.1f}"),
     ("indexed_documents", "documents indexed", "{}"),
-    ("build_s", "full build s", "{:.1f}"), ("build_docs_per_s", "  documents/s", "{:.0f}"),
+    ("build_s", "full build s", "{:.1f}"),
+    ("build_docs_per_s", "  documents/s", "{:.0f}"),
     ("build_MB_per_s", "  MB/s", "{:.2f}"),
     ("whoosh_alone_s", "Whoosh alone s (1 process)", "{:.1f}"),
     ("whoosh_alone_2procs_s", "Whoosh alone s (2 processes)", "{:.1f}"),
@@ -416,15 +490,19 @@ ROWS = [
     ("build_peak_rss_MB", "build peak RSS MB, largest process", "{:.0f}"),
     ("build_peak_total_MB", "build peak memory MB, all processes (target 1024)", "{:.0f}"),
     ("whoosh_alone_peak_rss_MB", "Whoosh alone peak RSS MB", "{:.0f}"),
-    ("index_MB", "index MB", "{:.1f}"), ("index_vs_corpus", "  index / corpus", "{:.2f}"),
-    ("whoosh_alone_index_MB", "Whoosh alone index MB", "{:.1f}"), ("fts5_index_MB", "FTS5 index MB", "{:.1f}"),
+    ("index_MB", "index MB", "{:.1f}"),
+    ("index_vs_corpus", "  index / corpus", "{:.2f}"),
+    ("whoosh_alone_index_MB", "Whoosh alone index MB", "{:.1f}"),
+    ("fts5_index_MB", "FTS5 index MB", "{:.1f}"),
     ("reindex_nothing_s", "re-index, nothing changed s (target 2)", "{:.2f}"),
     ("reindex_one_changed_s", "re-index, one file changed s (target 5)", "{:.2f}"),
     ("reindex_100_added_s", "re-index, 100 files added s", "{:.2f}"),
     ("search_p50_ms", "search in process p50 ms (target 20)", "{:.1f}"),
     ("search_p95_ms", "search in process p95 ms (target 60)", "{:.1f}"),
-    ("fts5_p50_ms", "FTS5 p50 ms", "{:.1f}"), ("fts5_p95_ms", "FTS5 p95 ms", "{:.1f}"),
-    ("grep_p50_ms", "grep -ril p50 ms", "{:.0f}"), ("grep_p95_ms", "grep -ril p95 ms", "{:.0f}"),
+    ("fts5_p50_ms", "FTS5 p50 ms", "{:.1f}"),
+    ("fts5_p95_ms", "FTS5 p95 ms", "{:.1f}"),
+    ("grep_p50_ms", "grep -ril p50 ms", "{:.0f}"),
+    ("grep_p95_ms", "grep -ril p95 ms", "{:.0f}"),
     ("query_peak_rss_MB", "query process peak RSS MB", "{:.0f}"),
     ("search_process_s", "perucases search, new process s (target 0.4)", "{:.2f}"),
     ("timeline_month_process_s", "timeline one month, new process s (target 1)", "{:.2f}"),

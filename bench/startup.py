@@ -65,8 +65,19 @@ def main() -> None:
         cases = {
             "perucases --help": [exe, "--help"],
             "perucases search 'Montesinos asylum'": [exe, "search", "Montesinos asylum"],
-            "perucases search (jsonl, 3 filters)": [exe, "search", "Fujimori AND extradition", "--from", "2000",
-                                                    "--to", "2006", "--lang", "en", "--format", "jsonl"],
+            "perucases search (jsonl, 3 filters)": [
+                exe,
+                "search",
+                "Fujimori AND extradition",
+                "--from",
+                "2000",
+                "--to",
+                "2006",
+                "--lang",
+                "en",
+                "--format",
+                "jsonl",
+            ],
             "perucases search --format table": [exe, "search", "Montesinos asylum", "--format", "table"],
             "perucases docs": [exe, "docs"],
             "perucases show 003 --paragraphs 2-4": [exe, "show", "003", "--paragraphs", "2-4"],
@@ -74,13 +85,17 @@ def main() -> None:
         }
         py = [sys.executable, "-c", "pass"]
         imp = [sys.executable, "-c", "import whoosh.index, whoosh.qparser"]
-        rows = {"python -c pass": timed(py, env, args.runs),
-                "python -c 'import whoosh.index, whoosh.qparser'": timed(imp, env, args.runs)}
+        rows = {
+            "python -c pass": timed(py, env, args.runs),
+            "python -c 'import whoosh.index, whoosh.qparser'": timed(imp, env, args.runs),
+        }
         for name, cmd in cases.items():
             timed(cmd, env, 2)  # warm the page cache
             rows[name] = timed(cmd, env, args.runs)
-    print(f"perucases start-up on the seeds: {args.runs} runs each, wall time of a new process "
-          f"(first build of the index: {first_build:.2f} s)")
+    print(
+        f"perucases start-up on the seeds: {args.runs} runs each, wall time of a new process "
+        f"(first build of the index: {first_build:.2f} s)"
+    )
     print(f"{'command':<52} {'median':>8} {'min':>8} {'p90':>8} {'target':>8}")
     result = {"runs": args.runs, "first_build_s": round(first_build, 4), "commands": {}}
     for name, ts in rows.items():
@@ -89,8 +104,12 @@ def main() -> None:
         target = TARGETS.get(name)
         mark = "" if target is None else (f"{target:.2f}" + (" ok" if med < target else " MISS"))
         print(f"{name:<52} {med:>8.3f} {ts[0]:>8.3f} {p90:>8.3f} {mark:>8}")
-        result["commands"][name] = {"median_s": round(med, 4), "min_s": round(ts[0], 4), "p90_s": round(p90, 4),
-                                    "target_s": target}
+        result["commands"][name] = {
+            "median_s": round(med, 4),
+            "min_s": round(ts[0], 4),
+            "p90_s": round(p90, 4),
+            "target_s": target,
+        }
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2) + "\n")

@@ -30,6 +30,7 @@ interrupts or queries than asked for were made.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -94,9 +95,15 @@ class Build:
     """A `perucases` command in a session of its own, its process tree's memory sampled."""
 
     def __init__(self, args: list[str], env: dict | None = None, prefix: list[str] | None = None):
-        self.proc = subprocess.Popen([*(prefix or []), perucases(), *args], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True,
-                                     env=env)
+        self.proc = subprocess.Popen(
+            [*(prefix or []), perucases(), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+            env=env,
+        )
         RUNNING.add(self.proc)
         self.started = time.monotonic()
         self.done = threading.Event()
@@ -169,13 +176,14 @@ class Corpus:
 
     def note_text(self, k: int, amend: int = 0) -> str:
         extra = "".join(f" Amended {a} on {1 + a % 28} March 2001." for a in range(amend))
-        return (f"Note {k}\n\nThe Colina group and Vladimiro Montesinos met in Lima on September {1 + k % 28}, 2000, "
-                f"note {k} says; the commission heard {k} witnesses of the massacre.{extra}\n")
+        return (
+            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos met in Lima on September {1 + k % 28}, 2000, "
+            f"note {k} says; the commission heard {k} witnesses of the massacre.{extra}\n"
+        )
 
     def add(self) -> None:
         self.serial += 1
-        (self.root / "more" / f"note-{self.serial:05d}.txt").write_text(self.note_text(self.serial),
-                                                                          encoding="utf-8")
+        (self.root / "more" / f"note-{self.serial:05d}.txt").write_text(self.note_text(self.serial), encoding="utf-8")
 
     def files(self) -> list[Path]:
         return sorted(p for p in self.root.rglob("*.txt"))
@@ -193,8 +201,10 @@ class Corpus:
     def change(self, n_change: int, n_add: int, n_remove: int) -> None:
         notes = sorted((self.root / "more").glob("*.txt"))
         for p in self.rnd.sample(notes, min(n_change, len(notes))):
-            p.write_text(p.read_text(encoding="utf-8").rstrip("\n") + f" Amended {self.rnd.randint(0, 10**6)}.\n",
-                         encoding="utf-8")
+            p.write_text(
+                p.read_text(encoding="utf-8").rstrip("\n") + f" Amended {self.rnd.randint(0, 10**6)}.\n",
+                encoding="utf-8",
+            )
         for p in self.rnd.sample(notes, min(n_remove, len(notes) - n_change)):
             if p.exists():
                 p.unlink()
@@ -212,8 +222,10 @@ def index_state(ix: Path) -> dict[str, str] | None:
     try:
         lib = Library(ix, refresh=False)
         s = lib.searcher()
-        out = {st["id"]: st["meta"]["sha256"] for st in
-               (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
+        out = {
+            st["id"]: st["meta"]["sha256"]
+            for st in (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))
+        }
         lib.close()
         return out
     except Exception as exc:  # noqa: BLE001 - reported as a failure by the caller
@@ -234,8 +246,9 @@ def whole(state: dict[str, str] | None, corpus: Corpus, where: str) -> bool:
 
 
 def check(ix: Path, where: str) -> None:
-    r = subprocess.run([perucases(), "index", "--check", "--index", str(ix)], capture_output=True, text=True,
-                       timeout=HANG)
+    r = subprocess.run(
+        [perucases(), "index", "--check", "--index", str(ix)], capture_output=True, text=True, timeout=HANG
+    )
     ST.add("checks")
     if r.returncode != 0:
         ST.fail(f"{where}: index --check: {r.stderr.strip()[-300:]}")
@@ -266,8 +279,14 @@ class Readers:
                 env["PERUCASES_AUTO_REFRESH_MAX"] = "0"  # a large corpus: the query answers as the index is
             args = ["search", "Montesinos", "--format", "ids"] if k % 2 == 0 else ["docs", "--format", "ids"]
             try:
-                r = subprocess.run([perucases(), *args, "--index", str(self.ix)], capture_output=True, text=True,
-                                   timeout=HANG, env=env, errors="replace")
+                r = subprocess.run(
+                    [perucases(), *args, "--index", str(self.ix)],
+                    capture_output=True,
+                    text=True,
+                    timeout=HANG,
+                    env=env,
+                    errors="replace",
+                )
             except subprocess.TimeoutExpired:
                 ST.add("hangs")
                 ST.fail(f"a query hung: {args}")
@@ -299,7 +318,7 @@ class Readers:
         self.refresh = False
         seen = list(self.rounds)
         deadline = time.monotonic() + HANG
-        while any(now <= was for now, was in zip(self.rounds, seen)) and time.monotonic() < deadline:
+        while any(now <= was for now, was in zip(self.rounds, seen, strict=False)) and time.monotonic() < deadline:
             time.sleep(0.05)
 
     def close(self) -> None:
@@ -469,8 +488,12 @@ def full_disk(base: Path, ix: Path, corpus: Corpus, rnd: random.Random) -> None:
                     ST.fail(f"full disk {k} ({args[2:]}): exit {code}, {lines[-1:]} after {secs:.1f} s")
                 if index_state(small) != before:
                     ST.fail(f"full disk {k}: the index changed")
-                r = subprocess.run([perucases(), "search", "Montesinos", "--index", str(small), "--format", "ids"],
-                                   capture_output=True, text=True, timeout=HANG)
+                r = subprocess.run(
+                    [perucases(), "search", "Montesinos", "--index", str(small), "--format", "ids"],
+                    capture_output=True,
+                    text=True,
+                    timeout=HANG,
+                )
                 ST.add("queries (processes)")
                 if r.returncode != 0 or traceback_in(r.stderr):
                     ST.fail(f"full disk {k}: a query exited {r.returncode}: {r.stderr.strip()[-300:]}")
@@ -486,7 +509,6 @@ def hostile_corpus(folder: Path) -> dict[str, str]:
     """Files that once hung, exhausted memory or mangled output; name -> the warning expected."""
     sys.path.insert(0, str(HERE.parent / "tests"))
     from helpers import make_docx, make_pdf
-
     from perucases.ingest import limits
 
     folder.mkdir(parents=True)
@@ -506,8 +528,10 @@ def hostile_corpus(folder: Path) -> dict[str, str]:
 
     make_docx(folder / "ok.docx")
     para = b"<w:p><w:r><w:t>" + b"La Cantuta " * 90 + b"</w:t></w:r></w:p>"
-    with zipfile.ZipFile(folder / "ok.docx") as src, zipfile.ZipFile(folder / "bomb.docx", "w",
-                                                                      zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(folder / "ok.docx") as src,
+        zipfile.ZipFile(folder / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename != "word/document.xml":
@@ -541,8 +565,10 @@ def hostile_corpus(folder: Path) -> dict[str, str]:
     secret.chmod(0)
     expect["restricted"] = "cannot read the folder"
     for k in range(4):  # documents just under the text limit: the largest a build must hold at once
-        words = " ".join(f"Montesinos met the Colina group in Lima on {1 + n % 28} March 1991, witness {n} said."
-                         for n in range(k * 10**5, k * 10**5 + limits.MAX_TEXT // 80))
+        words = " ".join(
+            f"Montesinos met the Colina group in Lima on {1 + n % 28} March 1991, witness {n} said."
+            for n in range(k * 10**5, k * 10**5 + limits.MAX_TEXT // 80)
+        )
         (folder / f"large-{k}.txt").write_text(f"Large {k}\n\n{words[: limits.MAX_TEXT - 20]}\n", encoding="utf-8")
     for k in range(300):  # and enough files for a build in several processes
         (folder / f"small-{k:03d}.txt").write_text(f"Small {k}\n\nMontesinos, note {k}.\n", encoding="utf-8")
@@ -554,10 +580,14 @@ def hostile_files(base: Path) -> None:
     expect = hostile_corpus(folder)
     prefix = []
     if os.geteuid() == 0 and shutil.which("setpriv"):  # as root, without the power to read anything
-        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
-                  "--inh-caps=-dac_override,-dac_read_search"]
-    b = Build(["index", str(folder), "--index", str(base / "hix"), "--follow-links", "--max-file-size", "500M"],
-              prefix=prefix)
+        prefix = [
+            "setpriv",
+            "--bounding-set=-dac_override,-dac_read_search",
+            "--inh-caps=-dac_override,-dac_read_search",
+        ]
+    b = Build(
+        ["index", str(folder), "--index", str(base / "hix"), "--follow-links", "--max-file-size", "500M"], prefix=prefix
+    )
     code, err, _ = b.finish()
     secs = time.monotonic() - b.started
     (folder / "restricted").chmod(0o755)
@@ -583,18 +613,40 @@ def hostile_files(base: Path) -> None:
             ST.fail(f"hostile files: {args}: exit {r.returncode}, escape sequence: {b'x1b' in r.stdout}")
 
 
-HOSTILE_QUERIES = ["*e*", "t*", "[a TO z]", "x" * 100_000, "q" * 4000, "(" * 1000 + "oil" + ")" * 1000,
-                   " OR ".join(f"w{k}~2" for k in range(300)), "oil~2 OR gold~2 OR bank~2 OR trade~2",
-                   " OR ".join(["Montesinos"] * 99), "Montesimos~", "tra*", "id:*", '"the the the the"',
-                   "NOT Montesinos", "title:", "Fujimori~9", "\udcff", "[ TO ]", "*"]
+HOSTILE_QUERIES = [
+    "*e*",
+    "t*",
+    "[a TO z]",
+    "x" * 100_000,
+    "q" * 4000,
+    "(" * 1000 + "oil" + ")" * 1000,
+    " OR ".join(f"w{k}~2" for k in range(300)),
+    "oil~2 OR gold~2 OR bank~2 OR trade~2",
+    " OR ".join(["Montesinos"] * 99),
+    "Montesimos~",
+    "tra*",
+    "id:*",
+    '"the the the the"',
+    "NOT Montesinos",
+    "title:",
+    "Fujimori~9",
+    "\udcff",
+    "[ TO ]",
+    "*",
+]
 
 
 def hostile_queries(ix: Path, label: str) -> None:
     for q in HOSTILE_QUERIES:
         t = time.monotonic()
         try:
-            r = subprocess.run([perucases(), "search", q, "--index", str(ix), "--format", "ids"], capture_output=True,
-                               text=True, timeout=90, errors="surrogateescape")
+            r = subprocess.run(
+                [perucases(), "search", q, "--index", str(ix), "--format", "ids"],
+                capture_output=True,
+                text=True,
+                timeout=90,
+                errors="surrogateescape",
+            )
         except subprocess.TimeoutExpired:
             ST.add("hangs")
             ST.fail(f"{label}: query {q[:40]!r} hung")
@@ -604,11 +656,16 @@ def hostile_queries(ix: Path, label: str) -> None:
         lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
         if traceback_in(r.stderr):
             ST.add("tracebacks")
-        if r.returncode not in (0, 1, 2) or (r.returncode == 2 and (len(lines) != 1 or len(lines[0]) > 400)) \
-                or "internal error" in r.stderr:
+        if (
+            r.returncode not in (0, 1, 2)
+            or (r.returncode == 2 and (len(lines) != 1 or len(lines[0]) > 400))
+            or "internal error" in r.stderr
+        ):
             ST.fail(f"{label}: query {q[:40]!r}: exit {r.returncode}: {r.stderr.strip()[-200:]}")
-        print(f"  {label}: {q[:30]!r:34} exit {r.returncode} {secs:5.1f} s  {(lines[-1] if lines else '')[:90]}",
-              flush=True)
+        print(
+            f"  {label}: {q[:30]!r:34} exit {r.returncode} {secs:5.1f} s  {(lines[-1] if lines else '')[:90]}",
+            flush=True,
+        )
 
 
 # ---------------------------------------------------------------------------- main
@@ -648,8 +705,10 @@ def main() -> int:
             interrupt_rounds(ix, corpus, a.interrupts, took, rnd)
             readers.refresh = True
             # until enough queries ran during writes: more updates, not killed
-            while ST.counts.get("queries (processes)", 0) + ST.counts.get("queries (Library)", 0) < a.queries \
-                    and time.monotonic() - started < 3600:
+            while (
+                ST.counts.get("queries (processes)", 0) + ST.counts.get("queries (Library)", 0) < a.queries
+                and time.monotonic() - started < 3600
+            ):
                 corpus.change(4, 30, 2)
                 b = Build(["index", str(corpus.root), "--index", str(ix), "-j", "1"])
                 code, err, _ = b.finish()
@@ -673,17 +732,19 @@ def main() -> int:
             from reuters import write_corpus
 
             write_corpus(base / "reuters")
-            r = subprocess.run([perucases(), "index", str(base / "reuters"), "--index", str(base / "rix")],
-                               capture_output=True, text=True, timeout=3600)
+            r = subprocess.run(
+                [perucases(), "index", str(base / "reuters"), "--index", str(base / "rix")],
+                capture_output=True,
+                text=True,
+                timeout=3600,
+            )
             if r.returncode != 0:
                 ST.fail(f"Reuters build: {r.stderr.strip()[-300:]}")
             hostile_queries(base / "rix", "reuters")
     finally:
         for proc in list(RUNNING):
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
         subprocess.run(["umount", str(base / "tmpfs")], capture_output=True, check=False)
         for p in base.rglob("*"):
             try:
@@ -696,15 +757,22 @@ def main() -> int:
     kills = sum(v for k, v in c.items() if k.startswith("kill -9 in flight"))
     ints = sum(v for k, v in c.items() if k.startswith("Ctrl-C in flight"))
     summary = {
-        "kill rounds": c.get("kill rounds", 0), "kill -9 in flight": kills,
-        "Ctrl-C rounds": c.get("Ctrl-C rounds", 0), "Ctrl-C in flight": ints,
-        "queries during writes": during, "queries (processes)": c.get("queries (processes)", 0),
-        "queries (Library)": c.get("queries (Library)", 0), "index --check runs": c.get("checks", 0),
+        "kill rounds": c.get("kill rounds", 0),
+        "kill -9 in flight": kills,
+        "Ctrl-C rounds": c.get("Ctrl-C rounds", 0),
+        "Ctrl-C in flight": ints,
+        "queries during writes": during,
+        "queries (processes)": c.get("queries (processes)", 0),
+        "queries (Library)": c.get("queries (Library)", 0),
+        "index --check runs": c.get("checks", 0),
         "full disk runs": c.get("full disk runs", 0),
         "full disk runs that filled it": c.get("full disk runs", 0) - c.get("full disk runs that fit", 0),
         "hostile files": c.get("hostile files", 0),
-        "hostile queries": c.get("hostile queries", 0), "failures": len(ST.failures), "hangs": c.get("hangs", 0),
-        "lost updates": c.get("lost updates", 0), "tracebacks": c.get("tracebacks", 0),
+        "hostile queries": c.get("hostile queries", 0),
+        "failures": len(ST.failures),
+        "hangs": c.get("hangs", 0),
+        "lost updates": c.get("lost updates", 0),
+        "tracebacks": c.get("tracebacks", 0),
         "slowest exit after Ctrl-C (s)": round(max(ST.exit_times, default=0.0), 2),
         "slowest exit after the disk filled (s)": round(max(ST.disk_exit_times, default=0.0), 2),
         "peak memory of a build, all processes (MB)": round(ST.peak_kb / 1024),

@@ -28,12 +28,19 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--errors", type=int, default=0)
     args = ap.parse_args()
-    base = [sys.executable, str(args.data / "timex_eval.py"), "run", str(args.data / "TimeBank"),
-            str(args.data / "AQUAINT"), "--system", "perucases.extract.timex:timebank"]
+    base = [
+        sys.executable,
+        str(args.data / "timex_eval.py"),
+        "run",
+        str(args.data / "TimeBank"),
+        str(args.data / "AQUAINT"),
+        "--system",
+        "perucases.extract.timex:timebank",
+    ]
     if args.errors:
         subprocess.run([*base, "--errors", str(args.errors)], check=True)
     out = subprocess.run([*base, "--json"], check=True, capture_output=True, text=True).stdout
-    r = json.loads(out[out.index("{"):])
+    r = json.loads(out[out.index("{") :])
     c = r["counts"]
     figures = {
         "strict F1": r["strict"]["F1"],
@@ -43,8 +50,10 @@ def main() -> None:
         "value accuracy, calendar components, over calendar gold": round(c["val_anchor"] / c["matched_iso"], 4),
         "value accuracy, exact, over calendar gold": r["value_acc_exact_on_iso_gold"],
     }
-    print(f"DATE expressions: {c['n_gold']} gold, {c['relaxed_g']} found (relaxed), "
-          f"{c['matched_iso']} of them with calendar gold values")
+    print(
+        f"DATE expressions: {c['n_gold']} gold, {c['relaxed_g']} found (relaxed), "
+        f"{c['matched_iso']} of them with calendar gold values"
+    )
     for name, v in figures.items():
         print(f"  {name:<58} {v:.3f}")
     if args.json:

@@ -39,8 +39,10 @@ class PerucasesGroup(click.Group):
             if not _unreadable(exc):
                 raise
             what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            raise IndexDamaged(f"a file of the index could not be read ({shorten(what, 120)}): the index may be "
-                               f"damaged; perucases index --check tells, perucases index --rebuild repairs it") from None
+            raise IndexDamaged(
+                f"a file of the index could not be read ({shorten(what, 120)}): the index may be "
+                f"damaged; perucases index --check tells, perucases index --rebuild repairs it"
+            ) from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
@@ -96,9 +98,19 @@ class PerucasesGroup(click.Group):
 
 
 # The library's parameters as the command line spells them, for its error messages.
-FLAGS = {"limit": "--limit", "context": "--context", "date_from": "--from", "date_to": "--to", "lang": "--lang",
-         "publisher": "--publisher", "grep": "--grep", "precision": "--precision", "etype": "--type",
-         "timeout": "--timeout", "max_file_size": "--max-file-size"}
+FLAGS = {
+    "limit": "--limit",
+    "context": "--context",
+    "date_from": "--from",
+    "date_to": "--to",
+    "lang": "--lang",
+    "publisher": "--publisher",
+    "grep": "--grep",
+    "precision": "--precision",
+    "etype": "--type",
+    "timeout": "--timeout",
+    "max_file_size": "--max-file-size",
+}
 
 
 def _worded(exc: PerucasesError) -> str:
@@ -182,7 +194,11 @@ def _silence_stdout() -> None:
 
 def timeout_option(f):
     return click.option(
-        "--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
+        "--timeout",
+        type=click.FloatRange(min=0),
+        default=30.0,
+        show_default=True,
+        metavar="SECONDS",
         help="Stop a query that runs longer than this (0: no limit); the index refresh before it is not counted.",
     )(f)
 
@@ -204,8 +220,12 @@ class time_limit:
 
 def index_option(f):
     return click.option(
-        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-        envvar="PERUCASES_INDEX", show_envvar=True,
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        envvar="PERUCASES_INDEX",
+        show_envvar=True,
         help="Index folder (default: index/ of the checkout you are in, else your data folder).",
     )(f)
 
@@ -213,10 +233,20 @@ def index_option(f):
 def filter_options(f):
     f = click.option("--lang", default=None, metavar="en|es", help="Only documents in this language.")(f)
     f = click.option("--publisher", default=None, help="Only documents whose publisher has these words.")(f)
-    f = click.option("--to", "date_to", default=None, metavar="DATE",
-                     help="Published on or before (1997, 1997-04, 1997-04-22, 'April 1997').")(f)
-    f = click.option("--from", "date_from", default=None, metavar="DATE",
-                     help="Published on or after (1997, 1997-04, 1997-04-22, 'April 1997').")(f)
+    f = click.option(
+        "--to",
+        "date_to",
+        default=None,
+        metavar="DATE",
+        help="Published on or before (1997, 1997-04, 1997-04-22, 'April 1997').",
+    )(f)
+    f = click.option(
+        "--from",
+        "date_from",
+        default=None,
+        metavar="DATE",
+        help="Published on or after (1997, 1997-04, 1997-04-22, 'April 1997').",
+    )(f)
     return f
 
 
@@ -232,8 +262,14 @@ def progress_bar():
 
     from perucases.render.output import console
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console(stderr=True), transient=True) as p:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as p:
         yield p
 
 
@@ -273,24 +309,66 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Processes that read, extract and write the index, each its own part of it "
-                   "(default: one a core; 1 does everything in this process).")
-@click.option("-0", "--null", "null", is_flag=True, help="With -: paths on stdin are separated by NUL bytes (find -print0).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that read, extract and write the index, each its own part of it "
+    "(default: one a core; 1 does everything in this process).",
+)
+@click.option(
+    "-0", "--null", "null", is_flag=True, help="With -: paths on stdin are separated by NUL bytes (find -print0)."
+)
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating.")
-@click.option("--wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
-              help="Seconds to wait for another perucases process that is updating the index.")
-@click.option("--gazetteer", "-g", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A gazetteer file of your own (repeatable); the index remembers it.")
-@click.option("--max-file-size", "max_file_size", default=None, metavar="SIZE",
-              help="Skip files larger than this (100M, 500K, 2G; default 100M); the index remembers it.")
-@click.option("--follow-links", "follow_links", is_flag=True, default=None,
-              help="Follow symbolic links that lead out of the corpus folder (not followed by default).")
-@click.option("--check", "check_only", is_flag=True,
-              help="Check the index against its manifest and corpus, write nothing; exit 1 on damage.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for another perucases process that is updating the index.",
+)
+@click.option(
+    "--gazetteer",
+    "-g",
+    "gazetteers",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A gazetteer file of your own (repeatable); the index remembers it.",
+)
+@click.option(
+    "--max-file-size",
+    "max_file_size",
+    default=None,
+    metavar="SIZE",
+    help="Skip files larger than this (100M, 500K, 2G; default 100M); the index remembers it.",
+)
+@click.option(
+    "--follow-links",
+    "follow_links",
+    is_flag=True,
+    default=None,
+    help="Follow symbolic links that lead out of the corpus folder (not followed by default).",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Check the index against its manifest and corpus, write nothing; exit 1 on damage.",
+)
 @index_option
-def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, wait: float, gazetteers,
-          max_file_size: str | None, follow_links: bool | None, check_only: bool, index_dir: Path | None) -> int:
+def index(
+    paths: tuple[Path, ...],
+    jobs: int | None,
+    null: bool,
+    rebuild: bool,
+    wait: float,
+    gazetteers,
+    max_file_size: str | None,
+    follow_links: bool | None,
+    check_only: bool,
+    index_dir: Path | None,
+) -> int:
     """Build or update the index of PATHS (folders or files: .txt .md .html .htm .pdf .docx).
 
     Without PATHS, updates the corpus the index was built from (the bundled seeds at first).
@@ -323,23 +401,40 @@ def index(paths: tuple[Path, ...], jobs: int | None, null: bool, rebuild: bool, 
         raise click.UsageError("-0 goes with - (paths on stdin)")
     roots = list(paths) or None
     with progress_bar() as progress:
-        report = maintenance.update(target, roots, rebuild=rebuild, wait=wait,
-                                    warn=lambda m: message(m, warning="skipped" in m), progress=progress,
-                                    gazetteers=list(gazetteers) or None, procs=jobs, max_file_size=limit,
-                                    follow_links=follow_links)
+        report = maintenance.update(
+            target,
+            roots,
+            rebuild=rebuild,
+            wait=wait,
+            warn=lambda m: message(m, warning="skipped" in m),
+            progress=progress,
+            gazetteers=list(gazetteers) or None,
+            procs=jobs,
+            max_file_size=limit,
+            follow_links=follow_links,
+        )
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     skipped += f", {report.duplicates} duplicate file(s) recorded" if report.duplicates else ""
-    message(f"{report.documents} document(s) in {target}: {report.added} added, {report.changed} changed, "
-            f"{report.removed} removed, {report.unchanged} unchanged{skipped} ({report.seconds:.2f} s)")
+    message(
+        f"{report.documents} document(s) in {target}: {report.added} added, {report.changed} changed, "
+        f"{report.removed} removed, {report.unchanged} unchanged{skipped} ({report.seconds:.2f} s)"
+    )
     return 0 if report.documents else 1
 
 
 @cli.command()
 @click.argument("query", nargs=-1, required=True)
 @filter_options
-@click.option("--entity", "-e", default=None, metavar="NAME",
-              help="Only documents that name this entity (any of its names; see perucases entities).")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Most documents to show.")
+@click.option(
+    "--entity",
+    "-e",
+    default=None,
+    metavar="NAME",
+    help="Only documents that name this entity (any of its names; see perucases entities).",
+)
+@click.option(
+    "--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Most documents to show."
+)
 @click.option("--explain", is_flag=True, help="Show on stderr how the query was parsed and analysed.")
 @timeout_option
 @output_options
@@ -364,8 +459,10 @@ def search(query, date_from, date_to, publisher, lang, entity, limit, explain, t
         message(f"no documents match {shorten(text, 200)!r}{hint}")
         return 1
     if result.partial:
-        message(f"no document has every word of {shorten(text, 200)!r}; showing the {len(result.hits)} with most of them "
-                f"(marked partial, with the words each lacks){hint}")
+        message(
+            f"no document has every word of {shorten(text, 200)!r}; showing the {len(result.hits)} with most of them "
+            f"(marked partial, with the words each lacks){hint}"
+        )
     columns = cols.PARTIAL_SEARCH_COLUMNS if result.partial else cols.SEARCH_COLUMNS
     emit(rows(result.hits, columns), columns, resolve_format(fmt))
     return 0
@@ -390,15 +487,28 @@ def docs(date_from, date_to, publisher, lang, fmt, index_dir) -> int:
 
 
 @cli.command()
-@click.option("--type", "-t", "etype", default=None, metavar="TYPE",
-              help="Only this type: person, org, loc, event or law.")
+@click.option(
+    "--type", "-t", "etype", default=None, metavar="TYPE", help="Only this type: person, org, loc, event or law."
+)
 @click.option("--doc", "-d", default=None, metavar="ID", help="Only entities named in this document.")
-@click.option("--min-mentions", "-m", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Only entities mentioned at least this often.")
+@click.option(
+    "--min-mentions",
+    "-m",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Only entities mentioned at least this often.",
+)
 @click.option("--sort", type=click.Choice(("mentions", "documents", "name")), default="mentions", show_default=True)
 @click.option("--pairs", is_flag=True, help="List entity pairs by the paragraphs they share instead.")
-@click.option("--graph", "graph", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
-              help="Write the co-occurrence network to FILE: GraphML, or GEXF if FILE ends in .gexf.")
+@click.option(
+    "--graph",
+    "graph",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    metavar="FILE",
+    help="Write the co-occurrence network to FILE: GraphML, or GEXF if FILE ends in .gexf.",
+)
 @output_options
 @index_option
 def entities(etype, doc, min_mentions, sort, pairs, graph, fmt, index_dir) -> int:
@@ -426,10 +536,14 @@ def entities(etype, doc, min_mentions, sort, pairs, graph, fmt, index_dir) -> in
 
 @cli.command()
 @click.argument("name", nargs=-1, required=True)
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many co-occurring entities to show.")
-@output_options(formats=("text", "json", "jsonl", "csv", "tsv", "table"), default="text",
-                help="text: a report; json: everything; others: a row per mention.")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many co-occurring entities to show."
+)
+@output_options(
+    formats=("text", "json", "jsonl", "csv", "tsv", "table"),
+    default="text",
+    help="text: a report; json: everything; others: a row per mention.",
+)
 @index_option
 def entity(name, top, fmt, index_dir) -> int:
     """One entity: its names, documents, every mention in context, and who it appears with.
@@ -468,8 +582,13 @@ def _curate(index_dir, gazetteer, change) -> int:
 
 
 def gazetteer_option(f):
-    return click.option("--gazetteer", "-g", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="The gazetteer file to write (default: gazetteer.toml in the corpus folder).")(f)
+    return click.option(
+        "--gazetteer",
+        "-g",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The gazetteer file to write (default: gazetteer.toml in the corpus folder).",
+    )(f)
 
 
 @curate.command("merge")
@@ -532,8 +651,14 @@ class CiteGroup(click.Group):
 
 
 def style_option(f):
-    return click.option("--style", "-s", default="chicago", show_default=True, metavar="STYLE",
-                        help="chicago, apa, mla, harvard, any CSL style name (see cite styles) or a .csl file.")(f)
+    return click.option(
+        "--style",
+        "-s",
+        default="chicago",
+        show_default=True,
+        metavar="STYLE",
+        help="chicago, apa, mla, harvard, any CSL style name (see cite styles) or a .csl file.",
+    )(f)
 
 
 @cli.group(cls=CiteGroup, subcommand_metavar="QUERY... | COMMAND [ARGS]...")
@@ -562,20 +687,52 @@ def cite() -> None:
 @click.option("--doc", "-d", default=None, metavar="ID", help="Only quotes from this document.")
 @click.option("--all", "all_docs", is_flag=True, hidden=True, help="Deprecated: cite refs.")
 @click.option("--sources", "sources_of", default=None, metavar="ID", hidden=True, help="Deprecated: cite sources ID.")
-@click.option("--verify", "verify_file", default=None, metavar="FILE", hidden=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Deprecated: cite verify FILE.")
+@click.option(
+    "--verify",
+    "verify_file",
+    default=None,
+    metavar="FILE",
+    hidden=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Deprecated: cite verify FILE.",
+)
 @style_option
-@click.option("--context", "-C", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Also quote N sentences before and after (within the paragraph).")
+@click.option(
+    "--context",
+    "-C",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Also quote N sentences before and after (within the paragraph).",
+)
 @click.option("--full", is_flag=True, help="Never cut long sentences to the clauses that match.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=5, show_default=True, help="Most quotes to show.")
 @click.option("--list-styles", is_flag=True, hidden=True, help="Deprecated: cite styles.")
 @timeout_option
-@output_options(formats=CITE_FORMATS,
-                help="Output format (default: table on a terminal, tsv in a pipe); md: notes for cite verify.")
+@output_options(
+    formats=CITE_FORMATS, help="Output format (default: table on a terminal, tsv in a pipe); md: notes for cite verify."
+)
 @index_option
-def cite_query(query, date_from, date_to, publisher, lang, entity, doc, all_docs, sources_of, verify_file, style,
-               context, full, limit, list_styles, timeout, fmt, index_dir) -> int:
+def cite_query(
+    query,
+    date_from,
+    date_to,
+    publisher,
+    lang,
+    entity,
+    doc,
+    all_docs,
+    sources_of,
+    verify_file,
+    style,
+    context,
+    full,
+    limit,
+    list_styles,
+    timeout,
+    fmt,
+    index_dir,
+) -> int:
     """The sentences that best support QUERY, quoted character for character from the files, each
     with its locator (003 p.4 ¶2 s1), its citation and reference in --style.
 
@@ -619,8 +776,17 @@ def cite_query(query, date_from, date_to, publisher, lang, entity, doc, all_docs
         _deprecated(old if all_docs else f"{old} without a QUERY", " ".join(["refs", *map(shlex.quote, ids)]))
         return _cite_refs(ids, style, fmt, filters, index_dir)
     with library(index_dir) as lib, time_limit(timeout):
-        quotes = lib.cite(text, style, markup="markdown" if fmt == "md" else "plain", filters=filters,
-                          limit=limit, entity=entity, doc=doc, context=context, full=full)
+        quotes = lib.cite(
+            text,
+            style,
+            markup="markdown" if fmt == "md" else "plain",
+            filters=filters,
+            limit=limit,
+            entity=entity,
+            doc=doc,
+            context=context,
+            full=full,
+        )
     if not quotes:
         message(f"no quotes match {shorten(text, 200)!r}")
         return 1
@@ -672,8 +838,9 @@ def _cite_refs(ids: list[str], style: str, fmt: str | None, filters, index_dir) 
 
 
 @cite.command("export", short_help="Export references as BibTeX, RIS or CSL JSON.")
-@click.argument("to", metavar="bibtex|ris|csl-json",
-                type=click.Choice(("bibtex", "ris", "csl-json"), case_sensitive=False))
+@click.argument(
+    "to", metavar="bibtex|ris|csl-json", type=click.Choice(("bibtex", "ris", "csl-json"), case_sensitive=False)
+)
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @filter_options
 @index_option
@@ -758,18 +925,32 @@ def _cite_styles() -> int:
 
 
 @cli.command()
-@click.option("--from", "date_from", default=None, metavar="DATE", help="Events on or after (1990, 1990-05, 'May 1990').")
+@click.option(
+    "--from", "date_from", default=None, metavar="DATE", help="Events on or after (1990, 1990-05, 'May 1990')."
+)
 @click.option("--to", "date_to", default=None, metavar="DATE", help="Events on or before.")
 @click.option("--entity", "-e", default=None, metavar="NAME", help="Only events whose sentence names this entity.")
 @click.option("--doc", "-d", default=None, metavar="ID", help="Only events of this document.")
 @click.option("--grep", "-g", default=None, metavar="WORDS", help="Only events whose sentence has these words.")
-@click.option("--precision", type=click.Choice(("day", "month", "year")), default=None,
-              help="Only events dated at least this precisely.")
+@click.option(
+    "--precision",
+    type=click.Choice(("day", "month", "year")),
+    default=None,
+    help="Only events dated at least this precisely.",
+)
 @click.option("--sort", type=click.Choice(("date", "source")), default="date", show_default=True)
-@output_options(formats=(*FORMATS_ALL, "md", "timelinejs"),
-                help="Output format (default: a chronology on a terminal, tsv in a pipe).")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
-              help="Write the chronology as one self-contained HTML page.")
+@output_options(
+    formats=(*FORMATS_ALL, "md", "timelinejs"),
+    help="Output format (default: a chronology on a terminal, tsv in a pipe).",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    metavar="FILE",
+    help="Write the chronology as one self-contained HTML page.",
+)
 @index_option
 def timeline(date_from, date_to, entity, doc, grep, precision, sort, fmt, html_file, index_dir) -> int:
     """What happened when, and who says so: every dated statement, in order, with its source.
@@ -838,8 +1019,10 @@ def _check(target: Path, extra: bool) -> int:
     if rep.damage:
         message(f"the index at {target} is damaged: repair it with perucases index --rebuild --index {target}")
         return 1
-    message(f"the index at {target} is sound: {rep.documents} document(s)"
-            + (f"; {len(rep.stale)} change(s) to pick up with perucases index" if rep.stale else ""))
+    message(
+        f"the index at {target} is sound: {rep.documents} document(s)"
+        + (f"; {len(rep.stale)} change(s) to pick up with perucases index" if rep.stale else "")
+    )
     return 0
 
 
@@ -872,11 +1055,15 @@ def _read_ids(ids: tuple[str, ...]) -> list[str]:
 
 @cli.command()
 @click.argument("ids", nargs=-1, required=True)
-@click.option("--paragraphs", "-p", "spec", default=None, metavar="N|N-M",
-              help="Only these paragraphs: 3, 3-5, 2,4-6 or 5-.")
+@click.option(
+    "--paragraphs", "-p", "spec", default=None, metavar="N|N-M", help="Only these paragraphs: 3, 3-5, 2,4-6 or 5-."
+)
 @click.option("--raw", is_flag=True, help="Print the original file's bytes instead.")
-@output_options(formats=("text", "table", "json", "jsonl", "csv", "tsv"), default="text",
-                help="text: header and numbered paragraphs; others: a row per paragraph.")
+@output_options(
+    formats=("text", "table", "json", "jsonl", "csv", "tsv"),
+    default="text",
+    help="text: header and numbered paragraphs; others: a row per paragraph.",
+)
 @index_option
 def show(ids, spec, raw, fmt, index_dir) -> int:
     """Print documents cleaned, with a metadata header and numbered paragraphs.

@@ -166,15 +166,20 @@ def number_words_re() -> str:
     """A regex for a number written in Spanish words ("dos mil veintiséis", "treinta y uno"),
     accents optional; no groups."""
     units, mult = _number_words()
-    accented = {"dieciseis": "diecis[eé]is", "veintiun": "veinti[uú]n", "veintidos": "veintid[oó]s",
-                "veintitres": "veintitr[eé]s", "veintiseis": "veintis[eé]is"}
+    accented = {
+        "dieciseis": "diecis[eé]is",
+        "veintiun": "veinti[uú]n",
+        "veintidos": "veintid[oó]s",
+        "veintitres": "veintitr[eé]s",
+        "veintiseis": "veintis[eé]is",
+    }
     words = sorted([*units, *mult], key=len, reverse=True)
     w = "|".join(accented.get(x, re.escape(x)) for x in words)
     return rf"(?:{w})(?:\s+(?:y\s+)?(?:{w})){{0,6}}"
 
 
 def spelled_number(text: str) -> int | None:
-    """"diez" -> 10, "treinta y uno" -> 31, "dos mil veintiséis" -> 2026, "mil novecientos
+    """ "diez" -> 10, "treinta y uno" -> 31, "dos mil veintiséis" -> 2026, "mil novecientos
     noventa y dos" -> 1992; None when a word is not a number word."""
     units, mult = _number_words()
     total = current = 0

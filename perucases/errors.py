@@ -41,8 +41,11 @@ class LibraryError(PerucasesError):
         if self.param is None and not self.values:
             return self.template
         names = names or {}
-        params = {field: names.get(field, field) for _, field, _, _ in string.Formatter().parse(self.template)
-                  if field and field not in self.values}
+        params = {
+            field: names.get(field, field)
+            for _, field, _, _ in string.Formatter().parse(self.template)
+            if field and field not in self.values
+        }
         return self.template.format(**params, **self.values)
 
 

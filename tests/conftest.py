@@ -18,6 +18,7 @@ from perucases.library import Library
 settings.register_profile("perucases", deadline=None)
 settings.load_profile("perucases")
 
+
 @pytest.fixture(scope="session")
 def _cache_home(tmp_path_factory) -> Path:
     """One cache folder for the session (the place table, perucases.extract.places, is built once)."""
@@ -57,8 +58,12 @@ def built_notes(tmp_path_factory) -> tuple[Path, Path]:
         if not (base / "built").exists():
             shutil.rmtree(base, ignore_errors=True)
             corpus = notes_corpus(base / "c", 1200)
-            r = subprocess.run([perucases(), "index", str(corpus), "--index", str(base / "ix"), "-j", "2"],
-                               capture_output=True, text=True, timeout=600)
+            r = subprocess.run(
+                [perucases(), "index", str(corpus), "--index", str(base / "ix"), "-j", "2"],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             assert r.returncode == 0, r.stderr
             (base / "built").touch()
     return base / "c", base / "ix"

@@ -15,8 +15,23 @@ SEED_IDS = [
     "004_866eeb82b2cb32e1",
 ]
 # Words that only the page chrome of the seeds contains (menus, footers, "Most Viewed" lists).
-CHROME_WORDS = ["Pakistan", "Qatar", "Donate", "Blackbaud", "Skip", "WhatsApp", "Deported", "Amazonians",
-                "Salvadorans", "LGBT", "newsletter", "subscribing", "Safeguarding", "Revisions", "Reply"]
+CHROME_WORDS = [
+    "Pakistan",
+    "Qatar",
+    "Donate",
+    "Blackbaud",
+    "Skip",
+    "WhatsApp",
+    "Deported",
+    "Amazonians",
+    "Salvadorans",
+    "LGBT",
+    "newsletter",
+    "subscribing",
+    "Safeguarding",
+    "Revisions",
+    "Reply",
+]
 
 
 def seed_text(doc_id: str) -> str:
@@ -37,7 +52,8 @@ def notes_corpus(folder: Path, n: int) -> Path:
     (folder / "more").mkdir()
     for k in range(n):
         (folder / "more" / f"note-{k:04d}.txt").write_text(
-            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n", encoding="utf-8")
+            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n", encoding="utf-8"
+        )
     return folder
 
 
@@ -46,39 +62,52 @@ def notes_corpus(folder: Path, n: int) -> Path:
 PDF_HEADER = "Coordinadora de Derechos Humanos - Informe anual 2001"
 PDF_PAGES = [
     # page 1: one column, a title, a word hyphenated at a line end
-    ["Informe sobre la violencia politica en el Peru",
-     "",
-     "La Coordinadora Nacional de Derechos Humanos presenta este informe sobre los",
-     "crímenes cometidos durante el gobierno de Alberto Fujimori. La investi-",
-     "gación reúne testimonios de familiares de las víctimas de Barrios Altos.",
-     "",
-     "El 3 de noviembre de 1991, un escuadrón del Grupo Colina asesinó a quince",
-     "personas en una fiesta del barrio limeño de Barrios Altos.",
-     ],
+    [
+        "Informe sobre la violencia politica en el Peru",
+        "",
+        "La Coordinadora Nacional de Derechos Humanos presenta este informe sobre los",
+        "crímenes cometidos durante el gobierno de Alberto Fujimori. La investi-",
+        "gación reúne testimonios de familiares de las víctimas de Barrios Altos.",
+        "",
+        "El 3 de noviembre de 1991, un escuadrón del Grupo Colina asesinó a quince",
+        "personas en una fiesta del barrio limeño de Barrios Altos.",
+    ],
     # page 2: two columns (left, right)
-    (["En julio de 1992 el mismo grupo",
-      "secuestró a nueve estudiantes y un",
-      "profesor de la Universidad La Cantuta.",
-      "",
-      "Los restos fueron hallados en 1993",
-      "en Cieneguilla."],
-     ["La ley de amnistía de junio de 1995",
-      "liberó a los miembros del Grupo",
-      "Colina condenados por estos crímenes.",
-      "",
-      "La Corte Interamericana declaró en",
-      "2001 que esa ley carece de efectos."]),
+    (
+        [
+            "En julio de 1992 el mismo grupo",
+            "secuestró a nueve estudiantes y un",
+            "profesor de la Universidad La Cantuta.",
+            "",
+            "Los restos fueron hallados en 1993",
+            "en Cieneguilla.",
+        ],
+        [
+            "La ley de amnistía de junio de 1995",
+            "liberó a los miembros del Grupo",
+            "Colina condenados por estos crímenes.",
+            "",
+            "La Corte Interamericana declaró en",
+            "2001 que esa ley carece de efectos.",
+        ],
+    ),
     # page 3: one column
-    ["Recomendaciones",
-     "",
-     "La Coordinadora pide al Congreso de la República que anule la amnistía y",
-     "que el Ministerio Público reabra las investigaciones sobre Vladimiro Montesinos.",
-     ],
+    [
+        "Recomendaciones",
+        "",
+        "La Coordinadora pide al Congreso de la República que anule la amnistía y",
+        "que el Ministerio Público reabra las investigaciones sobre Vladimiro Montesinos.",
+    ],
 ]
 
 
-def make_pdf(path, pages=None, header: str = PDF_HEADER, title: str | None = "Informe anual 2001",
-             author: str | None = "Coordinadora Nacional de Derechos Humanos") -> None:
+def make_pdf(
+    path,
+    pages=None,
+    header: str = PDF_HEADER,
+    title: str | None = "Informe anual 2001",
+    author: str | None = "Coordinadora Nacional de Derechos Humanos",
+) -> None:
     """A multi-page PDF drawn with reportlab: a running header, 'Página N de M' footers,
     one- and two-column pages. Made by the tests, never copied from anywhere."""
     from reportlab.lib.pagesizes import A4
@@ -115,8 +144,10 @@ def make_docx(path) -> None:
     d = docx.Document()
     d.core_properties.author = "Jo-Marie Burt"
     d.add_heading("Memoria del caso La Cantuta", level=0)
-    d.add_paragraph("Este memorando resume el proceso contra los responsables de la desaparición de nueve "
-                    "estudiantes y un profesor de la Universidad La Cantuta en julio de 1992.")
+    d.add_paragraph(
+        "Este memorando resume el proceso contra los responsables de la desaparición de nueve "
+        "estudiantes y un profesor de la Universidad La Cantuta en julio de 1992."
+    )
     d.add_heading("Cronología", level=1)
     d.add_paragraph("El 7 de abril de 2009 la Sala Penal Especial condenó a Alberto Fujimori a 25 años de prisión.")
     t = d.add_table(rows=2, cols=2)

@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import SEED_IDS, CHROME_WORDS, seed_text
+from helpers import CHROME_WORDS, SEED_IDS, seed_text
 from perucases.cite.csl import pandoc, person
 from perucases.cite.quotes import fold
 from perucases.errors import InvalidArgument
@@ -20,12 +20,51 @@ from perucases.library import Filters, Library
 
 ALL_TYPES = {
     # the CSL 1.0.2 item types (specification, "Appendix III - Types")
-    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast", "chapter",
-    "classic", "collection", "dataset", "document", "entry", "entry-dictionary", "entry-encyclopedia", "event",
-    "figure", "graphic", "hearing", "interview", "legal_case", "legislation", "manuscript", "map",
-    "motion_picture", "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
-    "personal_communication", "post", "post-weblog", "regulation", "report", "review", "review-book", "software",
-    "song", "speech", "standard", "thesis", "treaty", "webpage",
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "bill",
+    "book",
+    "broadcast",
+    "chapter",
+    "classic",
+    "collection",
+    "dataset",
+    "document",
+    "entry",
+    "entry-dictionary",
+    "entry-encyclopedia",
+    "event",
+    "figure",
+    "graphic",
+    "hearing",
+    "interview",
+    "legal_case",
+    "legislation",
+    "manuscript",
+    "map",
+    "motion_picture",
+    "musical_score",
+    "pamphlet",
+    "paper-conference",
+    "patent",
+    "performance",
+    "periodical",
+    "personal_communication",
+    "post",
+    "post-weblog",
+    "regulation",
+    "report",
+    "review",
+    "review-book",
+    "software",
+    "song",
+    "speech",
+    "standard",
+    "thesis",
+    "treaty",
+    "webpage",
 }
 
 
@@ -36,10 +75,10 @@ def original(doc_id: str) -> str:
 def check_quote(lib: Library, q) -> None:
     """The property every quote must have: the file's text at start:end, folded, is the quote."""
     text = original(q.id)
-    assert fold(text[q.start:q.end]) == q.text
+    assert fold(text[q.start : q.end]) == q.text
     assert q.quote == ("\u2026 " if q.cut_start else "") + q.text + (" \u2026" if q.cut_end else "")
     # folding changes line breaks only
-    assert re.sub(r"\s+", " ", text[q.start:q.end]) == re.sub(r"\s+", " ", q.text)
+    assert re.sub(r"\s+", " ", text[q.start : q.end]) == re.sub(r"\s+", " ", q.text)
     # inside its paragraph: never in page chrome
     para = lib.document(q.id).paragraphs[q.paragraph - 1]
     assert para.start <= q.start < q.end <= para.end
@@ -52,8 +91,10 @@ def check_quote(lib: Library, q) -> None:
 def test_best_sentence_quoted_exactly_with_its_offsets(lib):
     quotes = lib.quotes("Colina death squad")
     top = quotes[0]
-    sentence = ("Montesinos has been alleged to be responsible for planning kidnappings and murders carried out by "
-                "the Colina group, a death squad belonging to the SIN.")
+    sentence = (
+        "Montesinos has been alleged to be responsible for planning kidnappings and murders carried out by "
+        "the Colina group, a death squad belonging to the SIN."
+    )
     assert (top.id, top.paragraph, top.sentence) == (SEED_IDS[0], 5, 1)
     assert top.text == sentence
     assert top.start == original(SEED_IDS[0]).index(sentence) and top.end == top.start + len(sentence)
@@ -85,7 +126,9 @@ def test_filters_restrict_quotes(lib):
     assert {q.id for q in lib.quotes("Fujimori", limit=20, filters=Filters.parse("2005"))} == {SEED_IDS[2]}
     assert {q.id for q in lib.quotes("prisoners", limit=20, doc="003")} == {SEED_IDS[3]}
     assert {q.id for q in lib.quotes("Fujimori", limit=20, filters=Filters.parse(publisher="Amnesty"))} <= {
-        SEED_IDS[1], SEED_IDS[3]}
+        SEED_IDS[1],
+        SEED_IDS[3],
+    }
     ent = lib.quotes("Montesinos", limit=20, entity="Vivanco")
     assert ent and all(q.id == SEED_IDS[0] for q in ent)
     assert lib.quotes("zzzzqqq") == []
@@ -102,8 +145,7 @@ VOCAB = _vocabulary()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(words=st.lists(st.sampled_from(VOCAB), min_size=1, max_size=3), context=st.integers(0, 2),
-       full=st.booleans())
+@given(words=st.lists(st.sampled_from(VOCAB), min_size=1, max_size=3), context=st.integers(0, 2), full=st.booleans())
 def test_property_every_quote_is_the_original_at_its_offsets(lib, words, context, full):
     try:
         quotes = lib.quotes(" OR ".join(words), limit=10, context=context, full=full)
@@ -138,12 +180,13 @@ def test_long_sentences_are_cut_at_clauses_with_an_ellipsis(tmp_path):
     assert "\u201csubmarino\u201d and electric shocks" in q.text
     assert q.quote.startswith("\u2026 ") == q.cut_start and q.quote.endswith(" \u2026") == q.cut_end
     raw = LONG
-    assert fold(raw[q.start:q.end]) == q.text and "\n" in raw[q.start:q.end]
+    assert fold(raw[q.start : q.end]) == q.text and "\n" in raw[q.start : q.end]
     full = lib.quotes("submarino electric shocks", limit=1, full=True)[0]
     assert not full.cut_start and not full.cut_end and full.text.startswith("The commission heard")
 
 
 # ---------------------------------------------------------------------------- references
+
 
 def refs(lib, style, ids=None):
     return dict(lib.references(style, ids).bibliography)
@@ -152,21 +195,29 @@ def refs(lib, style, ids=None):
 def test_references_in_the_four_named_styles(lib):
     hrw, ai_uk, psg, ai, blog = SEED_IDS
     apa = refs(lib, "apa")
-    assert apa[hrw] == ("Human Rights Watch. (2000, September 26). Peru: Montesinos Asylum Claim [Press release]. "
-                        "Human Rights Watch.")
-    assert apa[psg] == ("Peru Support Group. (2006, January 31). Amnesty International launch campaign to bring "
-                        "Fujimori to justice. Peru Support Group.")
-    assert apa[ai_uk].startswith("Amnesty International UK. (2003). Peru: Government must free innocent prisoners "
-                                 "[Press release].")
+    assert apa[hrw] == (
+        "Human Rights Watch. (2000, September 26). Peru: Montesinos Asylum Claim [Press release]. Human Rights Watch."
+    )
+    assert apa[psg] == (
+        "Peru Support Group. (2006, January 31). Amnesty International launch campaign to bring "
+        "Fujimori to justice. Peru Support Group."
+    )
+    assert apa[ai_uk].startswith(
+        "Amnesty International UK. (2003). Peru: Government must free innocent prisoners [Press release]."
+    )
     # the blog post names no author and no publisher: the title leads, printed once, nothing invented
     assert apa[blog] == "Documents Reveal Close U.S. Ties with Disgraced Peruvian Intelligence Chief. (2002)."
     chicago = refs(lib, "chicago")
-    assert chicago[hrw] == ("Human Rights Watch. \u201cPeru: Montesinos Asylum Claim.\u201d Press release. "
-                            "Human Rights Watch, September 26, 2000.")
+    assert chicago[hrw] == (
+        "Human Rights Watch. \u201cPeru: Montesinos Asylum Claim.\u201d Press release. "
+        "Human Rights Watch, September 26, 2000."
+    )
     assert chicago[ai].startswith("Amnesty International. \u201cPERU: Safe Release of Hostages")
     mla = refs(lib, "mla")
-    assert mla[hrw] == ("Human Rights Watch. \u201cPeru: Montesinos Asylum Claim.\u201d Press release. "
-                        "Human Rights Watch, 26 Sept. 2000.")
+    assert mla[hrw] == (
+        "Human Rights Watch. \u201cPeru: Montesinos Asylum Claim.\u201d Press release. "
+        "Human Rights Watch, 26 Sept. 2000."
+    )
     harvard = refs(lib, "harvard")
     assert harvard[psg].startswith("Peru Support Group (2006) \u201cAmnesty International launch campaign")
     for table in (apa, chicago, mla, harvard):
@@ -193,11 +244,13 @@ def test_paragraph_locators(lib):
 def test_unknown_date_and_spanish_two_part_surnames(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "informe.txt").write_text("Informe sobre Ayacucho\n\nUn texto sin fecha sobre la tortura.\n",
-                                        encoding="utf-8")
+    (corpus / "informe.txt").write_text(
+        "Informe sobre Ayacucho\n\nUn texto sin fecha sobre la tortura.\n", encoding="utf-8"
+    )
     (corpus / "catalog.toml").write_text(
         '[documents.informe]\ndoctype = "report"\nauthor = "Jorge Fernández Mendoza"\npublisher = "IDL"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     lib = Library(tmp_path / "ix", [corpus])
     assert refs(lib, "apa")["informe"] == "Fernández Mendoza, J. (n.d.). Informe sobre Ayacucho. IDL."
     assert refs(lib, "harvard")["informe"].startswith("Fernández Mendoza, J. (no date)")
@@ -205,6 +258,7 @@ def test_unknown_date_and_spanish_two_part_surnames(tmp_path):
     item = lib.csl_items()[0]
     assert item["author"] == [{"family": "Fernández Mendoza", "given": "Jorge"}] and "issued" not in item
     from perucases.cite.export import bibtex
+
     assert "author = {{Fernández Mendoza}, Jorge}" in bibtex([item])
 
 
@@ -248,16 +302,44 @@ CSL_ITEM_SCHEMA = {
         "properties": {
             "id": {"type": ["string", "number"]},
             "type": {"enum": sorted(ALL_TYPES)},
-            "author": {"type": "array", "items": {"type": "object", "oneOf": [
-                {"required": ["literal"], "properties": {"literal": {"type": "string"}}, "additionalProperties": False},
-                {"required": ["family"], "properties": {"family": {"type": "string"}, "given": {"type": "string"}},
-                 "additionalProperties": False}]}},
-            "issued": {"type": "object", "required": ["date-parts"], "properties": {"date-parts": {
-                "type": "array", "minItems": 1, "maxItems": 2,
-                "items": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"type": "integer"}}}}},
-            "title": {"type": "string"}, "publisher": {"type": "string"}, "container-title": {"type": "string"},
-            "genre": {"type": "string"}, "URL": {"type": "string"}, "language": {"type": "string"},
-            "note": {"type": "string"}, "citation-key": {"type": "string"},
+            "author": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "oneOf": [
+                        {
+                            "required": ["literal"],
+                            "properties": {"literal": {"type": "string"}},
+                            "additionalProperties": False,
+                        },
+                        {
+                            "required": ["family"],
+                            "properties": {"family": {"type": "string"}, "given": {"type": "string"}},
+                            "additionalProperties": False,
+                        },
+                    ],
+                },
+            },
+            "issued": {
+                "type": "object",
+                "required": ["date-parts"],
+                "properties": {
+                    "date-parts": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 2,
+                        "items": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"type": "integer"}},
+                    }
+                },
+            },
+            "title": {"type": "string"},
+            "publisher": {"type": "string"},
+            "container-title": {"type": "string"},
+            "genre": {"type": "string"},
+            "URL": {"type": "string"},
+            "language": {"type": "string"},
+            "note": {"type": "string"},
+            "citation-key": {"type": "string"},
         },
         "additionalProperties": False,
     },
@@ -265,8 +347,9 @@ CSL_ITEM_SCHEMA = {
 
 
 def _pandoc_read(text: str, fmt: str) -> list[dict]:
-    r = subprocess.run([pandoc(), "-f", fmt, "-t", "csljson"], input=text, capture_output=True, text=True,
-                       encoding="utf-8", check=True)
+    r = subprocess.run(
+        [pandoc(), "-f", fmt, "-t", "csljson"], input=text, capture_output=True, text=True, encoding="utf-8", check=True
+    )
     return json.loads(r.stdout)
 
 
@@ -322,6 +405,7 @@ def test_ris_export_has_the_required_tags(run):
 
 # ---------------------------------------------------------------------------- CLI
 
+
 def test_cli_json_fields(run):
     r = run("cite", "hostage crisis", "--format", "json")
     assert r.exit_code == 0
@@ -331,7 +415,7 @@ def test_cli_json_fields(run):
     assert rows[0]["style"] == "Chicago Manual of Style 18th edition (notes and bibliography)"
     assert "para. " in rows[0]["citation"]
     text = original(rows[0]["id"])
-    assert fold(text[rows[0]["start"]:rows[0]["end"]]) == rows[0]["quote"]
+    assert fold(text[rows[0]["start"] : rows[0]["end"]]) == rows[0]["quote"]
 
 
 def test_cli_markdown_notes_and_verify(run, tmp_path):
@@ -363,8 +447,9 @@ def test_verify_finds_moved_changed_and_missing_sources(tmp_path, corpus):
     assert r.exit_code == 0, r.output
     md = runner.invoke(cli, ["cite", "Colina death squad", "-n", "1", "--format", "md", "--index", str(index)])
     notes = tmp_path / "n.md"
-    notes.write_text(md.stdout + "\n> a quote from nowhere\n<!-- perucases-quote id=999 para=1 start=0 end=5 -->\n",
-                     encoding="utf-8")
+    notes.write_text(
+        md.stdout + "\n> a quote from nowhere\n<!-- perucases-quote id=999 para=1 start=0 end=5 -->\n", encoding="utf-8"
+    )
     src = corpus / f"{SEED_IDS[0]}.txt"
     src.write_text("An editor's line added at the top.\n" + src.read_text(encoding="utf-8"), encoding="utf-8")
     r = runner.invoke(cli, ["cite", "verify", str(notes), "--format", "json", "--index", str(index)])
@@ -394,8 +479,10 @@ def test_verify_without_quotes_and_usage_errors(run, tmp_path):
 def test_doc_reference_and_bibliography_text(run):
     r = run("cite", "refs", "002", "--style", "chicago")
     assert r.exit_code == 0
-    assert r.stdout == ("Peru Support Group. \u201cAmnesty International Launch Campaign to Bring Fujimori to "
-                        "Justice.\u201d Peru Support Group, January 31, 2006.\n")
+    assert r.stdout == (
+        "Peru Support Group. \u201cAmnesty International Launch Campaign to Bring Fujimori to "
+        "Justice.\u201d Peru Support Group, January 31, 2006.\n"
+    )
     r = run("cite", "refs", "--style", "apa", "--format", "md")
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 5
     assert r.stdout.splitlines()[0].startswith("- Amnesty International. (1997, April 23). *PERU:")
@@ -405,36 +492,49 @@ def test_sources_a_document_cites(run):
     r = run("cite", "sources", "004", "--format", "json")
     rows = json.loads(r.stdout)
     assert [(w["kind"], w["work"], w["publisher"], w["date"]) for w in rows] == [
-        ("reference", "US reveals ties with Montesinos", "The BBC", "2002-01-08")]
+        ("reference", "US reveals ties with Montesinos", "The BBC", "2002-01-08")
+    ]
     assert rows[0]["text"] == "US reveals ties with Montesinos. The BBC, January 8, 2002."
     rows = json.loads(run("cite", "sources", "001", "--format", "json").stdout)
     work = next(w for w in rows if w["kind"] == "work")
-    assert work["work"] == ("Anti-terrorist legislation and its effects: unfinished business from the transition "
-                            "to democracy")
+    assert work["work"] == (
+        "Anti-terrorist legislation and its effects: unfinished business from the transition to democracy"
+    )
     assert work["text"].startswith("The report, Anti-terrorist legislation")
     rows = json.loads(run("cite", "sources", "000", "--format", "json").stdout)
     assert [w["work"] for w in rows] == ["United Nations Convention against Torture"]
     assert "Panama's obligations under the United Nations Convention against Torture" in rows[0]["text"]
     for w in rows:
-        assert fold(original(SEED_IDS[0])[w["start"]:w["end"]]) == w["text"]
+        assert fold(original(SEED_IDS[0])[w["start"] : w["end"]]) == w["text"]
 
 
 def test_installed_cite_in_a_subprocess(tmp_path, seed_index):
     exe = Path(sys.executable).parent / "perucases"
     found = str(exe) if exe.exists() else shutil.which("perucases")
     assert found, "the perucases command is not installed"
-    r = subprocess.run([found, "cite", "hostage crisis", "--format", "md", "-n", "1", "--index", str(seed_index)],
-                       capture_output=True, text=True, encoding="utf-8", timeout=120)
+    r = subprocess.run(
+        [found, "cite", "hostage crisis", "--format", "md", "-n", "1", "--index", str(seed_index)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     notes = tmp_path / "notes.md"
     notes.write_text(r.stdout, encoding="utf-8")
-    v = subprocess.run([found, "cite", "verify", str(notes), "--index", str(seed_index)],
-                       capture_output=True, text=True, encoding="utf-8", timeout=120)
+    v = subprocess.run(
+        [found, "cite", "verify", str(notes), "--index", str(seed_index)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert v.returncode == 0, v.stderr
     assert "1 of 1 quote(s) match their sources" in v.stderr
 
 
 # ---------------------------------------------------------------------------- awkward files
+
 
 def _one_file_library(tmp_path, name: str, text: str) -> tuple[Library, str]:
     corpus = tmp_path / "c"
@@ -451,7 +551,7 @@ def test_decomposed_accents_are_quoted_whole(tmp_path):
     for query in ("fiscal", "Perú"):
         q = lib.quotes(query, limit=1)[0]
         assert not q.cut_start and not q.cut_end
-        assert q.text == raw[q.start:q.end] and q.text.startswith("Despue")
+        assert q.text == raw[q.start : q.end] and q.text.startswith("Despue")
         assert unicodedata.normalize("NFC", q.text) == "Después, el fiscal investigó la denuncia de tortura en Perú."
 
 
@@ -464,7 +564,7 @@ def test_form_feeds_fold_and_verify(tmp_path):
     lib, raw = _one_file_library(tmp_path, "ff.txt", text)
     q = lib.quotes("Colina", limit=1)[0]
     assert q.text == "The killings were committed by the Colina group in November 1991, witnesses said."
-    assert fold(raw[q.start:q.end]) == q.text
+    assert fold(raw[q.start : q.end]) == q.text
     runner = CliRunner()
     md = runner.invoke(cli, ["cite", "Colina", "--format", "md", "--index", str(tmp_path / "ix")])
     notes = tmp_path / "n.md"
@@ -481,10 +581,10 @@ def test_ids_with_spaces_round_trip_and_make_valid_keys(tmp_path):
 
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "informe final (2003).txt").write_text("Informe final\n\nThe Colina group killed students.\n",
-                                                      encoding="utf-8")
-    (corpus / "informe preliminar.txt").write_text("Informe preliminar\n\nA draft about the army.\n",
-                                                   encoding="utf-8")
+    (corpus / "informe final (2003).txt").write_text(
+        "Informe final\n\nThe Colina group killed students.\n", encoding="utf-8"
+    )
+    (corpus / "informe preliminar.txt").write_text("Informe preliminar\n\nA draft about the army.\n", encoding="utf-8")
     runner = CliRunner()
     ix = str(tmp_path / "ix")
     assert runner.invoke(cli, ["index", str(corpus), "--index", ix]).exit_code == 0
@@ -519,7 +619,8 @@ def test_organisation_authors_in_the_catalog_stay_whole(tmp_path):
     corpus.mkdir()
     (corpus / "cvr.txt").write_text("Informe final\n\nLa violencia en Ayacucho.\n", encoding="utf-8")
     (corpus / "catalog.toml").write_text(
-        '[documents.cvr]\nauthor = "Comisión de la Verdad y Reconciliación"\ndate = "2003-08-28"\n', encoding="utf-8")
+        '[documents.cvr]\nauthor = "Comisión de la Verdad y Reconciliación"\ndate = "2003-08-28"\n', encoding="utf-8"
+    )
     lib = Library(tmp_path / "ix", [corpus])
     assert refs(lib, "apa")["cvr"].startswith("Comisión de la Verdad y Reconciliación. (2003")
     assert person("Carlos Iván Degregori") == {"family": "Degregori", "given": "Carlos Iván"}

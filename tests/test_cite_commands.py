@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from helpers import SEED_IDS
 
-CHICAGO_002 = ("Peru Support Group. \u201cAmnesty International Launch Campaign to Bring Fujimori to "
-               "Justice.\u201d Peru Support Group, January 31, 2006.\n")
+CHICAGO_002 = (
+    "Peru Support Group. \u201cAmnesty International Launch Campaign to Bring Fujimori to "
+    "Justice.\u201d Peru Support Group, January 31, 2006.\n"
+)
 
 
 def test_cite_query_is_the_default_command(run):
@@ -19,8 +22,12 @@ def test_cite_query_is_the_default_command(run):
     assert bare.exit_code == named.exit_code == 0
     assert bare.stdout == named.stdout and bare.stderr == named.stderr == ""
     quote = json.loads(bare.stdout)[0]
-    assert (quote["id"], quote["paragraph"], quote["sentence"], quote["locator"]) == \
-        ("000_ca4e617775ace81b", 5, 1, "000 ¶5 s1")
+    assert (quote["id"], quote["paragraph"], quote["sentence"], quote["locator"]) == (
+        "000_ca4e617775ace81b",
+        5,
+        1,
+        "000 ¶5 s1",
+    )
     # options before the query, and --doc with a query, read as before
     r = run("cite", "--doc", "003", "--format", "json", "hostages")
     assert r.exit_code == 0 and {q["id"] for q in json.loads(r.stdout)} == {"003_ed39d894751b7a98"}
@@ -59,8 +66,10 @@ def test_refs(run):
     assert sorted(row["id"] for row in rows) == ["002_43576777d5a8cf2f", "003_ed39d894751b7a98"]
     assert [list(row) for row in rows] == [["id", "reference", "citation", "style"]] * 2
     r = run("cite", "refs", "--style", "apa", "--format", "md", "--from", "2003", "--to", "2003")
-    assert r.stdout == ("- Amnesty International UK. (2003). *Peru: Government must free innocent prisoners* "
-                        "\\[Press release\\]. Amnesty International UK.\n")
+    assert r.stdout == (
+        "- Amnesty International UK. (2003). *Peru: Government must free innocent prisoners* "
+        "\\[Press release\\]. Amnesty International UK.\n"
+    )
     r = run("cite", "refs", "--from", "2100")
     assert (r.exit_code, r.stdout, r.stderr) == (1, "", "perucases: no documents\n")
     r = run("cite", "refs", "--style", "no-such-style")
@@ -70,8 +79,9 @@ def test_refs(run):
 def test_export(run):
     r = run("cite", "export", "bibtex")
     assert r.exit_code == 0
-    assert sorted(line.split("{", 1)[1].rstrip(",") for line in r.stdout.splitlines() if line.startswith("@")) == \
-        sorted(SEED_IDS)
+    assert sorted(
+        line.split("{", 1)[1].rstrip(",") for line in r.stdout.splitlines() if line.startswith("@")
+    ) == sorted(SEED_IDS)
     one = run("cite", "export", "RIS", "002")
     assert one.exit_code == 0 and one.stdout.startswith("TY  - ") and one.stdout.count("ER  - ") == 1
     assert "Peru Support Group" in one.stdout
@@ -107,32 +117,53 @@ def _pairs(notes: str) -> list[tuple[list[str], list[str], str]]:
     w = "perucases: warning: cite {} is deprecated; use cite {}\n"
     return [
         (["--all"], ["refs"], w.format("--all", "refs")),
-        (["--all", "--style", "mla", "--format", "json"], ["refs", "--style", "mla", "--format", "json"],
-         w.format("--all", "refs")),
+        (
+            ["--all", "--style", "mla", "--format", "json"],
+            ["refs", "--style", "mla", "--format", "json"],
+            w.format("--all", "refs"),
+        ),
         (["--all", "--from", "2100"], ["refs", "--from", "2100"], w.format("--all", "refs")),
         (["--doc", "002"], ["refs", "002"], w.format("--doc 002 without a QUERY", "refs 002")),
-        (["--doc", "002", "--format", "md"], ["refs", "002", "--format", "md"],
-         w.format("--doc 002 without a QUERY", "refs 002")),
+        (
+            ["--doc", "002", "--format", "md"],
+            ["refs", "002", "--format", "md"],
+            w.format("--doc 002 without a QUERY", "refs 002"),
+        ),
         (["--all", "--style", "bibtex"], ["export", "bibtex"], w.format("--all --style bibtex", "export bibtex")),
-        (["--doc", "002", "--style", "RIS"], ["export", "ris", "002"],
-         w.format("--doc 002 --style RIS", "export ris 002")),
-        (["--all", "--style", "csl-json", "--lang", "es"], ["export", "csl-json", "--lang", "es"],
-         w.format("--all --style csl-json", "export csl-json")),
+        (
+            ["--doc", "002", "--style", "RIS"],
+            ["export", "ris", "002"],
+            w.format("--doc 002 --style RIS", "export ris 002"),
+        ),
+        (
+            ["--all", "--style", "csl-json", "--lang", "es"],
+            ["export", "csl-json", "--lang", "es"],
+            w.format("--all --style csl-json", "export csl-json"),
+        ),
         (["--verify", notes], ["verify", notes], w.format("--verify", f"verify {notes}")),
-        (["--verify", notes, "--format", "json"], ["verify", notes, "--format", "json"],
-         w.format("--verify", f"verify {notes}")),
+        (
+            ["--verify", notes, "--format", "json"],
+            ["verify", notes, "--format", "json"],
+            w.format("--verify", f"verify {notes}"),
+        ),
         (["--sources", "004"], ["sources", "004"], w.format("--sources", "sources 004")),
-        (["--sources", "004", "--format", "csv"], ["sources", "004", "--format", "csv"],
-         w.format("--sources", "sources 004")),
+        (
+            ["--sources", "004", "--format", "csv"],
+            ["sources", "004", "--format", "csv"],
+            w.format("--sources", "sources 004"),
+        ),
         (["--list-styles"], ["styles"], w.format("--list-styles", "styles")),
     ]
 
 
 def test_old_spellings_warn_and_give_the_same_output(run, tmp_path):
     notes = tmp_path / "notes.md"
-    notes.write_text(run("cite", "Colina death squad", "-n", "2", "--format", "md").stdout
-                     + "\n> Not what the source says.\n<!-- perucases-quote id=000_ca4e617775ace81b para=5 sentence=1 "
-                       "start=2013 end=2164 cut=none sha256=81afd4594ebf -->\n", encoding="utf-8")
+    notes.write_text(
+        run("cite", "Colina death squad", "-n", "2", "--format", "md").stdout
+        + "\n> Not what the source says.\n<!-- perucases-quote id=000_ca4e617775ace81b para=5 sentence=1 "
+        "start=2013 end=2164 cut=none sha256=81afd4594ebf -->\n",
+        encoding="utf-8",
+    )
     exits = set()
     for old, new, warning in _pairs(str(notes)):
         was, now = run("cite", *old), run("cite", *new)
@@ -143,10 +174,12 @@ def test_old_spellings_warn_and_give_the_same_output(run, tmp_path):
 
 
 def test_old_spellings_keep_their_usage_errors(run):
-    for args, text in [(["x", "--all"], "give one of QUERY, --all, --sources or --verify"),
-                       (["--all", "--sources", "004"], "give one of QUERY, --all, --sources or --verify"),
-                       (["--all", "--style", "bibtex", "--format", "json"], "--style bibtex writes its own format"),
-                       (["Fujimori", "--style", "bibtex"], "--style bibtex is an export: use cite export bibtex")]:
+    for args, text in [
+        (["x", "--all"], "give one of QUERY, --all, --sources or --verify"),
+        (["--all", "--sources", "004"], "give one of QUERY, --all, --sources or --verify"),
+        (["--all", "--style", "bibtex", "--format", "json"], "--style bibtex writes its own format"),
+        (["Fujimori", "--style", "bibtex"], "--style bibtex is an export: use cite export bibtex"),
+    ]:
         r = run("cite", *args)
         assert r.exit_code == 2 and r.stdout == "", args
         assert r.stderr.startswith(f"perucases: error: {text}") and "deprecated" not in r.stderr, args

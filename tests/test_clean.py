@@ -27,21 +27,24 @@ def test_no_chrome_word_survives(doc_id, word):
     assert not re.search(rf"\b{word}\b", all_text(doc_id), re.IGNORECASE)
 
 
-@pytest.mark.parametrize("doc_id, phrase", [
-    ("000_ca4e617775ace81b", "Share this via"),
-    ("000_ca4e617775ace81b", "Most Viewed"),
-    ("000_ca4e617775ace81b", "More Reading"),
-    ("000_ca4e617775ace81b", "tax deductible gift"),
-    ("000_ca4e617775ace81b", "Human Rights Watch defends the rights of people in 90 countries"),
-    ("001_1c4d081f4f470003", "Log in"),
-    ("001_1c4d081f4f470003", "View latest press releases"),
-    ("002_43576777d5a8cf2f", "PSG Aims"),
-    ("002_43576777d5a8cf2f", "Why join the PSG"),
-    ("002_43576777d5a8cf2f", "The Peru Support Group exists to promote"),
-    ("002_43576777d5a8cf2f", "All news"),
-    ("004_866eeb82b2cb32e1", "Post Revisions"),
-    ("004_866eeb82b2cb32e1", "Leave a Reply"),
-])
+@pytest.mark.parametrize(
+    "doc_id, phrase",
+    [
+        ("000_ca4e617775ace81b", "Share this via"),
+        ("000_ca4e617775ace81b", "Most Viewed"),
+        ("000_ca4e617775ace81b", "More Reading"),
+        ("000_ca4e617775ace81b", "tax deductible gift"),
+        ("000_ca4e617775ace81b", "Human Rights Watch defends the rights of people in 90 countries"),
+        ("001_1c4d081f4f470003", "Log in"),
+        ("001_1c4d081f4f470003", "View latest press releases"),
+        ("002_43576777d5a8cf2f", "PSG Aims"),
+        ("002_43576777d5a8cf2f", "Why join the PSG"),
+        ("002_43576777d5a8cf2f", "The Peru Support Group exists to promote"),
+        ("002_43576777d5a8cf2f", "All news"),
+        ("004_866eeb82b2cb32e1", "Post Revisions"),
+        ("004_866eeb82b2cb32e1", "Leave a Reply"),
+    ],
+)
 def test_chrome_blocks_removed(doc_id, phrase):
     assert phrase.lower() not in all_text(doc_id).lower()
     assert phrase.lower() in normalize_text(seed_text(doc_id)).lower()  # it was there to remove
@@ -91,7 +94,7 @@ def test_quotes_and_dashes_normalised_for_matching():
 def test_every_word_maps_back_to_the_original(doc_id):
     original = seed_text(doc_id)
     for p in cleaned(doc_id).paragraphs:
-        assert normalize_text(original[p.start:p.end]).replace(" ", "") == p.text.replace(" ", "")
+        assert normalize_text(original[p.start : p.end]).replace(" ", "") == p.text.replace(" ", "")
         for m in WORD.finditer(p.text):
             a, b = p.offsets.span(m.start(), m.end())
             assert normalize_text(original[a:b]) == m.group(), (doc_id, p.n, m.group())
@@ -117,7 +120,7 @@ def test_markdown_paragraphs():
 
 
 def test_decode_fallbacks_and_refusals():
-    assert decode("Perú".encode("utf-8")).encoding == "utf-8"
+    assert decode("Perú".encode()).encoding == "utf-8"
     d = decode("Perú y Panamá".encode("latin-1"))
     assert d.text == "Perú y Panamá" and d.encoding == "cp1252" and "not valid UTF-8" in d.warning
     with pytest.raises(SkipFile, match="empty"):
@@ -157,13 +160,29 @@ def test_a_line_that_goes_on_is_not_a_title():
 
 # Cleaning copies a single space between plain characters along with its words; the general path
 # (each whitespace run a separator of its own) must give the same text and the same offset map.
-_NORM_ALPHABET = st.sampled_from(list("ab é") + [" ", "  ", "\n", "\t", "\u00a0", "\u00ad", "\x00", "\u0301",
-                                                  "\u2019", "\u2026", "\u2014", "\ue000", "\ufeff", "\r\n"])
+_NORM_ALPHABET = st.sampled_from(
+    list("ab é")
+    + [
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\u00a0",
+        "\u00ad",
+        "\x00",
+        "\u0301",
+        "\u2019",
+        "\u2026",
+        "\u2014",
+        "\ue000",
+        "\ufeff",
+        "\r\n",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.lists(_NORM_ALPHABET, max_size=30).map("".join), min_size=1, max_size=4),
-       st.integers(0, 3))
+@given(st.lists(st.lists(_NORM_ALPHABET, max_size=30).map("".join), min_size=1, max_size=4), st.integers(0, 3))
 def test_copying_single_spaces_changes_nothing(pieces, pad):
     from perucases.ingest import normalize as N
 

@@ -11,9 +11,34 @@ from pathlib import Path
 
 from helpers import REPO, SEED_IDS
 
-DOCS_FIELDS = ["id", "title", "publisher", "date", "date_source", "language", "url", "path", "words", "paragraphs", "authors", "duplicates"]
-SEARCH_FIELDS = ["rank", "id", "title", "publisher", "date", "score", "paragraph", "snippet", "entities", "page",
-                 "partial", "missing"]
+DOCS_FIELDS = [
+    "id",
+    "title",
+    "publisher",
+    "date",
+    "date_source",
+    "language",
+    "url",
+    "path",
+    "words",
+    "paragraphs",
+    "authors",
+    "duplicates",
+]
+SEARCH_FIELDS = [
+    "rank",
+    "id",
+    "title",
+    "publisher",
+    "date",
+    "score",
+    "paragraph",
+    "snippet",
+    "entities",
+    "page",
+    "partial",
+    "missing",
+]
 
 
 def test_search_json_fields_and_values(run):
@@ -88,7 +113,7 @@ def test_show_tsv_rows_per_paragraph_with_offsets(run):
     _, n, start, end, text, page = row.split("\t")
     assert page == ""  # a text file has no pages
     original = (REPO / "seeds" / "000_ca4e617775ace81b.txt").read_text(encoding="utf-8")
-    assert n == "3" and original[int(start):int(end)].startswith("To claim victim status")
+    assert n == "3" and original[int(start) : int(end)].startswith("To claim victim status")
     assert text.startswith("To claim victim status")
 
 
@@ -104,9 +129,18 @@ def test_exit_codes_and_one_line_errors(run):
     assert "no documents match" in none.stderr
     dym = run("search", "Montesinoss")
     assert dym.exit_code == 1 and "did you mean: Montesinos" in dym.stderr
-    for args in (["search", "tribunal:x"], ["search", '"open phrase'], ["show", "00"], ["show", "999"],
-                 ["show", "003", "-p", "40"], ["show", "003", "-p", "x"], ["search", "x", "--from", "soon"],
-                 ["search", "x", "--limit", "0"], ["search", "--nope", "x"], ["frobnicate"]):
+    for args in (
+        ["search", "tribunal:x"],
+        ["search", '"open phrase'],
+        ["show", "00"],
+        ["show", "999"],
+        ["show", "003", "-p", "40"],
+        ["show", "003", "-p", "x"],
+        ["search", "x", "--from", "soon"],
+        ["search", "x", "--limit", "0"],
+        ["search", "--nope", "x"],
+        ["frobnicate"],
+    ):
         r = run(*args)
         assert r.exit_code == 2, args
         assert r.stdout == "", args
@@ -159,22 +193,31 @@ def test_installed_command_end_to_end(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("PERUCASES_INDEX", "NO_COLOR")}
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     env["HOME"] = str(tmp_path)
-    r = subprocess.run([exe, "search", "Montesinos asylum", "--format", "jsonl"], cwd=tmp_path, env=env,
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [exe, "search", "Montesinos asylum", "--format", "jsonl"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout.splitlines()[0])["id"] == "000_ca4e617775ace81b"
     assert "building the index" in r.stderr
     assert (tmp_path / "data" / "perucases" / "index" / "manifest.json").is_file()
-    docs = subprocess.run([exe, "docs", "--format", "ids"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60)
+    docs = subprocess.run(
+        [exe, "docs", "--format", "ids"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert docs.stdout.split() == SEED_IDS and docs.stderr == ""  # fresh index: nothing to say
     # `| head` ends quietly (about 300 KB of output: more than a pipe buffer holds)
-    with subprocess.Popen([exe, "show", *SEED_IDS * 20], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE) as p1:
+    with subprocess.Popen(
+        [exe, "show", *SEED_IDS * 20], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as p1:
         first = p1.stdout.readline()
         p1.stdout.close()
         err = p1.stderr.read().decode()
         assert p1.wait(timeout=60) == 0 and first.startswith(b"id:") and err == ""
-    bad = subprocess.run([exe, "search", "(unclosed"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                         timeout=60)
+    bad = subprocess.run(
+        [exe, "search", "(unclosed"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

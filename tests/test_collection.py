@@ -22,14 +22,32 @@ from perucases.ingest.readers import reader_for
 from perucases.library import Filters, Library
 
 COLLECTION = REPO / "tests" / "data" / "collection"
-HTML_CHROME = ["cookies", "Donate", "Qatar", "Pakistan", "newsletter", "WhatsApp", "Facebook", "Reply",
-               "Privacy", "Comments", "Viewed", "Safeguarding", "Salvadorans", "Compartir", "boletín",
-               "Venezuela", "Aceptar", "Inicio", "leído"]
+HTML_CHROME = [
+    "cookies",
+    "Donate",
+    "Qatar",
+    "Pakistan",
+    "newsletter",
+    "WhatsApp",
+    "Facebook",
+    "Reply",
+    "Privacy",
+    "Comments",
+    "Viewed",
+    "Safeguarding",
+    "Salvadorans",
+    "Compartir",
+    "boletín",
+    "Venezuela",
+    "Aceptar",
+    "Inicio",
+    "leído",
+]
 EN_PAGE = [
     "(Lima) - Panama should reject the asylum request of Vladimiro Montesinos, the former head of Peru's "
     "National Intelligence Service (SIN), the Andean Rights Monitor said today. Montesinos fled Lima on "
     "September 24 after a video showed him bribing a congressman.",
-    "\"A man accused of running the Colina group cannot be treated as a refugee,\" said Rosa Villarán, the "
+    '"A man accused of running the Colina group cannot be treated as a refugee," said Rosa Villarán, the '
     "monitor's director. The Colina group killed nine students and a teacher of La Cantuta university in "
     "July 1992.",
     "Under the Convention against Torture, Panama must prosecute or extradite him. The Organization of American "
@@ -98,7 +116,12 @@ def test_html_page_text_and_metadata(clib):
     assert [p.text for p in doc.paragraphs] == EN_PAGE
     i = doc.info
     assert (i.title, i.publisher, i.date, i.date_source, i.language) == (
-        "Peru: Spy Chief's Asylum Bid Must Fail", "Andean Rights Monitor", "2000-09-28", "markup", "en")  # JSON-LD
+        "Peru: Spy Chief's Asylum Bid Must Fail",
+        "Andean Rights Monitor",
+        "2000-09-28",
+        "markup",
+        "en",
+    )  # JSON-LD
     assert i.url == "https://andean-rights.example.org/news/2000/09/28/peru-spy-chief-asylum"
     assert i.authors == ["Lucía Quispe Huamán"]
 
@@ -130,8 +153,14 @@ def test_spanish_page_language_search_and_accent_variants(built, clib):
     ix, _ = built
     info = next(d for d in clib.docs() if d.id == "es/comunicado-esterilizaciones")
     assert (info.language, info.date, info.publisher) == ("es", "2002-07-15", "Observatorio Andino de Derechos Humanos")
-    for query in ("esterilizaciones forzadas", "Tupac Amaru", "Túpac Amaru", "Hermoza Rios", "Hermoza Ríos",
-                  "esterilizada"):  # stemmed in Spanish: esterilizadas
+    for query in (
+        "esterilizaciones forzadas",
+        "Tupac Amaru",
+        "Túpac Amaru",
+        "Hermoza Rios",
+        "Hermoza Ríos",
+        "esterilizada",
+    ):  # stemmed in Spanish: esterilizadas
         hits = clib.search(query, Filters.parse(lang="es")).hits
         assert [h.id for h in hits] == ["es/comunicado-esterilizaciones"], query
     assert clib.search("esterilizaciones", Filters.parse(lang="en")).hits == []
@@ -141,10 +170,15 @@ def test_spanish_page_language_search_and_accent_variants(built, clib):
 
 def test_spanish_entities_and_dates(clib):
     names = {r.name: r.type for r in clib.entities(doc="es/comunicado-esterilizaciones")}
-    for name, etype in (("Alberto Fujimori", "PERSON"), ("Vladimiro Montesinos", "PERSON"),
-                        ("Giulia Tamayo", "PERSON"), ("Alejandro Aguinaga", "PERSON"),
-                        ("Movimiento Revolucionario Túpac Amaru", "ORG"), ("Defensoría del Pueblo", "ORG"),
-                        ("Huancavelica", "LOC")):
+    for name, etype in (
+        ("Alberto Fujimori", "PERSON"),
+        ("Vladimiro Montesinos", "PERSON"),
+        ("Giulia Tamayo", "PERSON"),
+        ("Alejandro Aguinaga", "PERSON"),
+        ("Movimiento Revolucionario Túpac Amaru", "ORG"),
+        ("Defensoría del Pueblo", "ORG"),
+        ("Huancavelica", "LOC"),
+    ):
         assert names.get(name) == etype, name
     events = {(e.date, e.expression) for e in clib.timeline(doc="es/comunicado-esterilizaciones")}
     assert ("2000-09-26", "el 26 de septiembre de 2000") in events
@@ -161,8 +195,9 @@ def test_pdf_pages_headers_hyphenation_and_columns(clib):
     assert [p.page for p in doc.paragraphs] == [1, 1, 1, 2, 2, 2, 2, 3, 3]
     assert texts[0] == "Informe sobre la violencia politica en el Peru"  # the heading the page shows, kept
     assert texts[1].endswith("La investigación reúne testimonios de familiares de las víctimas de Barrios Altos.")
-    assert texts[3] == ("En julio de 1992 el mismo grupo secuestró a nueve estudiantes y un profesor de la "
-                        "Universidad La Cantuta.")  # the left column, whole, before the right one
+    assert texts[3] == (
+        "En julio de 1992 el mismo grupo secuestró a nueve estudiantes y un profesor de la Universidad La Cantuta."
+    )  # the left column, whole, before the right one
     assert texts[5].startswith("La ley de amnistía de junio de 1995")
     joined = " ".join(texts)
     assert PDF_HEADER not in joined and "Página" not in joined and "de 3" not in joined
@@ -179,7 +214,7 @@ def test_pdf_locators_in_search_quotes_and_timeline(built, clib):
     assert (q.page, q.paragraph) == (2, 5)
     path = Path(clib.document(q.id).info.path)
     text = reader_for(path)(path, path.read_bytes()).text
-    assert fold(text[q.start:q.end]) == q.text == "Los restos fueron hallados en 1993 en Cieneguilla."
+    assert fold(text[q.start : q.end]) == q.text == "Los restos fueron hallados en 1993 en Cieneguilla."
     ev = next(e for e in clib.timeline(doc="informes/informe-2001") if e.date == "1991-11-03")
     assert (ev.page, ev.paragraph) == (1, 3)
     r = run(ix, "cite", "Cieneguilla", "--format", "json", "--style", "apa")
@@ -195,7 +230,9 @@ def test_bad_pdfs_are_skipped_with_a_warning_naming_them(built, clib):
     assert re.search(r"protegido\.pdf: skipped: encrypted PDF", stderr)
     assert re.search(r"roto\.pdf: skipped: damaged PDF", stderr)
     ids = clib.ids()
-    assert "informes/informe-2001" in ids and not {"informes/escaneado", "informes/protegido", "informes/roto"} & set(ids)
+    assert "informes/informe-2001" in ids and not {"informes/escaneado", "informes/protegido", "informes/roto"} & set(
+        ids
+    )
 
 
 # ---------------------------------------------------------------------------- DOCX
@@ -208,11 +245,15 @@ def test_docx_paragraphs_headings_and_tables(clib):
     assert "18 de julio de 1992 | Secuestro en la Universidad La Cantuta" in texts
     assert any(t.startswith("El 7 de abril de 2009 la Sala Penal Especial") for t in texts)
     assert (doc.info.title, doc.info.authors, doc.info.language) == (
-        "Memoria del caso La Cantuta", ["Jo-Marie Burt"], "es")
+        "Memoria del caso La Cantuta",
+        ["Jo-Marie Burt"],
+        "es",
+    )
     dates = {e.date for e in clib.timeline(doc="memo-cantuta")}
     assert {"2009-04-07", "1992-07-18", "1992-07"} <= dates
     assert clib.references("apa", ["memo-cantuta"]).bibliography[0][1] == (
-        "Burt, J.-M. (n.d.). Memoria del caso La Cantuta.")
+        "Burt, J.-M. (n.d.). Memoria del caso La Cantuta."
+    )
 
 
 # ---------------------------------------------------------------------------- many files

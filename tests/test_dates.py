@@ -7,18 +7,21 @@ from hypothesis import strategies as st
 from perucases.dates import parse_dateline, parse_partial_date
 
 
-@pytest.mark.parametrize("text, iso", [
-    ("1997", "1997"),
-    ("1997-04", "1997-04"),
-    ("1997-04-22", "1997-04-22"),
-    ("April 1997", "1997-04"),
-    ("22 April 1997", "1997-04-22"),
-    ("April 22, 1997", "1997-04-22"),
-    ("Sept. 26, 2000", "2000-09-26"),
-    ("abril de 1992", "1992-04"),
-    ("26 de septiembre de 2000", "2000-09-26"),
-    ("1997/04/22", "1997-04-22"),
-])
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("1997", "1997"),
+        ("1997-04", "1997-04"),
+        ("1997-04-22", "1997-04-22"),
+        ("April 1997", "1997-04"),
+        ("22 April 1997", "1997-04-22"),
+        ("April 22, 1997", "1997-04-22"),
+        ("Sept. 26, 2000", "2000-09-26"),
+        ("abril de 1992", "1992-04"),
+        ("26 de septiembre de 2000", "2000-09-26"),
+        ("1997/04/22", "1997-04-22"),
+    ],
+)
 def test_partial_dates_keep_the_precision_given(text, iso):
     assert parse_partial_date(text).iso == iso
 
@@ -35,11 +38,14 @@ def test_interval_of_a_partial_date():
     assert (y.start, y.end) == (dt.date(2003, 1, 1), dt.date(2003, 12, 31))
 
 
-@pytest.mark.parametrize("line, iso", [
-    ("September 26, 2000 8:00PM EDT", "2000-09-26"),
-    ("31 January 2006", "2006-01-31"),
-    ("Tuesday, 8 January 2002", "2002-01-08"),
-])
+@pytest.mark.parametrize(
+    "line, iso",
+    [
+        ("September 26, 2000 8:00PM EDT", "2000-09-26"),
+        ("31 January 2006", "2006-01-31"),
+        ("Tuesday, 8 January 2002", "2002-01-08"),
+    ],
+)
 def test_datelines(line, iso):
     assert parse_dateline(line).iso == iso
 

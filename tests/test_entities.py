@@ -18,21 +18,50 @@ from perucases.library import Library
 # Read from the five seed documents by hand: every person, body, place, case and law their
 # bodies name (not their menus, sidebars or footers), under its canonical name.
 SEED_ENTITIES = {
-    ("Alberto Fujimori", "PERSON"), ("Vladimiro Montesinos", "PERSON"), ("José Miguel Vivanco", "PERSON"),
-    ("Mireya Moscoso", "PERSON"), ("Leonor La Rosa Bustamante", "PERSON"), ("Mariela Barreto Riofano", "PERSON"),
-    ("Fabián Salazar", "PERSON"), ("Alejandro Toledo", "PERSON"), ("Barry McCaffrey", "PERSON"),
-    ("Human Rights Watch", "ORG"), ("Human Rights Watch Americas Division", "ORG"),
-    ("Servicio de Inteligencia Nacional", "ORG"), ("Servicio de Inteligencia del Ejército", "ORG"),
-    ("Grupo Colina", "ORG"), ("Organization of American States", "ORG"), ("Amnesty International", "ORG"),
-    ("Pardon Commission", "ORG"), ("Tribunal Constitucional", "ORG"), ("Inter-American Commission on Human Rights", "ORG"),
-    ("Jurado Nacional de Elecciones", "ORG"), ("Movimiento Revolucionario Túpac Amaru", "ORG"),
-    ("International Committee of the Red Cross", "ORG"), ("Congress of Peru", "ORG"),
-    ("United States Embassy in Peru", "ORG"), ("School of the Americas", "ORG"), ("BBC", "ORG"),
-    ("Panama", "LOC"), ("Peru", "LOC"), ("New York", "LOC"), ("United States", "LOC"), ("Lima", "LOC"),
-    ("Chile", "LOC"), ("Venezuela", "LOC"), ("Japan", "LOC"), ("Colombia", "LOC"), ("Challapalca", "LOC"),
-    ("Yanamayo", "LOC"), ("Japanese ambassador's residence", "LOC"),
-    ("La Cantuta", "EVENT"), ("Barrios Altos", "EVENT"), ("Japanese embassy hostage crisis", "EVENT"),
-    ("Convention against Torture", "LAW"), ("Anti-terrorist legislation (1992)", "LAW"), ("Constitution of Peru", "LAW"),
+    ("Alberto Fujimori", "PERSON"),
+    ("Vladimiro Montesinos", "PERSON"),
+    ("José Miguel Vivanco", "PERSON"),
+    ("Mireya Moscoso", "PERSON"),
+    ("Leonor La Rosa Bustamante", "PERSON"),
+    ("Mariela Barreto Riofano", "PERSON"),
+    ("Fabián Salazar", "PERSON"),
+    ("Alejandro Toledo", "PERSON"),
+    ("Barry McCaffrey", "PERSON"),
+    ("Human Rights Watch", "ORG"),
+    ("Human Rights Watch Americas Division", "ORG"),
+    ("Servicio de Inteligencia Nacional", "ORG"),
+    ("Servicio de Inteligencia del Ejército", "ORG"),
+    ("Grupo Colina", "ORG"),
+    ("Organization of American States", "ORG"),
+    ("Amnesty International", "ORG"),
+    ("Pardon Commission", "ORG"),
+    ("Tribunal Constitucional", "ORG"),
+    ("Inter-American Commission on Human Rights", "ORG"),
+    ("Jurado Nacional de Elecciones", "ORG"),
+    ("Movimiento Revolucionario Túpac Amaru", "ORG"),
+    ("International Committee of the Red Cross", "ORG"),
+    ("Congress of Peru", "ORG"),
+    ("United States Embassy in Peru", "ORG"),
+    ("School of the Americas", "ORG"),
+    ("BBC", "ORG"),
+    ("Panama", "LOC"),
+    ("Peru", "LOC"),
+    ("New York", "LOC"),
+    ("United States", "LOC"),
+    ("Lima", "LOC"),
+    ("Chile", "LOC"),
+    ("Venezuela", "LOC"),
+    ("Japan", "LOC"),
+    ("Colombia", "LOC"),
+    ("Challapalca", "LOC"),
+    ("Yanamayo", "LOC"),
+    ("Japanese ambassador's residence", "LOC"),
+    ("La Cantuta", "EVENT"),
+    ("Barrios Altos", "EVENT"),
+    ("Japanese embassy hostage crisis", "EVENT"),
+    ("Convention against Torture", "LAW"),
+    ("Anti-terrorist legislation (1992)", "LAW"),
+    ("Constitution of Peru", "LAW"),
 }
 
 
@@ -42,15 +71,21 @@ def test_the_cast_of_the_seeds_exactly(lib):
     assert len(rows) == len(SEED_ENTITIES)  # each listed once
 
 
-@pytest.mark.parametrize("name, aliases", [
-    ("Alberto Fujimori", {"Alberto Fujimori", "Fujimori"}),
-    ("Servicio de Inteligencia Nacional", {"SIN", "National Intelligence Service", "Servicio de Inteligencia Nacional"}),
-    ("United States", {"U.S", "US", "United States"}),
-    ("Amnesty International", {"AI", "Amnesty International"}),
-    ("Jurado Nacional de Elecciones", {"JNE", "National Election Authorities"}),
-    ("José Miguel Vivanco", {"José Miguel Vivanco", "Vivanco"}),
-    ("Fabián Salazar", {"Fabian Salazar"}),
-])
+@pytest.mark.parametrize(
+    "name, aliases",
+    [
+        ("Alberto Fujimori", {"Alberto Fujimori", "Fujimori"}),
+        (
+            "Servicio de Inteligencia Nacional",
+            {"SIN", "National Intelligence Service", "Servicio de Inteligencia Nacional"},
+        ),
+        ("United States", {"U.S", "US", "United States"}),
+        ("Amnesty International", {"AI", "Amnesty International"}),
+        ("Jurado Nacional de Elecciones", {"JNE", "National Election Authorities"}),
+        ("José Miguel Vivanco", {"José Miguel Vivanco", "Vivanco"}),
+        ("Fabián Salazar", {"Fabian Salazar"}),
+    ],
+)
 def test_aliases_seen_are_merged(lib, name, aliases):
     row = next(r for r in lib.entities() if r.name == name)
     assert set(row.aliases) == aliases
@@ -58,8 +93,11 @@ def test_aliases_seen_are_merged(lib, name, aliases):
 
 def test_counts_and_documents_from_the_index(lib):
     rows = {r.name: r for r in lib.entities()}
-    assert rows["Vladimiro Montesinos"].documents == ["000_ca4e617775ace81b", "002_43576777d5a8cf2f",
-                                                      "004_866eeb82b2cb32e1"]
+    assert rows["Vladimiro Montesinos"].documents == [
+        "000_ca4e617775ace81b",
+        "002_43576777d5a8cf2f",
+        "004_866eeb82b2cb32e1",
+    ]
     assert rows["Alberto Fujimori"].mentions == 16
     assert rows["Vladimiro Montesinos"].mentions == 21
 
@@ -75,18 +113,21 @@ def found(text):
     return {e.name: e.type for e in ents.values()}, {e.name: e for e in ents.values()}
 
 
-@pytest.mark.parametrize("text, name, etype", [
-    ("El general Rodolfo Robles Espinoza denunció los crímenes.", "Rodolfo Robles Espinoza", "PERSON"),
-    ("Judge Inés Villa Bonilla ruled on Monday.", "Inés Villa Bonilla", "PERSON"),
-    ("La jueza Antonia Saquicuray abrió el proceso.", "Antonia Saquicuray", "PERSON"),
-    ("Later, the Comisión Especial de Investigación (CEI) reported.", "Comisión Especial de Investigación", "ORG"),
-    ("The Committee to Protect Journalists (CPJ) agreed.", "Committee to Protect Journalists", "ORG"),
-    ("Officials of the Ministry of Defence refused.", "Ministry of Defence", "ORG"),
-    ("The families remember the Putis massacre every year.", "Putis massacre", "EVENT"),
-    ("Congress passed the Reparations Law in 2005.", "Reparations Law", "LAW"),
-    ("Lawyer Gloria Cano represented the families.", "Gloria Cano", "PERSON"),
-    ("The report quotes journalists Juan Pérez and María López.", "María López", "PERSON"),
-])
+@pytest.mark.parametrize(
+    "text, name, etype",
+    [
+        ("El general Rodolfo Robles Espinoza denunció los crímenes.", "Rodolfo Robles Espinoza", "PERSON"),
+        ("Judge Inés Villa Bonilla ruled on Monday.", "Inés Villa Bonilla", "PERSON"),
+        ("La jueza Antonia Saquicuray abrió el proceso.", "Antonia Saquicuray", "PERSON"),
+        ("Later, the Comisión Especial de Investigación (CEI) reported.", "Comisión Especial de Investigación", "ORG"),
+        ("The Committee to Protect Journalists (CPJ) agreed.", "Committee to Protect Journalists", "ORG"),
+        ("Officials of the Ministry of Defence refused.", "Ministry of Defence", "ORG"),
+        ("The families remember the Putis massacre every year.", "Putis massacre", "EVENT"),
+        ("Congress passed the Reparations Law in 2005.", "Reparations Law", "LAW"),
+        ("Lawyer Gloria Cano represented the families.", "Gloria Cano", "PERSON"),
+        ("The report quotes journalists Juan Pérez and María López.", "María López", "PERSON"),
+    ],
+)
 def test_rules_find_names_the_gazetteer_lacks(text, name, etype):
     types, _ = found(text)
     assert types.get(name) == etype, types
@@ -108,9 +149,11 @@ def test_spanish_double_surnames():
 
 
 def test_one_entity_whatever_its_form():
-    text = ("President Fujimori spoke. Mr Fujimori's lawyer answered for Alberto Fujimori. "
-            "Journalist Fabián Salazar and journalist Fabian Salazar are one man. The U.S. and the "
-            "United States and the US are one country.")
+    text = (
+        "President Fujimori spoke. Mr Fujimori's lawyer answered for Alberto Fujimori. "
+        "Journalist Fabián Salazar and journalist Fabian Salazar are one man. The U.S. and the "
+        "United States and the US are one country."
+    )
     types, ents = found(text)
     assert ents["Alberto Fujimori"].mentions == 3
     assert ents["Fabián Salazar"].mentions == 2
@@ -144,8 +187,13 @@ def test_entities_filters_and_sorts(run):
     doc = json.loads(run("entities", "--doc", "003", "--format", "json").stdout)
     assert all("003_ed39d894751b7a98" in r["documents"] for r in doc) and len(doc) == 8
     frequent = json.loads(run("entities", "--min-mentions", "10", "--format", "json").stdout)
-    assert [r["name"] for r in frequent] == ["Vladimiro Montesinos", "Alberto Fujimori", "Amnesty International",
-                                             "Peru", "United States"]
+    assert [r["name"] for r in frequent] == [
+        "Vladimiro Montesinos",
+        "Alberto Fujimori",
+        "Amnesty International",
+        "Peru",
+        "United States",
+    ]
     by_name = run("entities", "--sort", "name", "--format", "ids").stdout.splitlines()
     assert by_name[:3] == ["Alberto Fujimori", "Alejandro Toledo", "Amnesty International"]
     assert run("entities", "--type", "planet").exit_code == 2
@@ -172,7 +220,10 @@ def test_entity_detail_json(run):
 def test_entity_ambiguous_or_unknown_exit_2(run):
     r = run("entity", "Servicio de Inteligencia")
     assert r.exit_code == 2 and "ambiguous" in r.stderr
-    assert "Servicio de Inteligencia Nacional (ORG)" in r.stderr and "Servicio de Inteligencia del Ejército (ORG)" in r.stderr
+    assert (
+        "Servicio de Inteligencia Nacional (ORG)" in r.stderr
+        and "Servicio de Inteligencia del Ejército (ORG)" in r.stderr
+    )
     assert run("entity", "Pakistan").exit_code == 2
 
 
@@ -181,7 +232,9 @@ def test_search_by_entity(run):
     hits = json.loads(r.stdout)
     assert [h["id"][:3] for h in hits] == ["000", "002"]  # both name him; 003 and 004 do not say torture
     assert "Vladimiro Montesinos" in hits[0]["entities"]  # the paragraph shown names him too
-    assert run("search", "torture", "--entity", "Fujimori", "--format", "ids").stdout.split() == ["002_43576777d5a8cf2f"]
+    assert run("search", "torture", "--entity", "Fujimori", "--format", "ids").stdout.split() == [
+        "002_43576777d5a8cf2f"
+    ]
     assert run("search", "prisoners", "--entity", "MRTA", "--format", "ids").stdout.split() == ["003_ed39d894751b7a98"]
 
 
@@ -252,9 +305,33 @@ def test_bad_user_gazetteer_is_a_clear_error(tmp_path, corpus):
         update(tmp_path / "ix", [corpus])
 
 
-
-WORDS = st.sampled_from(["President", "Fujimori", "de", "la", "Comisión", "(", ")", "SIN", ",", ".", "Juan",
-                         "Pérez", "y", "the", "Court", "of", "Lima", "'s", "massacre", "US", "us", "Ríos", "\n"])
+WORDS = st.sampled_from(
+    [
+        "President",
+        "Fujimori",
+        "de",
+        "la",
+        "Comisión",
+        "(",
+        ")",
+        "SIN",
+        ",",
+        ".",
+        "Juan",
+        "Pérez",
+        "y",
+        "the",
+        "Court",
+        "of",
+        "Lima",
+        "'s",
+        "massacre",
+        "US",
+        "us",
+        "Ríos",
+        "\n",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -276,8 +353,37 @@ def test_entity_mentions_as_rows(run):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["Fujimori", "the", "Peña's", "JNE", " ", "  ", ". ", ", ", "(", "\n", "“", "?",
-                                 "de", "Núñez", "1992", ": ", "_", "x_y", "U.S.", "’", "-", "'"]), max_size=25).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Fujimori",
+                "the",
+                "Peña's",
+                "JNE",
+                " ",
+                "  ",
+                ". ",
+                ", ",
+                "(",
+                "\n",
+                "“",
+                "?",
+                "de",
+                "Núñez",
+                "1992",
+                ": ",
+                "_",
+                "x_y",
+                "U.S.",
+                "’",
+                "-",
+                "'",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
 def test_tokens_and_sentence_starts(text):
     """The tokenizer's shortcut for a word after one space gives what the general rule gives."""
     from perucases.extract.entities import tokenize
@@ -286,7 +392,7 @@ def test_tokens_and_sentence_starts(text):
     toks = tokenize(text)
     prev_end, want = 0, []
     for m in TOKEN.finditer(text):
-        gap = text[prev_end:m.start()].rstrip(" \"'(“‘[\n\t")
+        gap = text[prev_end : m.start()].rstrip(" \"'(“‘[\n\t")
         starts = (not want and not gap.strip()) or (bool(gap) and gap[-1] in ".!?:;")
         want.append((m.start(), m.end(), m.group(), fold(m.group()), starts))
         prev_end = m.end()

@@ -24,15 +24,18 @@ def aliases(*paragraphs):
     return {e.name: sorted(e.aliases) for e in ents.values()}
 
 
-@pytest.mark.parametrize("text, name", [
-    ("The lawyers flew from Antofagasta to Buenos Aires in March.", "Antofagasta"),
-    ("The lawyers flew from Antofagasta to Buenos Aires in March.", "Buenos Aires"),
-    ("Los familiares viajaron desde Huancayo hasta Bolivia.", "Bolivia"),
-    ("Los familiares viajaron desde Huancayo hasta Bolivia.", "Huancayo"),
-    ("He had worked for years in El Salvador and Guatemala.", "El Salvador"),
-    ("The families met in Massachusetts.", "Massachusetts"),
-    ("Llegaron a Alemania en 1990.", "Alemania"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("The lawyers flew from Antofagasta to Buenos Aires in March.", "Antofagasta"),
+        ("The lawyers flew from Antofagasta to Buenos Aires in March.", "Buenos Aires"),
+        ("Los familiares viajaron desde Huancayo hasta Bolivia.", "Bolivia"),
+        ("Los familiares viajaron desde Huancayo hasta Bolivia.", "Huancayo"),
+        ("He had worked for years in El Salvador and Guatemala.", "El Salvador"),
+        ("The families met in Massachusetts.", "Massachusetts"),
+        ("Llegaron a Alemania en 1990.", "Alemania"),
+    ],
+)
 def test_places_of_the_world(text, name):
     types = found(text)
     assert types.get(name) == "LOC", types
@@ -44,30 +47,39 @@ def test_surnames_are_not_places():
     assert "Rojas" not in types and "Flores" not in types and "Mercedes" not in types
 
 
-@pytest.mark.parametrize("text, name, etype", [
-    ("The Argentine Navy ran the detention centre.", "Argentine Navy", "ORG"),
-    ("La Contraloría General de la República auditó los fondos.", "Contraloría General de la República", "ORG"),
-    ("Officials of the Ministry of Economy and Finance refused.", "Ministry of Economy and Finance", "ORG"),
-    ("The victims were buried in the Huaraz Province of the region.", "Huaraz Province", "LOC"),
-    ("The village lies in the district of Ocros, far from the road.", "Ocros", "LOC"),
-    ("According to the NGO Paz y Esperanza, the trial was fair.", "Paz y Esperanza", "ORG"),
-    ("Los restos fueron enterrados en el Cementerio General de Ayacucho.", "Cementerio General de Ayacucho", "LOC"),
-    ("The Socos massacre was never tried.", "Socos massacre", "EVENT"),
-    ("La matanza de Llocllapampa fue investigada.", "matanza de Llocllapampa", "EVENT"),
-    ("El caso Pichari sigue abierto.", "caso Pichari", "EVENT"),
-    ("Operation Aries began at dawn.", "Operation Aries", "EVENT"),
-])
+@pytest.mark.parametrize(
+    "text, name, etype",
+    [
+        ("The Argentine Navy ran the detention centre.", "Argentine Navy", "ORG"),
+        ("La Contraloría General de la República auditó los fondos.", "Contraloría General de la República", "ORG"),
+        ("Officials of the Ministry of Economy and Finance refused.", "Ministry of Economy and Finance", "ORG"),
+        ("The victims were buried in the Huaraz Province of the region.", "Huaraz Province", "LOC"),
+        ("The village lies in the district of Ocros, far from the road.", "Ocros", "LOC"),
+        ("According to the NGO Paz y Esperanza, the trial was fair.", "Paz y Esperanza", "ORG"),
+        ("Los restos fueron enterrados en el Cementerio General de Ayacucho.", "Cementerio General de Ayacucho", "LOC"),
+        ("The Socos massacre was never tried.", "Socos massacre", "EVENT"),
+        ("La matanza de Llocllapampa fue investigada.", "matanza de Llocllapampa", "EVENT"),
+        ("El caso Pichari sigue abierto.", "caso Pichari", "EVENT"),
+        ("Operation Aries began at dawn.", "Operation Aries", "EVENT"),
+    ],
+)
 def test_names_by_head_word_and_pattern(text, name, etype):
     types = found(text)
     assert types.get(name) == etype, types
 
 
-@pytest.mark.parametrize("text, name", [
-    ("Elmer Quispe Huamán said the soldiers came at night.", "Elmer Quispe Huamán"),
-    ("Ricardo Uceda, a journalist, wrote the book.", "Ricardo Uceda"),
-    ("—No sabíamos nada —dijo Teodosia Cayo Ccanto.", "Teodosia Cayo Ccanto"),
-    ("Las declaraciones de Nemesio Huamaní Quispe, abogado de la familia, fueron leídas.", "Nemesio Huamaní Quispe"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Elmer Quispe Huamán said the soldiers came at night.", "Elmer Quispe Huamán"),
+        ("Ricardo Uceda, a journalist, wrote the book.", "Ricardo Uceda"),
+        ("—No sabíamos nada —dijo Teodosia Cayo Ccanto.", "Teodosia Cayo Ccanto"),
+        (
+            "Las declaraciones de Nemesio Huamaní Quispe, abogado de la familia, fueron leídas.",
+            "Nemesio Huamaní Quispe",
+        ),
+    ],
+)
 def test_people_from_name_patterns_and_context(text, name):
     assert found(text).get(name) == "PERSON"
 
@@ -78,10 +90,16 @@ def test_a_title_inside_a_name_starts_the_person():
 
 
 def test_numbered_laws_and_units_are_each_their_own_entity():
-    types = found("La Ley N.° 26479 y la Ley N.° 26492 fueron anuladas. El Grupo de Tareas 3.3 y la "
-                  "Unidad de Tareas 3.3.1 operaban en la escuela.")
-    assert types == {"Ley 26479": "LAW", "Ley 26492": "LAW", "Grupo de Tareas 3.3": "ORG",
-                     "Unidad de Tareas 3.3.1": "ORG"}
+    types = found(
+        "La Ley N.° 26479 y la Ley N.° 26492 fueron anuladas. El Grupo de Tareas 3.3 y la "
+        "Unidad de Tareas 3.3.1 operaban en la escuela."
+    )
+    assert types == {
+        "Ley 26479": "LAW",
+        "Ley 26492": "LAW",
+        "Grupo de Tareas 3.3": "ORG",
+        "Unidad de Tareas 3.3.1": "ORG",
+    }
     assert aliases("La Ley N.° 26479 fue anulada.") == {"Ley 26479": ["Ley N.° 26479"]}  # as written
 
 
@@ -102,12 +120,18 @@ def test_a_given_name_before_a_known_surname_is_another_person():
     assert types.get("Juan Bosco Hermoza Ríos") == "PERSON" and types.get("Nicolás Hermoza Ríos") == "PERSON"
 
 
-@pytest.mark.parametrize("text, fragment, name", [
-    ("Although the Lima Bar Association protested, the decree passed.", "Although the Lima Bar Association",
-     "Lima Bar Association"),
-    ("The decision of the Army and President Toledo surprised many.", "Army and President", None),
-    ("Eight Death Squad members were tried.", "Eight Death Squad", None),
-])
+@pytest.mark.parametrize(
+    "text, fragment, name",
+    [
+        (
+            "Although the Lima Bar Association protested, the decree passed.",
+            "Although the Lima Bar Association",
+            "Lima Bar Association",
+        ),
+        ("The decision of the Army and President Toledo surprised many.", "Army and President", None),
+        ("Eight Death Squad members were tried.", "Eight Death Squad", None),
+    ],
+)
 def test_no_fragments(text, fragment, name):
     types = found(text)
     assert fragment not in types
@@ -127,13 +151,20 @@ def test_entities_through_the_cli(tmp_path):
         "Informe sobre Huancayo\n\n"
         "La Fiscalía Provincial de Huancayo abrió el caso Pichari en 2004. Rosa Quispe Mamani declaró "
         "ante la fiscalía; luego viajó a Bolivia. Quispe dijo que la Ley N.° 26479 protegía a los "
-        "militares.\n", encoding="utf-8")
+        "militares.\n",
+        encoding="utf-8",
+    )
     ix = tmp_path / "ix"
     assert CliRunner().invoke(cli, ["index", str(corpus), "--index", str(ix)]).exit_code == 0
     r = CliRunner().invoke(cli, ["entities", "--format", "json", "--index", str(ix)])
     got = {(e["name"], e["type"]) for e in json.loads(r.stdout)}
-    assert got == {("Fiscalía Provincial de Huancayo", "ORG"), ("caso Pichari", "EVENT"),
-                   ("Rosa Quispe Mamani", "PERSON"), ("Bolivia", "LOC"), ("Ley 26479", "LAW")}
+    assert got == {
+        ("Fiscalía Provincial de Huancayo", "ORG"),
+        ("caso Pichari", "EVENT"),
+        ("Rosa Quispe Mamani", "PERSON"),
+        ("Bolivia", "LOC"),
+        ("Ley 26479", "LAW"),
+    }
 
 
 def test_the_place_table_is_built_once_then_read_from_the_index_folder(tmp_path, monkeypatch):
@@ -162,7 +193,9 @@ def test_the_place_table_is_built_once_then_read_from_the_index_folder(tmp_path,
 
 
 def test_a_full_name_whose_surname_recurs_alone_is_a_person():
-    got = aliases("Taurino Ccori Huamán testified first.", "Two days later, the prosecutor asked Ccori about the soldiers.")
+    got = aliases(
+        "Taurino Ccori Huamán testified first.", "Two days later, the prosecutor asked Ccori about the soldiers."
+    )
     assert got == {"Taurino Ccori Huamán": ["Ccori", "Taurino Ccori Huamán"]}
 
 
@@ -182,4 +215,3 @@ def test_city_tables_scanned_as_json_reads_them():
     assert any(not n.isascii() for n, _ in want)  # names written with escapes in the JSON are in it
     la = places.LATIN_AMERICA
     assert list(places._names_and_countries(raw, la)) == [(n, c) for n, c in want if c in la]
-

@@ -30,7 +30,9 @@ def test_incremental_add_change_delete(tmp_path, corpus):
     assert not again.wrote
 
     (corpus / "new.txt").write_text("The Grupo Colina killed fifteen people in Barrios Altos in November 1991.\n")
-    (corpus / "003_ed39d894751b7a98.txt").write_text("Replaced: the hostage crisis in Lima is over, said the quartermaster.\n")
+    (corpus / "003_ed39d894751b7a98.txt").write_text(
+        "Replaced: the hostage crisis in Lima is over, said the quartermaster.\n"
+    )
     (corpus / "004_866eeb82b2cb32e1.txt").unlink()
     r = update(ix, [corpus])
     assert (r.added, r.changed, r.removed, r.documents) == (1, 1, 1, 5)
@@ -39,8 +41,13 @@ def test_incremental_add_change_delete(tmp_path, corpus):
     assert search_ids(ix, "choirboy") == []  # 004 is gone
     assert search_ids(ix, "ambassador") == []  # 003's old text is gone
     docs = {d.id for d in Library(ix, refresh=False).docs()}
-    assert docs == {"000_ca4e617775ace81b", "001_1c4d081f4f470003", "002_43576777d5a8cf2f",
-                    "003_ed39d894751b7a98", "new"}
+    assert docs == {
+        "000_ca4e617775ace81b",
+        "001_1c4d081f4f470003",
+        "002_43576777d5a8cf2f",
+        "003_ed39d894751b7a98",
+        "new",
+    }
 
 
 def test_touched_but_unchanged_file_is_not_reindexed(tmp_path, corpus):
@@ -61,7 +68,9 @@ def test_catalog_change_reindexes_that_document(tmp_path, corpus):
     cat = corpus / "catalog.toml"
     cat.write_text(cat.read_text() + '\n[documents."000_ca4e617775ace81b".extra]\n', encoding="utf-8")
     text = cat.read_text().replace('[documents."000_ca4e617775ace81b".extra]\n', "")
-    text = text.replace('[documents."000_ca4e617775ace81b"]\n', '[documents."000_ca4e617775ace81b"]\nurl = "https://example.org/hrw"\n')
+    text = text.replace(
+        '[documents."000_ca4e617775ace81b"]\n', '[documents."000_ca4e617775ace81b"]\nurl = "https://example.org/hrw"\n'
+    )
     cat.write_text(text, encoding="utf-8")
     r = update(ix, [corpus])
     assert r.changed == 1
@@ -223,9 +232,12 @@ def test_spanish_documents_are_analysed_as_spanish(tmp_path):
     (c / "informe.txt").write_text(
         "La Comisión de la Verdad documentó las desapariciones forzadas en Ayacucho durante los años "
         "ochenta. El tribunal condenó a los miembros del destacamento Colina por la matanza de Barrios "
-        "Altos, según el informe de la señora Peña.\n", encoding="utf-8")
-    (c / "report.txt").write_text("The court convicted the members of the Colina detachment in 2009.\n",
-                                  encoding="utf-8")
+        "Altos, según el informe de la señora Peña.\n",
+        encoding="utf-8",
+    )
+    (c / "report.txt").write_text(
+        "The court convicted the members of the Colina detachment in 2009.\n", encoding="utf-8"
+    )
     update(tmp_path / "ix", [c])
     lib = Library(tmp_path / "ix", refresh=False)
     langs = {d.id: d.language for d in lib.docs()}
@@ -260,13 +272,46 @@ def test_a_damaged_manifest_is_reported_not_replaced_by_the_seeds(tmp_path, corp
 # The writer takes postings analysed beforehand (in the extraction processes) by a fused loop;
 # they must be whoosh's own, term for term and position for position, or phrase queries and
 # scores would drift from what the query parser expects.
-_WORDS = ["the", "of", "and", "y", "de", "la", "oil", "prices", "Peña", "Núñez", "año", "José", "U.S.",
-          "3.5", "Montesinos", "torturas", "I", "a", "ﬁnal", "İstanbul", "straße", "x" * 40, "desaparecidos",
-          "1990s", "e.g.", "co-operation", "NASA's", "ÀÉÎÕÜ", "٣٤", "東京"]
+_WORDS = [
+    "the",
+    "of",
+    "and",
+    "y",
+    "de",
+    "la",
+    "oil",
+    "prices",
+    "Peña",
+    "Núñez",
+    "año",
+    "José",
+    "U.S.",
+    "3.5",
+    "Montesinos",
+    "torturas",
+    "I",
+    "a",
+    "ﬁnal",
+    "İstanbul",
+    "straße",
+    "x" * 40,
+    "desaparecidos",
+    "1990s",
+    "e.g.",
+    "co-operation",
+    "NASA's",
+    "ÀÉÎÕÜ",
+    "٣٤",
+    "東京",
+]
 
 
-@given(st.lists(st.lists(st.sampled_from(_WORDS + [" ", ", ", ". ", "—", "'", "\t"]), max_size=30)
-                .map("".join), max_size=6), st.sampled_from(["en", "es"]))
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_WORDS + [" ", ", ", ". ", "—", "'", "\t"]), max_size=30).map("".join), max_size=6
+    ),
+    st.sampled_from(["en", "es"]),
+)
 @settings(max_examples=300, deadline=None)
 def test_analysis_done_beforehand_equals_whooshs(paragraphs, lang):
     from whoosh import fields
@@ -280,8 +325,15 @@ def test_analysis_done_beforehand_equals_whooshs(paragraphs, lang):
     assert [sorted(a.items) for a in each] == [sorted(field.index(p)) for p in paragraphs]
 
 
-@given(st.binary(max_size=200), st.lists(st.tuples(st.sampled_from(["read", "seek", "readline", "tell"]),
-                                                   st.integers(-3, 250), st.sampled_from([0, 1, 2])), max_size=25))
+@given(
+    st.binary(max_size=200),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["read", "seek", "readline", "tell"]), st.integers(-3, 250), st.sampled_from([0, 1, 2])
+        ),
+        max_size=25,
+    ),
+)
 @settings(max_examples=300, deadline=None)
 def test_segment_parts_read_like_bytesio(data, ops):
     """A segment part is read through a view of the memory map (store.ViewFile), not a copy:
@@ -337,7 +389,8 @@ def _many(corpus, n=230):
         (more / f"note-{k:03d}.txt").write_text(
             f"Note {k}\n\nIn March {1990 + k % 10}, {NAMES[k % 5]} was named in report number {k}, "
             f"token{k}x.\n\nA second paragraph about case {k % 7} and the hearing of 12 May 1995.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     (more / "zz-copy.txt").write_bytes((more / "note-005.txt").read_bytes())  # a duplicate
     (more / "zz-empty.txt").write_text("")  # skipped
     for name in ("zz-bin1.txt", "zz-bin2.txt"):  # skipped, the second as the first, not read again
@@ -354,8 +407,10 @@ def _segments(ix_dir):
 def _everything(ix_dir):
     """What a user can get out of the index, in an order that does not depend on docnums."""
     lib = Library(ix_dir, refresh=False)
-    hits = {q: sorted((h.id, h.paragraph, h.score) for h in lib.search(q, limit=1000).hits)
-            for q in ["Montesinos", "token17x", '"Colina group"', "Barrios Altos", "hearing", "note"]}
+    hits = {
+        q: sorted((h.id, h.paragraph, h.score) for h in lib.search(q, limit=1000).hits)
+        for q in ["Montesinos", "token17x", '"Colina group"', "Barrios Altos", "hearing", "note"]
+    }
     docs = sorted((d.id, d.title, d.date, d.paragraphs) for d in lib.docs())
     ents = sorted((e.key, e.type, e.mentions, e.documents) for e in lib.entities())
     tl = sorted((e.id, e.paragraph or 0, e.date, e.expression, e.entities) for e in lib.timeline())
@@ -368,9 +423,15 @@ def test_a_build_in_several_processes_equals_one_in_this_process(tmp_path, corpu
     one = update(tmp_path / "one", [corpus], procs=1, warn=said1.append)
     two = update(tmp_path / "two", [corpus], procs=2, warn=said2.append)
     for r in (one, two):
-        assert (r.documents, r.duplicates, [(p.rsplit("/", 1)[-1], why) for p, why in r.skipped]) == \
-            (5 + n, 1, [("zz-bin1.txt", "binary file (contains NUL bytes)"),
-                         ("zz-bin2.txt", "binary file (contains NUL bytes)"), ("zz-empty.txt", "empty file")])
+        assert (r.documents, r.duplicates, [(p.rsplit("/", 1)[-1], why) for p, why in r.skipped]) == (
+            5 + n,
+            1,
+            [
+                ("zz-bin1.txt", "binary file (contains NUL bytes)"),
+                ("zz-bin2.txt", "binary file (contains NUL bytes)"),
+                ("zz-empty.txt", "empty file"),
+            ],
+        )
     assert sorted(said2[1:]) == sorted(said1[1:])  # after "building the index in ..."
     assert any("zz-copy.txt: same content as more/note-005" in s for s in said2)
     assert len(_segments(tmp_path / "one")) == 1
@@ -446,8 +507,15 @@ def test_ctrl_c_during_a_build_in_several_processes(tmp_path, corpus):
     assert not [x for x in os.listdir(ix) if x.endswith(".tmp")]  # no temporary folder left
 
 
-@given(st.lists(st.lists(st.sampled_from(["oil", "prices", "Peña", "torture", "Lima", "rose", "fell"]),
-                         max_size=40).map(" ".join), min_size=1, max_size=300))
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["oil", "prices", "Peña", "torture", "Lima", "rose", "fell"]), max_size=40).map(
+            " ".join
+        ),
+        min_size=1,
+        max_size=300,
+    )
+)
 @settings(max_examples=40, deadline=None)
 def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
     """Small blocks of postings are written uncompressed (codec.PostingsWriter); every posting
@@ -468,8 +536,14 @@ def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
         ix = windex.open_dir(d)
         with ix.searcher() as s:
             r = s.reader()
-            got.append({(f, t): list(r.postings(f, t).items_as("positions")) if f == "t"
-                        else list(r.postings(f, t).all_ids()) for f, t in r.all_terms()})
+            got.append(
+                {
+                    (f, t): list(r.postings(f, t).items_as("positions"))
+                    if f == "t"
+                    else list(r.postings(f, t).all_ids())
+                    for f, t in r.all_terms()
+                }
+            )
     assert got[0] == got[1]
 
 
@@ -497,17 +571,35 @@ def test_postings_spilled_to_runs_read_back_whole(tmp_path):
         assert (runs > 100) == (limitmb < 1)
         with ix.searcher() as s:
             r = s.reader()
-            got.append(({(f, t): list(r.postings(f, t).items_as("positions")) if f == "t"
-                         else list(r.postings(f, t).all_ids()) for f, t in r.all_terms()},
-                        [r.doc_field_length(n, "t") for n in range(len(texts))],
-                        list(r.all_stored_fields())))
+            got.append(
+                (
+                    {
+                        (f, t): list(r.postings(f, t).items_as("positions"))
+                        if f == "t"
+                        else list(r.postings(f, t).all_ids())
+                        for f, t in r.all_terms()
+                    },
+                    [r.doc_field_length(n, "t") for n in range(len(texts))],
+                    list(r.all_stored_fields()),
+                )
+            )
     assert got[0] == got[1]
     assert len(got[0][0][("t", b"oil")]) > 500
 
 
-@given(st.lists(st.tuples(st.lists(st.sampled_from(["oil", "prices", "Peña", "torture", "Lima", "rose", "fell",
-                                                     "the", "año"]), max_size=60).map(" ".join),
-                          st.integers(0, 9), st.integers(1988, 2001)), min_size=1, max_size=400))
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(
+                st.sampled_from(["oil", "prices", "Peña", "torture", "Lima", "rose", "fell", "the", "año"]), max_size=60
+            ).map(" ".join),
+            st.integers(0, 9),
+            st.integers(1988, 2001),
+        ),
+        min_size=1,
+        max_size=400,
+    )
+)
 @settings(max_examples=40, deadline=None)
 def test_segment_postings_written_byte_for_byte_as_whoosh(tmp_path_factory, docs):
     """The writer's posting loop is whoosh's own with its calls inlined (codec.FieldWriter): the
@@ -520,8 +612,12 @@ def test_segment_postings_written_byte_for_byte_as_whoosh(tmp_path_factory, docs
     class WhooshLoop(codec.Codec):  # perucases' codec but for whoosh's own posting loop
         field_writer = whoosh3.W3Codec.field_writer
 
-    schema = fields.Schema(t=fields.TEXT(phrase=True), k=fields.KEYWORD, n=fields.NUMERIC(int),
-                           b=fields.TEXT(phrase=False, field_boost=2.0))
+    schema = fields.Schema(
+        t=fields.TEXT(phrase=True),
+        k=fields.KEYWORD,
+        n=fields.NUMERIC(int),
+        b=fields.TEXT(phrase=False, field_boost=2.0),
+    )
     files = []
     for cls in (WhooshLoop, codec.Codec):
         d = tmp_path_factory.mktemp("ix")

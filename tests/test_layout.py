@@ -68,7 +68,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(m)
         for n in sorted(graph[m]):
             if state.get(n) == 1:
-                return stack[stack.index(n):] + [n]
+                return stack[stack.index(n) :] + [n]
             if n not in state and (found := visit(n)):
                 return found
         stack.pop()
@@ -94,13 +94,18 @@ def test_the_package_has_no_import_cycle():
     assert find_cycle(import_graph()) is None
 
 
-@pytest.mark.parametrize("leaf, importers", [
-    ("perucases.ingest.source", ["perucases.ingest.readers", "perucases.ingest.html", "perucases.ingest.pdf",
-                                 "perucases.ingest.docx"]),
-    ("perucases.index.prepared", ["perucases.index.build", "perucases.index.parallel"]),
-    ("perucases.highlight", ["perucases.library.search", "perucases.library.entities"]),
-    ("perucases.extract.wordlists", ["perucases.extract.entities", "perucases.extract.places"]),
-])
+@pytest.mark.parametrize(
+    "leaf, importers",
+    [
+        (
+            "perucases.ingest.source",
+            ["perucases.ingest.readers", "perucases.ingest.html", "perucases.ingest.pdf", "perucases.ingest.docx"],
+        ),
+        ("perucases.index.prepared", ["perucases.index.build", "perucases.index.parallel"]),
+        ("perucases.highlight", ["perucases.library.search", "perucases.library.entities"]),
+        ("perucases.extract.wordlists", ["perucases.extract.entities", "perucases.extract.places"]),
+    ],
+)
 def test_shared_definitions_live_in_leaf_modules(leaf, importers):
     graph = import_graph()
     for m in importers:
@@ -128,8 +133,10 @@ def test_the_library_is_exported_from_perucases(tmp_path):
 
 
 def test_importing_perucases_and_its_command_line_does_not_load_whoosh():
-    code = ("import sys, perucases, perucases.cli, perucases.library; "
-            "print(sorted(m for m in sys.modules if m == 'whoosh' or m.startswith('whoosh.')))")
+    code = (
+        "import sys, perucases, perucases.cli, perucases.library; "
+        "print(sorted(m for m in sys.modules if m == 'whoosh' or m.startswith('whoosh.')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     # Nor does the Library class: its concern modules load at their first use.

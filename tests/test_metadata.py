@@ -2,20 +2,37 @@
 
 import pytest
 
+from helpers import seed_text
 from perucases.ingest.clean import clean
 from perucases.ingest.metadata import apply_catalog, detect_language, infer
-from helpers import seed_text
 
 EXPECTED = {
     "000_ca4e617775ace81b": ("Peru: Montesinos Asylum Claim", "Human Rights Watch", "2000-09-26", "text"),
-    "001_1c4d081f4f470003": ("Peru: Government must free innocent prisoners", "Amnesty International UK", "2003", "inferred"),
-    "002_43576777d5a8cf2f": ("Amnesty International launch campaign to bring Fujimori to justice", "Peru Support Group",
-                             "2006-01-31", "text"),
-    "003_ed39d894751b7a98": ("PERU: Safe release of hostages is welcomed, yet the human rights of prisoners falsely "
-                             "accused of terrorism should not be forgotten", "Amnesty International", "1997-04-23",
-                             "inferred"),
-    "004_866eeb82b2cb32e1": ("Documents Reveal Close U.S. Ties with Disgraced Peruvian Intelligence Chief", None, "2002",
-                             "inferred"),
+    "001_1c4d081f4f470003": (
+        "Peru: Government must free innocent prisoners",
+        "Amnesty International UK",
+        "2003",
+        "inferred",
+    ),
+    "002_43576777d5a8cf2f": (
+        "Amnesty International launch campaign to bring Fujimori to justice",
+        "Peru Support Group",
+        "2006-01-31",
+        "text",
+    ),
+    "003_ed39d894751b7a98": (
+        "PERU: Safe release of hostages is welcomed, yet the human rights of prisoners falsely "
+        "accused of terrorism should not be forgotten",
+        "Amnesty International",
+        "1997-04-23",
+        "inferred",
+    ),
+    "004_866eeb82b2cb32e1": (
+        "Documents Reveal Close U.S. Ties with Disgraced Peruvian Intelligence Chief",
+        None,
+        "2002",
+        "inferred",
+    ),
 }
 
 

@@ -4,8 +4,8 @@ import importlib.metadata as md
 
 import pytest
 
-from perucases.index.location import bundled_seeds
 from helpers import REPO, SEED_IDS
+from perucases.index.location import bundled_seeds
 
 
 def test_whoosh_reloaded_pinned_and_old_whoosh_absent():
@@ -27,7 +27,8 @@ def test_python_m_perucases_runs(tmp_path):
     import subprocess
     import sys
 
-    r = subprocess.run([sys.executable, "-m", "perucases", "--version"], capture_output=True, text=True,
-                       cwd=tmp_path, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "perucases", "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
     assert r.returncode == 0
     assert r.stdout.strip() == f"perucases, version {md.version('perucases')}"

@@ -23,8 +23,10 @@ from perucases.ingest.document import ingest_file
 from perucases.ingest.people import person_names, plausible_title
 from perucases.library import Library
 
-LOREM = ("La Comisión recibió los testimonios de los familiares de las víctimas y de los "
-         "testigos de los hechos ocurridos en la provincia durante los años de la violencia política")
+LOREM = (
+    "La Comisión recibió los testimonios de los familiares de las víctimas y de los "
+    "testigos de los hechos ocurridos en la provincia durante los años de la violencia política"
+)
 
 
 def run(ix: Path, *args, input=None):
@@ -35,8 +37,15 @@ def read(path: Path):
     return ingest_file(CorpusFile(path, path.parent, path.stem))
 
 
-def draw_pdf(path: Path, pages: list[list[tuple]], *, head: list[str] = (), foot: str | None = None,
-             title: str | None = None, author: str | None = None) -> None:
+def draw_pdf(
+    path: Path,
+    pages: list[list[tuple]],
+    *,
+    head: list[str] = (),
+    foot: str | None = None,
+    title: str | None = None,
+    author: str | None = None,
+) -> None:
     """A PDF drawn with reportlab. Each page is a list of (text, font, size) lines set from the top;
     ("", None, gap) leaves GAP points of space. HEAD lines stand at the top of every page and FOOT
     (with {n} and {m} for the page numbers) at the bottom."""
@@ -92,12 +101,18 @@ GAP = [("", None, 14)]
 
 def test_pdf_text_after_a_copyright_line_is_kept(tmp_path):
     pdf = tmp_path / "informe.pdf"
-    draw_pdf(pdf, [
-        [("Informe sobre la violencia", "Helvetica-Bold", 20), *GAP,
-         ("© Asociación Pro Derechos Humanos 2003. Todos los derechos reservados.", "Helvetica", 9)],
-        [*body(LOREM + " en Ayacucho."), *GAP, *body("Las exhumaciones comenzaron en marzo de 2002 en Chuschi.")],
-        [*body("El informe final recomienda reparaciones para las comunidades de Huanta.")],
-    ])
+    draw_pdf(
+        pdf,
+        [
+            [
+                ("Informe sobre la violencia", "Helvetica-Bold", 20),
+                *GAP,
+                ("© Asociación Pro Derechos Humanos 2003. Todos los derechos reservados.", "Helvetica", 9),
+            ],
+            [*body(LOREM + " en Ayacucho."), *GAP, *body("Las exhumaciones comenzaron en marzo de 2002 en Chuschi.")],
+            [*body("El informe final recomienda reparaciones para las comunidades de Huanta.")],
+        ],
+    )
     doc = read(pdf)
     text = " ".join(p.text for p in doc.paragraphs)
     assert "exhumaciones comenzaron en marzo de 2002" in text and "comunidades de Huanta." in text
@@ -107,17 +122,31 @@ def test_pdf_text_after_a_copyright_line_is_kept(tmp_path):
 
 def test_pdf_letterhead_page_numbers_and_a_paragraph_across_a_page_break(tmp_path):
     pdf = tmp_path / "resolucion.pdf"
-    first = body(LOREM + ", y en su informe señaló que los hechos no fueron investigados por la fiscalía de la "
-                 "provincia de Huamanga, que archivó el caso sin")
-    draw_pdf(pdf, [
-        [("AUTO DE APELACIÓN", "Helvetica-Bold", 12), *GAP, *first],
-        [*body("citar a los testigos ni ordenar las pericias que la ley exige en estos casos."), *GAP,
-         ("FUNDAMENTOS DE DERECHO", "Helvetica-Bold", 11), *GAP,
-         *body("Primero. La tutela de derechos protege al imputado frente a la actuación ilegítima del "
-               "fiscal durante la investigación preparatoria.")],
-        [*body("Segundo. Por estos fundamentos, la Sala declaró infundado el recurso de apelación.")],
-    ], head=["CORTE SUPERIOR DE JUSTICIA", "DE AYACUCHO", "SALA PENAL DE APELACIONES"],
-        foot="Página {n} | {m}", author="jperez", title="202503630500121700020260623164056")
+    first = body(
+        LOREM + ", y en su informe señaló que los hechos no fueron investigados por la fiscalía de la "
+        "provincia de Huamanga, que archivó el caso sin"
+    )
+    draw_pdf(
+        pdf,
+        [
+            [("AUTO DE APELACIÓN", "Helvetica-Bold", 12), *GAP, *first],
+            [
+                *body("citar a los testigos ni ordenar las pericias que la ley exige en estos casos."),
+                *GAP,
+                ("FUNDAMENTOS DE DERECHO", "Helvetica-Bold", 11),
+                *GAP,
+                *body(
+                    "Primero. La tutela de derechos protege al imputado frente a la actuación ilegítima del "
+                    "fiscal durante la investigación preparatoria."
+                ),
+            ],
+            [*body("Segundo. Por estos fundamentos, la Sala declaró infundado el recurso de apelación.")],
+        ],
+        head=["CORTE SUPERIOR DE JUSTICIA", "DE AYACUCHO", "SALA PENAL DE APELACIONES"],
+        foot="Página {n} | {m}",
+        author="jperez",
+        title="202503630500121700020260623164056",
+    )
     doc = read(pdf)
     texts = [p.text for p in doc.paragraphs]
     joined = "\n".join(texts)
@@ -125,8 +154,9 @@ def test_pdf_letterhead_page_numbers_and_a_paragraph_across_a_page_break(tmp_pat
     assert "Página" not in joined and not re.search(r"\b[123] \| 3\b", joined)
     # the paragraph the page break cut is one paragraph, on the page where it starts
     cut = next(p for p in doc.paragraphs if p.text.startswith("La Comisión recibió"))
-    assert cut.text.endswith("archivó el caso sin citar a los testigos ni ordenar las pericias que la ley exige "
-                             "en estos casos.")
+    assert cut.text.endswith(
+        "archivó el caso sin citar a los testigos ni ordenar las pericias que la ley exige en estos casos."
+    )
     assert cut.page == 1
     assert "FUNDAMENTOS DE DERECHO" in texts  # a heading is a paragraph of its own
     assert next(p.page for p in doc.paragraphs if p.text.startswith("Segundo.")) == 3
@@ -150,15 +180,28 @@ def unicode_font() -> str:
 def test_pdf_line_without_a_full_stop_before_a_gap_is_a_paragraph_of_its_own(tmp_path):
     # a place-and-date line as long as the body's lines, then a gap and a capital: not one sentence
     pdf = tmp_path / "auto.pdf"
-    draw_pdf(pdf, [[("AUTO DE CALIFICACIÓN", "Helvetica-Bold", 12), *GAP,
-                    ("Lima, diecisiete de septiembre de dos mil veintiséis", "Helvetica", 11), *GAP,
-                    *body("VISTOS: el recurso de apelación interpuesto por la defensa de los procesados contra el auto "
-                          "que declaró infundada la excepción de improcedencia de acción penal.", width=60)]])
+    draw_pdf(
+        pdf,
+        [
+            [
+                ("AUTO DE CALIFICACIÓN", "Helvetica-Bold", 12),
+                *GAP,
+                ("Lima, diecisiete de septiembre de dos mil veintiséis", "Helvetica", 11),
+                *GAP,
+                *body(
+                    "VISTOS: el recurso de apelación interpuesto por la defensa de los procesados contra el auto "
+                    "que declaró infundada la excepción de improcedencia de acción penal.",
+                    width=60,
+                ),
+            ]
+        ],
+    )
     doc = read(pdf)
     assert [p.text for p in doc.paragraphs][:2] == [
         "Lima, diecisiete de septiembre de dos mil veintiséis",
         "VISTOS: el recurso de apelación interpuesto por la defensa de los procesados contra el auto que "
-        "declaró infundada la excepción de improcedencia de acción penal."]
+        "declaró infundada la excepción de improcedencia de acción penal.",
+    ]
     assert str(doc.meta.date) == "2026-09-17"
 
 
@@ -166,8 +209,15 @@ def test_pdf_ligatures_are_searchable_and_quoted_as_written(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     font = unicode_font()
-    draw_pdf(corpus / "guia.pdf", [[("The commission found that the oﬃcial ﬁgures were conﬁdential", font, 11),
-                                    ("and that the army had ﬁled no report of the killings.", font, 11)]])
+    draw_pdf(
+        corpus / "guia.pdf",
+        [
+            [
+                ("The commission found that the oﬃcial ﬁgures were conﬁdential", font, 11),
+                ("and that the army had ﬁled no report of the killings.", font, 11),
+            ]
+        ],
+    )
     ix = tmp_path / "ix"
     assert run(ix, "index", str(corpus)).exit_code == 0
     lib = Library(ix)
@@ -178,15 +228,22 @@ def test_pdf_ligatures_are_searchable_and_quoted_as_written(tmp_path):
     from perucases.ingest.readers import reader_for
 
     original = reader_for(path)(path, path.read_bytes()).text
-    assert "the oﬃcial ﬁgures were conﬁdential" in original[q.start:q.end]  # the file's own characters
-    assert q.text == original[q.start:q.end]
+    assert "the oﬃcial ﬁgures were conﬁdential" in original[q.start : q.end]  # the file's own characters
+    assert q.text == original[q.start : q.end]
 
 
 def test_pdf_in_another_script_is_kept(tmp_path):
     pdf = tmp_path / "ru.pdf"
     font = unicode_font()
-    draw_pdf(pdf, [[("Комиссия по установлению истины опубликовала доклад о насилии", font, 11),
-                    ("в стране и о жертвах вооружённого конфликта.", font, 11)]])
+    draw_pdf(
+        pdf,
+        [
+            [
+                ("Комиссия по установлению истины опубликовала доклад о насилии", font, 11),
+                ("в стране и о жертвах вооружённого конфликта.", font, 11),
+            ]
+        ],
+    )
     doc = read(pdf)
     assert "Комиссия" in " ".join(p.text for p in doc.paragraphs)
 
@@ -197,11 +254,13 @@ def test_pdf_library_warnings_name_the_file_once(tmp_path):
     draw_pdf(corpus / "sin-fin.pdf", [[*body(LOREM + ".")]])
     data = (corpus / "sin-fin.pdf").read_bytes()
     m = re.search(rb"startxref\s+(\d+)", data)  # a wrong offset: pypdf repairs the table, and says so
-    (corpus / "sin-fin.pdf").write_bytes(data[: m.start(1)] + str(int(m[1]) + 7).encode() + data[m.end(1):])
+    (corpus / "sin-fin.pdf").write_bytes(data[: m.start(1)] + str(int(m[1]) + 7).encode() + data[m.end(1) :])
     r = run(tmp_path / "ix", "index", str(corpus))
     assert r.exit_code == 0
     said = [ln for ln in r.stderr.splitlines() if "sin-fin.pdf" in ln]
-    assert said == [f"perucases: warning: {corpus / 'sin-fin.pdf'}: damaged cross-reference table (read by repairing it)"]
+    assert said == [
+        f"perucases: warning: {corpus / 'sin-fin.pdf'}: damaged cross-reference table (read by repairing it)"
+    ]
     assert "startxref" not in r.stderr and "Object Streams" not in r.stderr
     assert Library(tmp_path / "ix").document("sin-fin").paragraphs[0].text.startswith("La Comisión recibió")
 
@@ -218,14 +277,21 @@ def test_pdf_titles_and_authors_only_when_plausible():
 # ---------------------------------------------------------------------------- HTML
 
 
-def page(body_html: str, title: str = "Peru: a court reopens the Accomarca case", body_class: str = "",
-         author: str | None = None, lang: str = "en") -> str:
+def page(
+    body_html: str,
+    title: str = "Peru: a court reopens the Accomarca case",
+    body_class: str = "",
+    author: str | None = None,
+    lang: str = "en",
+) -> str:
     meta = f'<meta name="author" content="{author}">' if author else ""
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{meta}</head>'
-            f'<body class="{body_class}"><div id="page"><nav class="menu"><a href="/">Home</a> <a href="/news">News</a>'
-            f'</nav><main><article><h1>{title}</h1>{body_html}</article></main>'
-            f'<aside class="sidebar"><h3>Most viewed</h3><ul><li><a href="/x">Qatar: new labour law</a></li></ul></aside>'
-            f'<footer><p>© 2019 Andean Monitor. All rights reserved.</p></footer></div></body></html>')
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{meta}</head>'
+        f'<body class="{body_class}"><div id="page"><nav class="menu"><a href="/">Home</a> <a href="/news">News</a>'
+        f"</nav><main><article><h1>{title}</h1>{body_html}</article></main>"
+        f'<aside class="sidebar"><h3>Most viewed</h3><ul><li><a href="/x">Qatar: new labour law</a></li></ul></aside>'
+        f"<footer><p>© 2019 Andean Monitor. All rights reserved.</p></footer></div></body></html>"
+    )
 
 
 ARTICLE = [
@@ -240,8 +306,9 @@ ARTICLE = [
 
 def test_html_drupal_sidebar_body_class_keeps_the_article(tmp_path):
     f = tmp_path / "drupal.html"
-    f.write_text(page("".join(f"<p>{p}</p>" for p in ARTICLE), body_class="one-sidebar sidebar-second"),
-                 encoding="utf-8")
+    f.write_text(
+        page("".join(f"<p>{p}</p>" for p in ARTICLE), body_class="one-sidebar sidebar-second"), encoding="utf-8"
+    )
     doc = read(f)
     assert [p.text for p in doc.paragraphs] == ARTICLE  # paragraphs as the page has them
     assert doc.meta.title == "Peru: a court reopens the Accomarca case"
@@ -249,17 +316,30 @@ def test_html_drupal_sidebar_body_class_keeps_the_article(tmp_path):
 
 def test_html_read_also_share_and_newsletter_lines_stay_out(tmp_path):
     en = tmp_path / "en.html"
-    en.write_text(page(f"<p>{ARTICLE[0]}</p><p>Read more: Peru's army files remain secret</p>"
-                       f"<p>{ARTICLE[1]}</p><p>Sign up for our newsletter to get the latest news.</p>"
-                       f"<p>{ARTICLE[2]}</p><p>Follow us on Twitter @andeanmonitor</p>"), encoding="utf-8")
+    en.write_text(
+        page(
+            f"<p>{ARTICLE[0]}</p><p>Read more: Peru's army files remain secret</p>"
+            f"<p>{ARTICLE[1]}</p><p>Sign up for our newsletter to get the latest news.</p>"
+            f"<p>{ARTICLE[2]}</p><p>Follow us on Twitter @andeanmonitor</p>"
+        ),
+        encoding="utf-8",
+    )
     es = tmp_path / "es.html"
-    paras_es = ["La Sala Penal Nacional reabrió el lunes el caso de la matanza de Accomarca, en la que una "
-                "patrulla del Ejército asesinó a 69 campesinos en agosto de 1985.",
-                "Los familiares de las víctimas pidieron que los oficiales declaren otra vez ante el tribunal y "
-                "que el Estado entregue los archivos militares de la operación."]
-    es.write_text(page(f"<p>{paras_es[0]}</p><p>Lee también: El Ejército niega acceso a sus archivos</p>"
-                       f"<p>{paras_es[1]}</p><p>Suscríbete a nuestro boletín y recibe las noticias del día.</p>",
-                       title="Perú: reabren el caso Accomarca", lang="es"), encoding="utf-8")
+    paras_es = [
+        "La Sala Penal Nacional reabrió el lunes el caso de la matanza de Accomarca, en la que una "
+        "patrulla del Ejército asesinó a 69 campesinos en agosto de 1985.",
+        "Los familiares de las víctimas pidieron que los oficiales declaren otra vez ante el tribunal y "
+        "que el Estado entregue los archivos militares de la operación.",
+    ]
+    es.write_text(
+        page(
+            f"<p>{paras_es[0]}</p><p>Lee también: El Ejército niega acceso a sus archivos</p>"
+            f"<p>{paras_es[1]}</p><p>Suscríbete a nuestro boletín y recibe las noticias del día.</p>",
+            title="Perú: reabren el caso Accomarca",
+            lang="es",
+        ),
+        encoding="utf-8",
+    )
     assert [p.text for p in read(en).paragraphs] == ARTICLE
     assert [p.text for p in read(es).paragraphs] == paras_es
 
@@ -273,20 +353,25 @@ def test_html_sentence_that_mentions_signing_up_is_kept(tmp_path):
 
 def test_html_page_in_another_script_is_kept(tmp_path):
     f = tmp_path / "ru.html"
-    ru = ["Суд в Лиме возобновил дело о массовом убийстве в Аккомарке, где в 1985 году военные убили 69 "
-          "крестьян, после того как семьи жертв представили новые доказательства.",
-          "Прокурор заявил, что офицеры армии будут снова вызваны для дачи показаний до конца года."]
+    ru = [
+        "Суд в Лиме возобновил дело о массовом убийстве в Аккомарке, где в 1985 году военные убили 69 "
+        "крестьян, после того как семьи жертв представили новые доказательства.",
+        "Прокурор заявил, что офицеры армии будут снова вызваны для дачи показаний до конца года.",
+    ]
     f.write_text(page("".join(f"<p>{p}</p>" for p in ru), title="Перу: дело Аккомарки", lang="ru"), encoding="utf-8")
     assert [p.text for p in read(f).paragraphs] == ru
 
 
-@pytest.mark.parametrize("author, expected", [
-    ("Phil Helsel is a reporter for NBC News", ["Phil Helsel"]),
-    ("Malcolm Owen Monday; November", ["Malcolm Owen"]),
-    ("Detroit News wire services Published", []),
-    ("LISA MASCARO; ERIC TUCKER Associated Press", ["Lisa Mascaro", "Eric Tucker"]),
-    ("The Russian; Syrian defense ministries", []),
-])
+@pytest.mark.parametrize(
+    "author, expected",
+    [
+        ("Phil Helsel is a reporter for NBC News", ["Phil Helsel"]),
+        ("Malcolm Owen Monday; November", ["Malcolm Owen"]),
+        ("Detroit News wire services Published", []),
+        ("LISA MASCARO; ERIC TUCKER Associated Press", ["Lisa Mascaro", "Eric Tucker"]),
+        ("The Russian; Syrian defense ministries", []),
+    ],
+)
 def test_html_authors_are_people_only(tmp_path, author, expected):
     f = tmp_path / "a.html"
     f.write_text(page("".join(f"<p>{p}</p>" for p in ARTICLE), author=author), encoding="utf-8")
@@ -318,7 +403,8 @@ def test_camel_case_names_stay_whole_and_searchable(tmp_path):
         "Según OjoPúblico, PetroPerú ocultó pérdidas durante años, y ProPublica publicó los contratos que "
         "la empresa firmó con McDonald y otras compañías para vender combustible en el país.\n\n"
         "El iPhone del gerente fue incautado por la fiscalía durante el allanamiento de las oficinas.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     ix = tmp_path / "ix"
     assert run(ix, "index", str(corpus)).exit_code == 0
     lib = Library(ix)
@@ -330,12 +416,15 @@ def test_camel_case_names_stay_whole_and_searchable(tmp_path):
 
 
 def test_words_run_together_by_scraping_are_still_split():
-    c = clean("Peru: Court Reopens Case\n\nSeptember 26, 2000 8:00PM EDTAvailable InEnglishEspañol\n\n"
-              "The court reopened the case of the massacre on Monday after new evidence was presented by the "
-              "families.\n")
+    c = clean(
+        "Peru: Court Reopens Case\n\nSeptember 26, 2000 8:00PM EDTAvailable InEnglishEspañol\n\n"
+        "The court reopened the case of the massacre on Monday after new evidence was presented by the "
+        "families.\n"
+    )
     assert c.dateline is not None and c.dateline.iso == "2000-09-26"
-    assert [p.text for p in c.paragraphs] == ["The court reopened the case of the massacre on Monday after new "
-                                             "evidence was presented by the families."]
+    assert [p.text for p in c.paragraphs] == [
+        "The court reopened the case of the massacre on Monday after new evidence was presented by the families."
+    ]
 
 
 # ---------------------------------------------------------------------------- search
@@ -353,11 +442,14 @@ def rulings(tmp_path) -> Path:
         "Primero. La tutela de derechos protege al imputado frente a la actuación ilegítima del fiscal durante "
         "la investigación preparatoria, y el juez debe resolverla en audiencia.\n\n"
         "Segundo. El derecho a la defensa no se vulnera cuando el investigado decide no declarar.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (corpus / "otro.txt").write_text(
         "Informe sobre derechos humanos\n\n"
         "La defensa de los derechos humanos en el país requiere fiscales independientes y jueces que "
-        "resuelvan a tiempo los pedidos de las víctimas.\n", encoding="utf-8")
+        "resuelvan a tiempo los pedidos de las víctimas.\n",
+        encoding="utf-8",
+    )
     ix = tmp_path / "ix"
     assert run(ix, "index", str(corpus)).exit_code == 0
     return ix
@@ -377,7 +469,9 @@ def test_partial_matches_when_no_document_has_every_word(rulings):
     assert "no document has every word of 'tutela derechos Zanzibar'" in r.stderr
     hits = json.loads(r.stdout)
     assert [(h["id"], h["partial"], h["missing"]) for h in hits] == [
-        ("auto", True, ["Zanzibar"]), ("otro", True, ["tutela", "Zanzibar"])]
+        ("auto", True, ["Zanzibar"]),
+        ("otro", True, ["tutela", "Zanzibar"]),
+    ]
     full = json.loads(run(rulings, "search", "tutela", "derechos", "--format", "json").stdout)
     assert [(h["id"], h["partial"], h["missing"]) for h in full] == [("auto", False, [])]
     # an operator query is taken as written: no partial matches

@@ -28,8 +28,9 @@ HANG = 60  # seconds: a command still running after this long is a hang (they ta
 
 def run_cli(*args: str, timeout: float = HANG, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
     """The installed command as a new process; a hang fails the test (TimeoutExpired)."""
-    return subprocess.run([perucases(), *args], capture_output=True, text=True, timeout=timeout,
-                          env=env, errors="surrogateescape", **kw)  # a path is bytes, as the file system has it
+    return subprocess.run(
+        [perucases(), *args], capture_output=True, text=True, timeout=timeout, env=env, errors="surrogateescape", **kw
+    )  # a path is bytes, as the file system has it
 
 
 def one_line_error(stderr: str) -> str:
@@ -101,8 +102,12 @@ def test_a_folder_that_cannot_be_read_is_warned_about(tmp_path, corpus):
     (secret / "memo.txt").write_text("Memo\n\nThe Colina group, in a folder no one may read.\n", encoding="utf-8")
     secret.chmod(0)
     try:
-        r = subprocess.run(unprivileged([perucases(), "index", str(corpus), "--index", str(tmp_path / "ix")]),
-                           capture_output=True, text=True, timeout=HANG)
+        r = subprocess.run(
+            unprivileged([perucases(), "index", str(corpus), "--index", str(tmp_path / "ix")]),
+            capture_output=True,
+            text=True,
+            timeout=HANG,
+        )
     finally:
         secret.chmod(0o755)
     assert r.returncode == 0, r.stderr
@@ -118,8 +123,9 @@ def state(ix: Path) -> dict[str, str]:
 
     lib = Library(ix, refresh=False)
     s = lib.searcher()
-    out = {st["id"]: st["meta"]["sha256"] for st in
-           (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
+    out = {
+        st["id"]: st["meta"]["sha256"] for st in (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))
+    }
     lib.close()
     return out
 
@@ -134,8 +140,9 @@ def children(pid: int) -> list[int]:
 def start_build(args: list[str]) -> subprocess.Popen:
     """A build in a session of its own (so that a Ctrl-C can go to its whole process group, as a
     terminal sends it), returned once its extraction processes run."""
-    proc = subprocess.Popen([perucases(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [perucases(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     deadline = time.monotonic() + HANG
     while len(children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -174,7 +181,7 @@ def test_ctrl_c_during_a_build_in_several_processes_ends_at_once(tmp_path, built
         proc = start_build(["index", str(corpus), "--index", str(ix), "--rebuild", "-j", "2"])
         time.sleep(0.5)  # the extraction processes are at work, the job queue full
         workers = children(proc.pid)
-        for k in range(presses):
+        for _k in range(presses):
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGINT)
                 time.sleep(0.1)
@@ -184,8 +191,9 @@ def test_ctrl_c_during_a_build_in_several_processes_ends_at_once(tmp_path, built
             continue
         interrupted += 1
         assert code == 130 and err.splitlines()[-1] == "perucases: interrupted", err
-        assert not [w for w in workers if Path(f"/proc/{w}").exists() and
-                    "zombie" not in Path(f"/proc/{w}/status").read_text()], "an extraction process is left"
+        assert not [
+            w for w in workers if Path(f"/proc/{w}").exists() and "zombie" not in Path(f"/proc/{w}/status").read_text()
+        ], "an extraction process is left"
         assert state(ix) == before
         if interrupted >= 2:
             break
@@ -258,12 +266,26 @@ def test_a_full_disk_in_the_extraction_processes_prints_no_traceback(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     for k in range(1200):  # enough files for a build in several processes, each with work to fail on
-        (corpus / f"nota-{k:03d}.txt").write_text(f"Nota {k}\n\nFujimori y Montesinos en Lima, nota {k}.\n",
-                                                  encoding="utf-8")
+        (corpus / f"nota-{k:03d}.txt").write_text(
+            f"Nota {k}\n\nFujimori y Montesinos en Lima, nota {k}.\n", encoding="utf-8"
+        )
     for round_ in range(2):
-        r = subprocess.run([sys.executable, "-c", FULL_DISK_IN_WORKERS, "index", str(corpus),
-                            "--index", str(tmp_path / f"ix{round_}"), "-j", "2"],
-                           capture_output=True, text=True, timeout=HANG)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                FULL_DISK_IN_WORKERS,
+                "index",
+                str(corpus),
+                "--index",
+                str(tmp_path / f"ix{round_}"),
+                "-j",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=HANG,
+        )
         assert r.returncode == 2, r.stderr
         assert "Traceback" not in r.stderr, r.stderr
         assert "No space left on device" in one_line_error(r.stderr)
@@ -280,16 +302,21 @@ def test_a_full_disk_during_a_large_update_ends_with_one_line_and_queries_answer
     assert run_cli("index", str(mine), "--index", str(ix), "-j", "1").returncode == 0
     before = state(ix)
     for k in range(300):
-        (mine / "more" / f"new-{k:03d}.txt").write_text(f"New {k}\n\nA new note on Fujimori, {k}.\n",
-                                                        encoding="utf-8")
+        (mine / "more" / f"new-{k:03d}.txt").write_text(f"New {k}\n\nA new note on Fujimori, {k}.\n", encoding="utf-8")
     full_disk = [sys.executable, "-c", FULL_DISK]
-    r = subprocess.run([*full_disk, "index", "--index", str(ix), "-j", "2"], capture_output=True, text=True,
-                       timeout=HANG)
+    r = subprocess.run(
+        [*full_disk, "index", "--index", str(ix), "-j", "2"], capture_output=True, text=True, timeout=HANG
+    )
     assert r.returncode == 2 and "No space left on device" in one_line_error(r.stderr)
     assert state(ix) == before
     # a query whose refresh meets the full disk answers from the index as it is, with a note
-    r = subprocess.run([*full_disk, "search", "Montesinos", "--index", str(ix), "--format", "ids"],
-                       capture_output=True, text=True, timeout=HANG, env=dict(os.environ, PERUCASES_AUTO_REFRESH_MAX="100000"))
+    r = subprocess.run(
+        [*full_disk, "search", "Montesinos", "--index", str(ix), "--format", "ids"],
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        env=dict(os.environ, PERUCASES_AUTO_REFRESH_MAX="100000"),
+    )
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr and "No space left on device" in r.stderr
     assert "answering from the index as it is" in r.stderr
@@ -357,8 +384,11 @@ def test_rebuilds_to_another_corpus_while_queries_run_are_never_undone_and_queri
         """Until every reader has answered TIMES more (the deadline only catches a hang)."""
         want = [len(mine) + times for mine in answers]
         deadline = time.monotonic() + HANG
-        while any(len(mine) < n for mine, n in zip(answers, want, strict=True)) and not failures \
-                and time.monotonic() < deadline:
+        while (
+            any(len(mine) < n for mine, n in zip(answers, want, strict=True))
+            and not failures
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.01)
 
     readers = [threading.Thread(target=reader, args=(mine,)) for mine in answers]
@@ -417,8 +447,12 @@ def test_a_manifest_that_cannot_be_read_is_a_permission_problem_not_damage(tmp_p
     assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
     (ix / "manifest.json").chmod(0)
     try:
-        r = subprocess.run(unprivileged([perucases(), "search", "Montesinos", "--index", str(ix)]),
-                           capture_output=True, text=True, timeout=HANG)
+        r = subprocess.run(
+            unprivileged([perucases(), "search", "Montesinos", "--index", str(ix)]),
+            capture_output=True,
+            text=True,
+            timeout=HANG,
+        )
     finally:
         (ix / "manifest.json").chmod(0o644)
     line = one_line_error(r.stderr)
@@ -434,15 +468,21 @@ def test_a_read_only_index_answers_when_the_corpus_changed(tmp_path, corpus):
     for p in modes:
         p.chmod(0o555 if p.is_dir() else 0o444)
     try:
-        r = subprocess.run(unprivileged([perucases(), "search", "Montesinos", "--index", str(ix), "--format", "ids"]),
-                           capture_output=True, text=True, timeout=HANG)
+        r = subprocess.run(
+            unprivileged([perucases(), "search", "Montesinos", "--index", str(ix), "--format", "ids"]),
+            capture_output=True,
+            text=True,
+            timeout=HANG,
+        )
     finally:
         for p, m in modes.items():
             p.chmod(m)
     assert r.returncode == 0, r.stderr
     assert "new" not in r.stdout.split() and SEED_IDS[0] in r.stdout.split()
     notes = [ln for ln in r.stderr.splitlines() if ln.strip()]
-    assert len(notes) == 1 and "answering from the index as it is" in notes[0] and "Permission denied" in notes[0], notes
+    assert len(notes) == 1 and "answering from the index as it is" in notes[0] and "Permission denied" in notes[0], (
+        notes
+    )
     assert "rebuild" not in r.stderr
 
 
@@ -456,8 +496,11 @@ def unlisted(ix: Path) -> list[str]:
     name = Manifest.load(ix).indexname
     toc = TOC.read(FileStorage(str(ix)), name, current_generation(ix, name))
     listed = {s.segment_id() for s in toc.segments}
-    return sorted(f.name for f in ix.iterdir() if f.name.startswith(f"{name}_") and "." in f.name
-                  and f.name.split(".")[0] not in listed)  # (not whoosh's lock file, I1_WRITELOCK)
+    return sorted(
+        f.name
+        for f in ix.iterdir()
+        if f.name.startswith(f"{name}_") and "." in f.name and f.name.split(".")[0] not in listed
+    )  # (not whoosh's lock file, I1_WRITELOCK)
 
 
 @pytest.mark.slow
@@ -466,15 +509,20 @@ def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
     ix = tmp_path / "ix"
     assert run_cli("index", str(corpus), "--index", str(ix), "-j", "1").returncode == 0
     # the disk fills when the table of contents is written: after the segment files
-    full_disk = [sys.executable, "-c", FULL_DISK.replace("structfile.StructFile.write = full",
-                                                         "import whoosh.index; whoosh.index.TOC.write = full")]
+    full_disk = [
+        sys.executable,
+        "-c",
+        FULL_DISK.replace("structfile.StructFile.write = full", "import whoosh.index; whoosh.index.TOC.write = full"),
+    ]
     for round_ in range(3):
         for k in range(30):
             (corpus / "more" / f"new-{round_}-{k:02d}.txt").write_text(
-                f"New {round_} {k}\n\nFujimori and the SIN, note {k}.\n" * (k + 1), encoding="utf-8")
+                f"New {round_} {k}\n\nFujimori and the SIN, note {k}.\n" * (k + 1), encoding="utf-8"
+            )
         before = set(os.listdir(ix))
-        proc = subprocess.Popen([perucases(), "index", "--index", str(ix), "-j", "1"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [perucases(), "index", "--index", str(ix), "-j", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + HANG
         while not set(os.listdir(ix)) - before - {".lock"} and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -483,8 +531,9 @@ def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
         left = unlisted(ix)
         # The next update, which fails (a full disk when it closes its files), removes what the
         # killed one left and what it wrote itself.
-        r = subprocess.run([*full_disk, "index", "--index", str(ix), "-j", "1"], capture_output=True, text=True,
-                           timeout=HANG)
+        r = subprocess.run(
+            [*full_disk, "index", "--index", str(ix), "-j", "1"], capture_output=True, text=True, timeout=HANG
+        )
         assert r.returncode == 2 and "No space left on device" in one_line_error(r.stderr)
         assert unlisted(ix) == [], (round_, left)
         assert run_cli("index", "--check", "--index", str(ix)).returncode == 0
@@ -498,10 +547,12 @@ def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
 def peak_rss_mb(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float]:
     """Run CMD in a process of its own and return it with the peak memory (RSS, MB) of the
     largest process it ran (its own and its children's)."""
-    script = ("import json, resource, subprocess, sys\n"
-              "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-              "print(json.dumps([r.returncode, r.stdout, r.stderr,"
-              " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))")
+    script = (
+        "import json, resource, subprocess, sys\n"
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "print(json.dumps([r.returncode, r.stdout, r.stderr,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))"
+    )
     out = subprocess.run([sys.executable, "-c", script, *cmd], capture_output=True, text=True, timeout=HANG)
     code, stdout, stderr, peak = json.loads(out.stdout)
     return subprocess.CompletedProcess(cmd, code, stdout, stderr), peak
@@ -574,7 +625,6 @@ def test_an_html_page_of_200000_unclosed_tags_is_skipped(tmp_path, corpus):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # reportlab, on some Pythons
 def test_a_pdf_is_read_page_by_page_up_to_the_text_limit(tmp_path, monkeypatch):
     from helpers import make_pdf
-
     from perucases.ingest import limits
 
     corpus = tmp_path / "c"
@@ -595,8 +645,10 @@ def test_a_pdf_is_read_page_by_page_up_to_the_text_limit(tmp_path, monkeypatch):
     first = sum(len(ln.text) for ln in real(PdfReader(corpus / "informe.pdf").pages[0]))
     monkeypatch.setattr(limits, "MAX_TEXT", first + 1)  # more than the first page, less than two
     r = CliRunner().invoke(cli, ["index", str(corpus), "--index", str(tmp_path / "ix"), "-j", "1"])
-    assert f"informe.pdf: skipped: more text than the limit of {first + 1:,} characters a file (stopped reading at" \
-        in r.stderr, r.stderr
+    assert (
+        f"informe.pdf: skipped: more text than the limit of {first + 1:,} characters a file (stopped reading at"
+        in r.stderr
+    ), r.stderr
     assert len(pages) == 2  # of 3: the reading stopped at the page that went over
 
 
@@ -610,24 +662,28 @@ def many_words(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("words")
     corpus = base / "c"
     shutil.copytree(bundled_seeds(), corpus)
-    for k, letter in enumerate("abc"):
-        words = " ".join(f"The list goes on: {' '.join(f'w{letter}{n:04d}' for n in range(t, t + 10))}."
-                         for t in range(0, 1000, 10))
+    for _k, letter in enumerate("abc"):
+        words = " ".join(
+            f"The list goes on: {' '.join(f'w{letter}{n:04d}' for n in range(t, t + 10))}." for t in range(0, 1000, 10)
+        )
         (corpus / f"words-{letter}.txt").write_text(f"Words {letter}\n\n{words}\n", encoding="utf-8")
     Library(base / "ix", [corpus]).open()
     return base / "ix"
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("w*", "the prefix w* matches more than 1,000 words of the index"),
-    ("*0*", "the wildcard *0* matches more than 1,000 words of the index"),
-    ("[wa TO wz]", "the range [wa TO wz] matches more than 1,000 words of the index"),
-    ("x" * 100_000, "the query is 100,000 characters long; the limit is 4,096"),
-    ("(" * 1000 + "Fujimori" + ")" * 1000, "the query nests 1000 levels of parentheses; the limit is 20"),
-    (" OR ".join(f"w{n}~2" for n in range(300)), "the query has 300 fuzzy words (~); the limit is 8"),
-    ("Fujimori~3", "Fujimori~3: an edit distance of at most 2"),
-    (" OR ".join(["Fujimori"] * 150), "the query has 150 words; the limit is 100"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("w*", "the prefix w* matches more than 1,000 words of the index"),
+        ("*0*", "the wildcard *0* matches more than 1,000 words of the index"),
+        ("[wa TO wz]", "the range [wa TO wz] matches more than 1,000 words of the index"),
+        ("x" * 100_000, "the query is 100,000 characters long; the limit is 4,096"),
+        ("(" * 1000 + "Fujimori" + ")" * 1000, "the query nests 1000 levels of parentheses; the limit is 20"),
+        (" OR ".join(f"w{n}~2" for n in range(300)), "the query has 300 fuzzy words (~); the limit is 8"),
+        ("Fujimori~3", "Fujimori~3: an edit distance of at most 2"),
+        (" OR ".join(["Fujimori"] * 150), "the query has 150 words; the limit is 100"),
+    ],
+)
 def test_expensive_query_forms_are_refused_with_one_line(many_words, query, expected):
     r = CliRunner().invoke(cli, ["search", query, "--index", str(many_words)])
     assert r.exit_code == 2
@@ -710,8 +766,11 @@ def test_many_word_expansions_match_what_whoosh_matches(many_words, monkeypatch)
     from perucases.index import expand
 
     lib = Library(many_words, refresh=False)
-    queries = [Q.Prefix("text", p) for p in ("w", "wa0", "wb09", "mo", "f", "c")] + \
-              [Q.Wildcard("body", p) for p in ("*0*", "w?00*", "*ori")] + [Q.TermRange("text", "a", "f")]
+    queries = (
+        [Q.Prefix("text", p) for p in ("w", "wa0", "wb09", "mo", "f", "c")]
+        + [Q.Wildcard("body", p) for p in ("*0*", "w?00*", "*ori")]
+        + [Q.TermRange("text", "a", "f")]
+    )
     s = lib.searcher()
     found = {}
     for many in (10**9, 0):
@@ -732,13 +791,13 @@ def test_ordinals_and_mojibake_keep_the_words_before_them(tmp_path):
     corpus.mkdir()
     texts = {
         "decreto": "Decreto Supremo Nº 065-2001 creó la Comisión de la Verdad y Reconciliación para investigar "
-                   "los crímenes y las violaciones de los derechos humanos.\n",
+        "los crímenes y las violaciones de los derechos humanos.\n",
         "ley": "El Congreso aprobó en junio de 1995 la Ley Nº 26479, que concedió amnistía a los miembros "
-               "del Grupo Colina condenados por la matanza.\n",
+        "del Grupo Colina condenados por la matanza.\n",
         "grado": "Resolución Ministerial N° 0302-2001 designó a los comisionados que investigarían la violencia "
-                 "política en el país.\n",
+        "política en el país.\n",
         "mojibake": "PeÃ±a NÃºÃ±ez fue detenido por la policía en Lima el año pasado, según su familia y sus "
-                    "abogados, que presentaron un hábeas corpus.\n",
+        "abogados, que presentaron un hábeas corpus.\n",
     }
     for name, text in texts.items():
         (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
@@ -775,17 +834,29 @@ def test_text_with_a_utf16_or_utf32_byte_order_mark_is_read(tmp_path, encoding):
 def test_file_names_with_control_characters_make_safe_ids(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
-    names = {b"evil\x1b[2Jname.txt": "evil%1B[2Jname", b"two\nlines.txt": "two%0Alines",
-             b"caf\xe9.txt": "caf%E9", b"bidi\xe2\x80\xaeexe.txt": "bidi%u202Eexe", b"plain.txt": "plain"}
+    names = {
+        b"evil\x1b[2Jname.txt": "evil%1B[2Jname",
+        b"two\nlines.txt": "two%0Alines",
+        b"caf\xe9.txt": "caf%E9",
+        b"bidi\xe2\x80\xaeexe.txt": "bidi%u202Eexe",
+        b"plain.txt": "plain",
+    }
     for k, name in enumerate(names):
-        (corpus / os.fsdecode(name)).write_text(f"Note {k}\n\nThe Colina group, in a file with an odd name {k}.\n",
-                                                encoding="utf-8")
+        (corpus / os.fsdecode(name)).write_text(
+            f"Note {k}\n\nThe Colina group, in a file with an odd name {k}.\n", encoding="utf-8"
+        )
     ix = tmp_path / "ix"
     assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
     r = run_cli("docs", "--index", str(ix), "--format", "ids")
     assert sorted(r.stdout.split("\n")[:-1]) == sorted(names.values())
-    shown = subprocess.run([perucases(), "show", "-", "--index", str(ix)], input=r.stdout, capture_output=True,
-                           text=True, timeout=HANG, errors="surrogateescape")
+    shown = subprocess.run(
+        [perucases(), "show", "-", "--index", str(ix)],
+        input=r.stdout,
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        errors="surrogateescape",
+    )
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.count("\nid:") + shown.stdout.startswith("id:") == len(names)
     runner = CliRunner()
@@ -833,7 +904,9 @@ def test_the_html_timeline_counts_the_same_before_and_after_its_script(tmp_path)
     for k in range(3):  # one happening, told by three documents: one entry, three events
         (corpus / f"nota-{k}.txt").write_text(
             f"Nota {k}\n\nOn 3 March 1999 Alberto Fujimori visited Ayacucho with the army, note {k} says.\n"
-            f"On {10 + k} June 1999 Vladimiro Montesinos met the judges.\n", encoding="utf-8")
+            f"On {10 + k} June 1999 Vladimiro Montesinos met the judges.\n",
+            encoding="utf-8",
+        )
     ix, page = tmp_path / "ix", tmp_path / "t.html"
     assert CliRunner().invoke(cli, ["index", str(corpus), "--index", str(ix)]).exit_code == 0
     r = CliRunner().invoke(cli, ["timeline", "--html", str(page), "--index", str(ix)])
@@ -841,9 +914,20 @@ def test_the_html_timeline_counts_the_same_before_and_after_its_script(tmp_path)
     text = page.read_text(encoding="utf-8")
     assert text.count('<li class="event"') < events  # some entries group several events
     assert f'<span id="count">{events}</span>' in text
-    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                          f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-                         capture_output=True, timeout=120).stdout.decode()
+    dom = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    ).stdout.decode()
     assert f'data-shown="{events}"' in dom and f'<span id="count">{events}</span>' in dom
 
 
@@ -856,11 +940,14 @@ def test_check_after_a_kill_between_the_commit_and_the_manifest_says_stale_not_d
     (corpus / "new.txt").write_text("New\n\nThe Colina group, again.\n", encoding="utf-8")
     with open(corpus / f"{SEED_IDS[0]}.txt", "a", encoding="utf-8") as f:
         f.write("\nA changed ending about Panama.\n")
-    killed = ("import os, sys\nfrom perucases.index import manifest\n"
-              "manifest.Manifest.save = lambda self, d: os._exit(9)  # killed right after the commit\n"
-              "from perucases.cli import main\nsys.argv = ['perucases', *sys.argv[1:]]\nmain()\n")
-    r = subprocess.run([sys.executable, "-c", killed, "index", "--index", str(ix)], capture_output=True, text=True,
-                       timeout=HANG)
+    killed = (
+        "import os, sys\nfrom perucases.index import manifest\n"
+        "manifest.Manifest.save = lambda self, d: os._exit(9)  # killed right after the commit\n"
+        "from perucases.cli import main\nsys.argv = ['perucases', *sys.argv[1:]]\nmain()\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", killed, "index", "--index", str(ix)], capture_output=True, text=True, timeout=HANG
+    )
     assert r.returncode == 9
     r = run_cli("index", "--check", "--index", str(ix))
     assert r.returncode == 0 and "damage" not in r.stderr and "rebuild" not in r.stderr, r.stderr
@@ -919,8 +1006,9 @@ def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_me
     corpus = notes_corpus(tmp_path / "c", 250)
     sentence = "Montesinos met the Colina group in Lima in March 1991, a witness said. "
     for name in ("aa-long.txt", "more/aa-long.txt"):  # one at the head of each process's first job
-        (corpus / name).write_text(f"Long {name}\n\n" + sentence * (limits.MAX_TEXT // len(sentence) // 3) + "\n",
-                                   encoding="utf-8")
+        (corpus / name).write_text(
+            f"Long {name}\n\n" + sentence * (limits.MAX_TEXT // len(sentence) // 3) + "\n", encoding="utf-8"
+        )
     ix = tmp_path / "ix"
     assert run_cli("index", str(corpus / "000_ca4e617775ace81b.txt"), "--index", str(ix)).returncode == 0
     proc = start_build(["index", str(corpus), "--index", str(ix), "--rebuild", "-j", "2"])
@@ -934,8 +1022,9 @@ def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_me
     r = run_cli("index", str(corpus), "--index", str(ix), "-j", "1")  # while they still run
     assert r.returncode == 0, r.stderr
     _, err = proc.communicate(timeout=HANG)  # its stderr ends when the last of them has ended
-    assert not any(Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text()
-                   for p in orphans)
+    assert not any(
+        Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text() for p in orphans
+    )
     assert "Traceback" not in err, err  # what the orphans may have said (they share its stderr)
     assert len(state(ix)) == 257
     assert run_cli("index", "--check", "--index", str(ix)).returncode == 0
@@ -955,6 +1044,8 @@ def test_a_refresh_that_fails_for_any_reason_still_answers_from_the_index(tmp_pa
     notes = []
     hits = Library(ix, warn=notes.append).search("Colina").hits
     assert hits and "new" not in [h.id for h in hits]
-    assert notes == [f"updating the index at {ix}: 1 new, 0 changed, 0 removed file(s)",
-                     f"cannot update the index at {ix} (internal error: RuntimeError: something unforeseen); "
-                     f"answering from the index as it is"]
+    assert notes == [
+        f"updating the index at {ix}: 1 new, 0 changed, 0 removed file(s)",
+        f"cannot update the index at {ix} (internal error: RuntimeError: something unforeseen); "
+        f"answering from the index as it is",
+    ]

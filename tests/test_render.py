@@ -10,7 +10,7 @@ from perucases.render.output import HL_END, HL_START, Column, emit, use_color
 COLS = [Column("id"), Column("text"), Column("tags"), Column("n")]
 ROWS = [
     {"id": "a", "text": "tab\there\nnew line \\ back", "tags": ["x", "y"], "n": 3},
-    {"id": "b", "text": "=HYPERLINK(\"http://evil\")", "tags": [], "n": None},
+    {"id": "b", "text": '=HYPERLINK("http://evil")', "tags": [], "n": None},
     {"id": "a", "text": f"{HL_START}Colina{HL_END} group", "tags": ["z"], "n": 1},
 ]
 
@@ -32,7 +32,7 @@ def test_tsv_escapes_and_joins_lists():
 def test_csv_round_trips_and_defuses_formulas():
     rows = list(csv.reader(io.StringIO(render("csv"))))
     assert rows[1] == ["a", "tab\there\nnew line \\ back", "x; y", "3"]
-    assert rows[2][1] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[2][1] == '\'=HYPERLINK("http://evil")'
 
 
 def test_json_keeps_types_and_jsonl_is_one_object_a_line():
@@ -90,8 +90,11 @@ def test_rows_take_each_columns_value_from_items_of_any_kind():
         n: int
 
     cols = [Column("rank"), Column("id"), Column("n"), Column("extra")]
-    got = rows([Item("a", 3), {"id": "b", "n": 4, "ignored": 1}], cols,
-               extra=lambda i: f"x{i['n'] if isinstance(i, dict) else i.n}")
+    got = rows(
+        [Item("a", 3), {"id": "b", "n": 4, "ignored": 1}],
+        cols,
+        extra=lambda i: f"x{i['n'] if isinstance(i, dict) else i.n}",
+    )
     assert got == [{"rank": 1, "id": "a", "n": 3, "extra": "x3"}, {"rank": 2, "id": "b", "n": 4, "extra": "x4"}]
     assert [list(r) for r in got] == [["rank", "id", "n", "extra"]] * 2  # the columns' order: the JSON contract
 
@@ -105,15 +108,19 @@ def test_locators_are_spelt_one_way():
     assert locator("004_866eeb82b2cb32e1", 3, 2) == "004 ¶3 s2"
     assert locator("000_ca4e617775ace81b", 5, short=False) == "000_ca4e617775ace81b ¶5"
     assert locator("003_ed39d894751b7a98", None, whole="title") == "003 (title)"
-    assert locator("003_ed39d894751b7a98", None, page=4, short=False, whole="published") == \
-        "003_ed39d894751b7a98 (published)"
+    assert (
+        locator("003_ed39d894751b7a98", None, page=4, short=False, whole="published")
+        == "003_ed39d894751b7a98 (published)"
+    )
 
 
 def test_locators_import_without_rich_click_or_whoosh():
     import subprocess
     import sys
 
-    code = ("import sys; import perucases.render.locators; "
-            "print(sorted(m for m in ('rich', 'click', 'whoosh') if m in sys.modules))")
+    code = (
+        "import sys; import perucases.render.locators; "
+        "print(sorted(m for m in ('rich', 'click', 'whoosh') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

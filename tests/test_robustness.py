@@ -33,13 +33,43 @@ from perucases.ingest.clean import clean
 from perucases.ingest.decode import SkipFile, decode
 from perucases.library import Library
 
-HOSTILE = st.sampled_from(["\x00", "\ud800", "\udfff", "\u202e", "\u202d", "\u2066", "\u200f", "\x1b[2J",
-                           "\x1b]0;pwned\x07", "\r", "\n\n", "\t", "\u2028", "\ufeff", "\u0301", "…", "“", "'",
-                           "September 26, 2000", "26 de septiembre de 2000", "last week", "the 1990s", "in 1995",
-                           "Alberto Fujimori", "Gen. Hermoza Ríos", "(SIN)", "Human Rights Watch", "$15m"])
+HOSTILE = st.sampled_from(
+    [
+        "\x00",
+        "\ud800",
+        "\udfff",
+        "\u202e",
+        "\u202d",
+        "\u2066",
+        "\u200f",
+        "\x1b[2J",
+        "\x1b]0;pwned\x07",
+        "\r",
+        "\n\n",
+        "\t",
+        "\u2028",
+        "\ufeff",
+        "\u0301",
+        "…",
+        "“",
+        "'",
+        "September 26, 2000",
+        "26 de septiembre de 2000",
+        "last week",
+        "the 1990s",
+        "in 1995",
+        "Alberto Fujimori",
+        "Gen. Hermoza Ríos",
+        "(SIN)",
+        "Human Rights Watch",
+        "$15m",
+    ]
+)
 TEXT = st.lists(st.one_of(st.text(min_size=0, max_size=40), HOSTILE), max_size=40).map("".join)
-ISO_VALUE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?|\d{4}-W\d{2}|\d{4}-Q\d|\d{4}-(SP|SU|FA|WI|H1|H2)|\d{3}X|\d{2}XX|"
-                       r"(\d{4}(-\d{2}(-\d{2})?)?)/(\d{4}(-\d{2}(-\d{2})?)?))$")
+ISO_VALUE = re.compile(
+    r"^(\d{4}(-\d{2}(-\d{2})?)?|\d{4}-W\d{2}|\d{4}-Q\d|\d{4}-(SP|SU|FA|WI|H1|H2)|\d{3}X|\d{2}XX|"
+    r"(\d{4}(-\d{2}(-\d{2})?)?)/(\d{4}(-\d{2}(-\d{2})?)?))$"
+)
 GAZ = load_gazetteer(())
 
 
@@ -49,8 +79,11 @@ def _no_traceback(result) -> None:
     assert result.exit_code in (0, 1, 2), (result.exit_code, out[-300:])
     if result.exit_code == 2:
         lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-        assert len(lines) == 1 and lines[0].startswith(("perucases: error:", "Usage:", "Error:")) or \
-            any(ln.startswith(("perucases: error:", "Error:")) for ln in lines), result.stderr
+        assert (
+            len(lines) == 1
+            and lines[0].startswith(("perucases: error:", "Usage:", "Error:"))
+            or any(ln.startswith(("perucases: error:", "Error:")) for ln in lines)
+        ), result.stderr
 
 
 # ---------------------------------------------------------------------------- random input
@@ -90,8 +123,10 @@ def test_random_unicode_through_cleaning_entities_and_dates(text, anchor):
 def test_a_megabyte_line_with_no_line_break(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
-    words = ("The Colina group killed nine students of La Cantuta in July 1992 and Montesinos denied it "
-             "before the commission ").split()
+    words = (
+        "The Colina group killed nine students of La Cantuta in July 1992 and Montesinos denied it "
+        "before the commission "
+    ).split()
     rnd = random.Random(3)
     line = " ".join(rnd.choice(words) for _ in range(180_000))  # about 1 MB, one line
     (corpus / "long.txt").write_text("Long\n\n" + line, encoding="utf-8")
@@ -107,9 +142,26 @@ def test_random_search_queries(run, q):
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(a=st.one_of(TEXT, st.sampled_from(["1997", "1997-13", "0000", "9999-12-31", "April 1997", "-1", "1e9",
-                                          "31/02/2000", "2000-02-30", "yesterday"])),
-       b=st.one_of(TEXT, st.sampled_from(["1990", "2000-W38", "  ", "", "1990/2000"])))
+@given(
+    a=st.one_of(
+        TEXT,
+        st.sampled_from(
+            [
+                "1997",
+                "1997-13",
+                "0000",
+                "9999-12-31",
+                "April 1997",
+                "-1",
+                "1e9",
+                "31/02/2000",
+                "2000-02-30",
+                "yesterday",
+            ]
+        ),
+    ),
+    b=st.one_of(TEXT, st.sampled_from(["1990", "2000-W38", "  ", "", "1990/2000"])),
+)
 def test_random_date_filters(run, a, b):
     _no_traceback(run("search", "Fujimori", "--from", a, "--to", b, "--format", "json"))
     r = run("timeline", "--from", a, "--to", b, "--format", "json")
@@ -169,8 +221,9 @@ def _state(ix: Path) -> dict[str, str]:
     s = lib.searcher()
     from whoosh import query as Q
 
-    return {st["id"]: st["meta"]["sha256"] for st in
-            (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))}
+    return {
+        st["id"]: st["meta"]["sha256"] for st in (s.stored_fields(n) for n in s.docs_for_query(Q.Term("kind", "doc")))
+    }
 
 
 def _seeds_and_notes(tmp_path, n: int, digits: int) -> Path:
@@ -181,7 +234,8 @@ def _seeds_and_notes(tmp_path, n: int, digits: int) -> Path:
     extra.mkdir()
     for k in range(n):
         (extra / f"note-{k:0{digits}d}.txt").write_text(
-            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n", encoding="utf-8")
+            f"Note {k}\n\nThe Colina group and Vladimiro Montesinos, note {k}, in September 2000.\n", encoding="utf-8"
+        )
     return corpus
 
 
@@ -226,8 +280,12 @@ def _paused_build(ix: Path, at: int, args: list[str]) -> tuple[subprocess.Popen,
     "writes N")."""
     import select
 
-    proc = subprocess.Popen([sys.executable, "-c", PAUSED_AT_A_WRITE, str(ix), str(at), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_AT_A_WRITE, str(ix), str(at), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     ready, _, _ = select.select([proc.stdout], [], [], 120)
     if not ready:
         proc.kill()
@@ -244,14 +302,19 @@ def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
     corpus = _seeds_and_notes(tmp_path, 30, 2)
     extra = corpus / "more"
     ix = tmp_path / "ix"
-    assert subprocess.run([_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"],
-                          capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"], capture_output=True
+        ).returncode
+        == 0
+    )
     versions: dict[str, set] = {}
 
     def remember():
         for p in corpus.rglob("*.txt"):
             versions.setdefault(p.relative_to(corpus).with_suffix("").as_posix(), set()).add(
-                hashlib.sha256(p.read_bytes()).hexdigest())
+                hashlib.sha256(p.read_bytes()).hexdigest()
+            )
 
     def change(k):
         for p in rnd.sample(sorted(extra.glob("*.txt")), 5):  # change some files
@@ -343,8 +406,9 @@ def test_queries_during_an_update_see_a_consistent_index(tmp_path):
     ix = tmp_path / "ix"
     before = len(Library(ix, [corpus]).search("Colina", limit=100).hits)
     for k in range(40):
-        (corpus / f"extra-{k:02d}.txt").write_text(f"Extra {k}\n\nMontesinos and the Colina group, note {k}.\n",
-                                                   encoding="utf-8")
+        (corpus / f"extra-{k:02d}.txt").write_text(
+            f"Extra {k}\n\nMontesinos and the Colina group, note {k}.\n", encoding="utf-8"
+        )
     errors, counts = [], []
     stop = threading.Event()
 
@@ -493,12 +557,23 @@ def test_nothing_is_written_outside_the_index_folder(tmp_path):
     home.mkdir()
     tmpdir.mkdir()
     before = {p: p.stat().st_mtime_ns for p in corpus.rglob("*")}
-    env = dict(os.environ, HOME=str(home), TMPDIR=str(tmpdir), XDG_DATA_HOME=str(home / "data"),
-               XDG_CACHE_HOME=str(home / "cache"), PYTHONDONTWRITEBYTECODE="1")
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        TMPDIR=str(tmpdir),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     env.pop("PERUCASES_INDEX", None)
     ix = tmp_path / "ix"
-    for args in (["index", str(corpus)], ["search", "Colina"], ["cite", "Colina", "--format", "md"],
-                 ["timeline", "--html", str(ix / "chronology.html")], ["index", "--check"]):
+    for args in (
+        ["index", str(corpus)],
+        ["search", "Colina"],
+        ["cite", "Colina", "--format", "md"],
+        ["timeline", "--html", str(ix / "chronology.html")],
+        ["index", "--check"],
+    ):
         r = subprocess.run([_perucases(), *args, "--index", str(ix)], capture_output=True, text=True, env=env)
         assert r.returncode == 0, r.stderr
     assert list(home.rglob("*")) == [] and list(tmpdir.rglob("*")) == []

@@ -90,25 +90,31 @@ def test_explain_shows_fields_and_analysed_terms(lib):
     assert "'tortured' -> en: tortur" in text
 
 
-@pytest.mark.parametrize("q, msg", [
-    ("", "empty query"),
-    ('"La Cantuta', "unbalanced"),
-    ("(Fujimori", r"'\(' without '\)'"),
-    ("tribunal:Fujimori", "unknown field 'tribunal'"),
-    ("title:", "needs a value"),
-    ("Fujimori AND", "needs a term after"),
-    ("OR Fujimori", "needs a term before"),
-])
+@pytest.mark.parametrize(
+    "q, msg",
+    [
+        ("", "empty query"),
+        ('"La Cantuta', "unbalanced"),
+        ("(Fujimori", r"'\(' without '\)'"),
+        ("tribunal:Fujimori", "unknown field 'tribunal'"),
+        ("title:", "needs a value"),
+        ("Fujimori AND", "needs a term after"),
+        ("OR Fujimori", "needs a term before"),
+    ],
+)
 def test_query_syntax_errors(lib, q, msg):
     with pytest.raises(PerucasesError, match=msg):
         lib.search(q)
 
 
-@pytest.mark.parametrize("kw, msg", [
-    ({"date_from": "19xx"}, "not a date"),
-    ({"date_from": "2001", "date_to": "2000"}, "after"),
-    ({"lang": "fr"}, "en or es"),
-])
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        ({"date_from": "19xx"}, "not a date"),
+        ({"date_from": "2001", "date_to": "2000"}, "after"),
+        ({"lang": "fr"}, "en or es"),
+    ],
+)
 def test_bad_filters(kw, msg):
     with pytest.raises(PerucasesError, match=msg):
         Filters.parse(**kw)
@@ -125,10 +131,26 @@ def test_ids_resolve_by_unique_prefix(lib):
 _QWORDS = ["oil", "prices", "rose", "fell", "Lima", "torture", "Peña"]
 
 
-@given(st.lists(st.lists(st.sampled_from(_QWORDS), min_size=1, max_size=12).map(" ".join), min_size=1, max_size=150),
-       st.sets(st.integers(0, 149), max_size=40),
-       st.lists(st.sampled_from(['oil', 'oil prices', '"oil prices"', 'rose OR fell', 'oil NOT rose', 'lima AND peña',
-                                 '"prices rose"', 'torture OR "oil fell"']), min_size=1, max_size=4))
+@given(
+    st.lists(st.lists(st.sampled_from(_QWORDS), min_size=1, max_size=12).map(" ".join), min_size=1, max_size=150),
+    st.sets(st.integers(0, 149), max_size=40),
+    st.lists(
+        st.sampled_from(
+            [
+                "oil",
+                "oil prices",
+                '"oil prices"',
+                "rose OR fell",
+                "oil NOT rose",
+                "lima AND peña",
+                '"prices rose"',
+                'torture OR "oil fell"',
+            ]
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
 @settings(max_examples=60, deadline=None)
 def test_searches_over_deleted_records_as_whoosh(tmp_path_factory, texts, deleted, queries):
     """Posting lists of a segment with deletions are wrapped by a leaner FilterMatcher
@@ -166,7 +188,9 @@ def test_searches_over_deleted_records_as_whoosh(tmp_path_factory, texts, delete
     assert not any(int(n) in deleted for rows in got[1] for n, _ in rows)
 
 
-@given(st.lists(st.text(alphabet="abcdeinorstuyñ", min_size=1, max_size=12), max_size=60), st.sampled_from(["en", "es"]))
+@given(
+    st.lists(st.text(alphabet="abcdeinorstuyñ", min_size=1, max_size=12), max_size=60), st.sampled_from(["en", "es"])
+)
 @settings(max_examples=100, deadline=None)
 def test_the_stem_cache_gives_the_stemmers_words(words, lang):
     from whoosh.analysis import StemFilter
@@ -195,8 +219,10 @@ def test_best_paragraphs_found_by_docnum_equal_those_found_by_id(tmp_path, monke
     for k in range(240):
         (corpus / f"note-{k:03d}.txt").write_text(
             f"Note {k}\n\nIn March {1990 + k % 10}, {names[k % 4]} was named in report {k}.\n\n"
-            + "Another paragraph on the hearing. " * (k % 3) + f"The Colina group, case {k % 7}.\n",
-            encoding="utf-8")
+            + "Another paragraph on the hearing. " * (k % 3)
+            + f"The Colina group, case {k % 7}.\n",
+            encoding="utf-8",
+        )
     ix = tmp_path / "ix"
     update(ix, [corpus], procs=2)
     for k in range(0, 240, 9):  # changed files: deletions, new segments, merges
@@ -205,21 +231,35 @@ def test_best_paragraphs_found_by_docnum_equal_those_found_by_id(tmp_path, monke
         if k % 27 == 0:
             update(ix, [corpus], procs=1)
     update(ix, [corpus], procs=1)
-    queries = ["Colina", "Montesinos", '"Colina group"', "hearing", "amended", "title:note", "Fujimori OR Barrios",
-               "report", "Cantuta", "Fujimori"]
+    queries = [
+        "Colina",
+        "Montesinos",
+        '"Colina group"',
+        "hearing",
+        "amended",
+        "title:note",
+        "Fujimori OR Barrios",
+        "report",
+        "Cantuta",
+        "Fujimori",
+    ]
     lib = Library(ix, refresh=False)
     by_docnum = {q: [(h.id, h.paragraph, h.snippet) for h in lib.search(q, limit=25).hits] for q in queries}
-    by_docnum["entity"] = [(h.id, h.paragraph, h.snippet) for h in lib.search("report", limit=25,
-                                                                               entity="Alberto Fujimori").hits]
+    by_docnum["entity"] = [
+        (h.id, h.paragraph, h.snippet) for h in lib.search("report", limit=25, entity="Alberto Fujimori").hits
+    ]
     from perucases.library import search
 
     real = search.paragraph_hits
-    monkeypatch.setattr(search, "paragraph_hits",
-                        lambda s, leaves, ent_q, spans, doc_ids=None: real(s, leaves, ent_q, None,
-                                                                           doc_ids or [d for _, _, d in spans]))
+    monkeypatch.setattr(
+        search,
+        "paragraph_hits",
+        lambda s, leaves, ent_q, spans, doc_ids=None: real(s, leaves, ent_q, None, doc_ids or [d for _, _, d in spans]),
+    )
     lib = Library(ix, refresh=False)
     by_id = {q: [(h.id, h.paragraph, h.snippet) for h in lib.search(q, limit=25).hits] for q in queries}
-    by_id["entity"] = [(h.id, h.paragraph, h.snippet) for h in lib.search("report", limit=25,
-                                                                           entity="Alberto Fujimori").hits]
+    by_id["entity"] = [
+        (h.id, h.paragraph, h.snippet) for h in lib.search("report", limit=25, entity="Alberto Fujimori").hits
+    ]
     assert by_docnum == by_id
     assert sum(len(v) for v in by_id.values()) > 150 and any(p > 1 for v in by_id.values() for _, p, _ in v)

@@ -38,8 +38,21 @@ SEED_CHRONOLOGY = [
     ("2006-01-03", "002", 6, "3 January"),
     ("2006-01-31", "002", None, "2006-01-31"),
 ]
-FIELDS = ["date", "start", "end", "precision", "expression", "relative", "kind", "id", "paragraph", "sentence",
-          "entities", "sources", "page"]
+FIELDS = [
+    "date",
+    "start",
+    "end",
+    "precision",
+    "expression",
+    "relative",
+    "kind",
+    "id",
+    "paragraph",
+    "sentence",
+    "entities",
+    "sources",
+    "page",
+]
 
 
 def rows(run, *args):
@@ -57,8 +70,12 @@ def test_event_fields_and_values(run):
     events = rows(run, "--doc", "003")
     assert list(events[0]) == FIELDS
     yesterday = next(e for e in events if e["expression"] == "yesterday")
-    assert (yesterday["start"], yesterday["end"], yesterday["precision"], yesterday["relative"]) == \
-        ("1997-04-22", "1997-04-22", "day", True)
+    assert (yesterday["start"], yesterday["end"], yesterday["precision"], yesterday["relative"]) == (
+        "1997-04-22",
+        "1997-04-22",
+        "day",
+        True,
+    )
     assert yesterday["sentence"].startswith("Amnesty International welcomes the safe release yesterday")
     assert "Amnesty International" in yesterday["entities"]
     pub = next(e for e in events if e["kind"] == "publication")
@@ -75,14 +92,24 @@ def test_long_sentences_are_cut_to_the_clause_with_the_date(run):
 
 
 def test_filters_are_index_queries(run):
-    assert [e["date"] for e in rows(run, "--from", "1990", "--to", "2000", "--entity", "Fujimori")] == \
-        ["1990/2000", "1990/2000", "1997-02"]
+    assert [e["date"] for e in rows(run, "--from", "1990", "--to", "2000", "--entity", "Fujimori")] == [
+        "1990/2000",
+        "1990/2000",
+        "1997-02",
+    ]
     assert [(e["date"], e["id"][:3]) for e in rows(run, "--grep", "torture")] == [("1997", "000"), ("2000-05", "000")]
     # a range keeps what overlaps it: the whole of 1997 and the 1990s overlap April 1997
-    assert [e["date"] for e in rows(run, "--from", "1997-04", "--to", "April 1997")] == \
-        ["1990/2000", "1990/2000", "1997", "1997-04-22", "1997-04-23"]
-    assert [e["date"] for e in rows(run, "--from", "1997-04", "--to", "April 1997", "--precision", "day")] == \
-        ["1997-04-22", "1997-04-23"]
+    assert [e["date"] for e in rows(run, "--from", "1997-04", "--to", "April 1997")] == [
+        "1990/2000",
+        "1990/2000",
+        "1997",
+        "1997-04-22",
+        "1997-04-23",
+    ]
+    assert [e["date"] for e in rows(run, "--from", "1997-04", "--to", "April 1997", "--precision", "day")] == [
+        "1997-04-22",
+        "1997-04-23",
+    ]
     assert {e["precision"] for e in rows(run, "--precision", "day")} == {"day"}
     assert {e["precision"] for e in rows(run, "--precision", "month")} <= {"day", "week", "month"}
     assert rows(run, "--grep", "Blackbaud") == []
@@ -108,11 +135,15 @@ def test_formats(run):
 def test_happenings_in_several_documents_are_grouped(tmp_path):
     c = tmp_path / "c"
     c.mkdir()
-    for name, text in (("a", "Lawyer Juan Pérez was arrested in Lima on 3 March 1999, his family said.\n"),
-                       ("b", "Police confirm that Juan Pérez was detained in Lima on 3 March 1999 after a raid.\n"),
-                       ("c", "Unrelated: the Colina group met in 1991.\n")):
+    for name, text in (
+        ("a", "Lawyer Juan Pérez was arrested in Lima on 3 March 1999, his family said.\n"),
+        ("b", "Police confirm that Juan Pérez was detained in Lima on 3 March 1999 after a raid.\n"),
+        ("c", "Unrelated: the Colina group met in 1991.\n"),
+    ):
         (c / f"{name}.txt").write_text(text, encoding="utf-8")
-    r = CliRunner().invoke(cli, ["timeline", "--format", "json", "--index", str(tmp_path / "ix")], catch_exceptions=False)
+    r = CliRunner().invoke(
+        cli, ["timeline", "--format", "json", "--index", str(tmp_path / "ix")], catch_exceptions=False
+    )
     CliRunner().invoke(cli, ["index", str(c), "--index", str(tmp_path / "ix")])
     r = CliRunner().invoke(cli, ["timeline", "--format", "json", "--index", str(tmp_path / "ix")])
     events = json.loads(r.stdout)
@@ -122,13 +153,20 @@ def test_happenings_in_several_documents_are_grouped(tmp_path):
     assert "2 sources: a ¶1; b ¶1" in table
 
 
-CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = [
+    "chromium",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _chromium(args, tmp_path, name):
-    return subprocess.run([*CHROMIUM, f"--user-data-dir={tmp_path / name}", *args], capture_output=True,
-                          timeout=120)
+    return subprocess.run([*CHROMIUM, f"--user-data-dir={tmp_path / name}", *args], capture_output=True, timeout=120)
 
 
 def test_html_page_in_headless_chromium(run, tmp_path):
@@ -154,7 +192,9 @@ def test_hostile_document_text_renders_inert(tmp_path):
     c.mkdir()
     (c / "evil.txt").write_text(
         'A saved page\n\nOn 3 March 1999 the page said <script>document.title="pwned"</script> and '
-        '<a href="javascript:alert(1)">click</a> and <img src=x onerror=alert(2)> in Lima.\n', encoding="utf-8")
+        '<a href="javascript:alert(1)">click</a> and <img src=x onerror=alert(2)> in Lima.\n',
+        encoding="utf-8",
+    )
     ix = tmp_path / "ix"
     page = tmp_path / "evil.html"
     r = CliRunner().invoke(cli, ["timeline", "--html", str(page), "--index", str(ix)])
@@ -168,8 +208,9 @@ def test_hostile_document_text_renders_inert(tmp_path):
     assert "<title>Timeline</title>" in dom and "pwned" not in dom.split("<body")[0]
 
 
-@pytest.mark.parametrize("args", [["--precision", "hour"], ["--from", "soon"], ["--entity", "Nobody Atall"],
-                                  ["--sort", "size"]])
+@pytest.mark.parametrize(
+    "args", [["--precision", "hour"], ["--from", "soon"], ["--entity", "Nobody Atall"], ["--sort", "size"]]
+)
 def test_bad_timeline_options_exit_2(run, args):
     r = run("timeline", *args)
     assert r.exit_code == 2 and r.stderr.startswith("perucases: error:")
@@ -185,7 +226,9 @@ def test_short_date_windows_use_month_buckets_and_keep_long_events(tmp_path):
     corpus.mkdir()
     (corpus / "a.txt").write_text(
         "Lima, 3 March 1995.\n\nThe army ran the prisons throughout the 1990s, the report says.\n\n"
-        "On 14 February 1993 the court met. In June 1997 the hostages were freed.\n", encoding="utf-8")
+        "On 14 February 1993 the court met. In June 1997 the hostages were freed.\n",
+        encoding="utf-8",
+    )
     ix = tmp_path / "ix"
     update(ix, [corpus])
     lib = Library(ix, refresh=False)

@@ -26,12 +26,15 @@ def timeline(paragraphs, anchor=None, title=None):
 # ---------------------------------------------------------------------------- dates in words
 
 
-@pytest.mark.parametrize("text, value", [
-    ("diez de junio de dos mil veintiséis", "2026-06-10"),
-    ("treinta y uno de diciembre de mil novecientos noventa y nueve", "1999-12-31"),
-    ("cuatro de junio del 2001", "2001-06-04"),
-    ("primero de mayo de mil novecientos ochenta", "1980-05-01"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("diez de junio de dos mil veintiséis", "2026-06-10"),
+        ("treinta y uno de diciembre de mil novecientos noventa y nueve", "1999-12-31"),
+        ("cuatro de junio del 2001", "2001-06-04"),
+        ("primero de mayo de mil novecientos ochenta", "1980-05-01"),
+    ],
+)
 def test_dates_written_in_words(text, value):
     assert values(f"Lima, {text}.") == [(text, value)]
 
@@ -44,27 +47,33 @@ def test_number_words_that_are_not_dates():
 # ---------------------------------------------------------------------------- ranges and lists
 
 
-@pytest.mark.parametrize("text, value", [
-    ("between September 3 and October 9, 1975", "1975-09-03/1975-10-09"),
-    ("March 1988 – June 1990", "1988-03/1990-06"),
-    ("entre mayo de 1985 y junio de 1990", "1985-05/1990-06"),
-    ("desde marzo de 1983 hasta enero de 1986", "1983-03/1986-01"),
-    ("entre el 4 y el 6 de marzo de 1999", "1999-03-04/1999-03-06"),
-    ("del 4 al 6 de marzo de 1999", "1999-03-04/1999-03-06"),
-    ("14 de julio de 1995-2 de agosto de 1997", "1995-07-14/1997-08-02"),
-    ("from 12 May 1986 to 3 June 1987", "1986-05-12/1987-06-03"),
-    ("entre 1983 y el 1986", "1983/1986"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("between September 3 and October 9, 1975", "1975-09-03/1975-10-09"),
+        ("March 1988 – June 1990", "1988-03/1990-06"),
+        ("entre mayo de 1985 y junio de 1990", "1985-05/1990-06"),
+        ("desde marzo de 1983 hasta enero de 1986", "1983-03/1986-01"),
+        ("entre el 4 y el 6 de marzo de 1999", "1999-03-04/1999-03-06"),
+        ("del 4 al 6 de marzo de 1999", "1999-03-04/1999-03-06"),
+        ("14 de julio de 1995-2 de agosto de 1997", "1995-07-14/1997-08-02"),
+        ("from 12 May 1986 to 3 June 1987", "1986-05-12/1987-06-03"),
+        ("entre 1983 y el 1986", "1983/1986"),
+    ],
+)
 def test_a_range_is_one_interval_at_the_written_precision(text, value):
     assert [v for _, v in values(f"It happened {text}, they said.")] == [value]
 
 
-@pytest.mark.parametrize("text, want", [
-    ("in 1985 and 1990", ["1985", "1990"]),
-    ("en mayo de 1985 y en junio de 1990", ["1985-05", "1990-06"]),
-    ("durante las décadas de 1970 y 1980", ["197X", "198X"]),
-    ("in the 1970s and 1980s", ["197X", "198X"]),
-])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("in 1985 and 1990", ["1985", "1990"]),
+        ("en mayo de 1985 y en junio de 1990", ["1985-05", "1990-06"]),
+        ("durante las décadas de 1970 y 1980", ["197X", "198X"]),
+        ("in the 1970s and 1980s", ["197X", "198X"]),
+    ],
+)
 def test_two_dates_joined_by_and_are_two_events(text, want):
     assert [v for _, v in values(f"It happened {text}.")] == want
 
@@ -72,11 +81,17 @@ def test_two_dates_joined_by_and_are_two_events(text, want):
 # ---------------------------------------------------------------------------- decades
 
 
-@pytest.mark.parametrize("text, value", [
-    ("los setenta", "197X"), ("inicios de la década de los ochenta", "198X"),
-    ("mediados de la década del 2000", "200X"), ("la década de 1990", "199X"), ("los años 80", "198X"),
-    ("the early 1980s", "198X"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("los setenta", "197X"),
+        ("inicios de la década de los ochenta", "198X"),
+        ("mediados de la década del 2000", "200X"),
+        ("la década de 1990", "199X"),
+        ("los años 80", "198X"),
+        ("the early 1980s", "198X"),
+    ],
+)
 def test_decades_in_words(text, value):
     assert [v for _, v in values(f"Ocurrió en {text}, según el informe.")] == [value]
 
@@ -94,8 +109,15 @@ def test_hoy_meaning_nowadays_is_not_a_date():
     assert timeline(["La plaza es hoy un lugar de memoria desde 1995."]) == [("mention", "1995", "1995")]
 
 
-@pytest.mark.parametrize("text", ["over 2000 people were detained", "más de 1500 personas declararon",
-                                  "some 1200 soldiers took part", "1990 victims were identified"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "over 2000 people were detained",
+        "más de 1500 personas declararon",
+        "some 1200 soldiers took part",
+        "1990 victims were identified",
+    ],
+)
 def test_counts_are_not_years(text):
     assert values(text, dt.date(2000, 1, 1)) == []
 
@@ -108,12 +130,19 @@ def test_a_season_of_a_year_is_that_year_on_the_timeline():
 
 
 def test_anaphoric_expressions_follow_the_narrative():
-    text = ("The remains were exhumed in August 2009 and reburied in late November of the same year. "
-            "Earlier that year, the prosecutor had opened a case.")
-    assert values(text) == [("August 2009", "2009-08"), ("late November of the same year", "2009-11"),
-                            ("that year", "2009")]
-    assert values("El 12 de marzo de 1991 fue detenido; el 28 de octubre del mismo año fue liberado.") == \
-        [("El 12 de marzo de 1991", "1991-03-12"), ("el 28 de octubre del mismo año", "1991-10-28")]
+    text = (
+        "The remains were exhumed in August 2009 and reburied in late November of the same year. "
+        "Earlier that year, the prosecutor had opened a case."
+    )
+    assert values(text) == [
+        ("August 2009", "2009-08"),
+        ("late November of the same year", "2009-11"),
+        ("that year", "2009"),
+    ]
+    assert values("El 12 de marzo de 1991 fue detenido; el 28 de octubre del mismo año fue liberado.") == [
+        ("El 12 de marzo de 1991", "1991-03-12"),
+        ("el 28 de octubre del mismo año", "1991-10-28"),
+    ]
 
 
 def test_the_reference_time_carries_over_paragraphs():
@@ -128,28 +157,39 @@ def test_no_anchor_no_year():
     assert (t.value, t.unresolved) == ("XXXX", True)
 
 
-@pytest.mark.parametrize("text, value", [
-    ("He was charged in December 2001, but he died three years later.", "2004"),
-    ("The trial opened on 4 May 1998. Two days later, the judge resigned.", "1998-05-06"),
-    ("La masacre ocurrió en 1985. Dos años después, la fiscalía abrió el caso.", "1987"),
-    ("The war ended in the 1990s. Two decades later, the archives opened.", "201X"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("He was charged in December 2001, but he died three years later.", "2004"),
+        ("The trial opened on 4 May 1998. Two days later, the judge resigned.", "1998-05-06"),
+        ("La masacre ocurrió en 1985. Dos años después, la fiscalía abrió el caso.", "1987"),
+        ("The war ended in the 1990s. Two decades later, the archives opened.", "201X"),
+    ],
+)
 def test_offsets_count_from_the_reference_time(text, value):
     assert [t.value for t in find(text)][-1] == value
 
 
-@pytest.mark.parametrize("text, value", [
-    ("The march was held on the 30th anniversary of the 1980 uprising.", "2010"),
-    ("A 20 años del golpe de 1992, el Congreso debatió la ley.", "2012"),
-    ("The trial began ten years after the massacre of 1985.", "1995"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("The march was held on the 30th anniversary of the 1980 uprising.", "2010"),
+        ("A 20 años del golpe de 1992, el Congreso debatió la ley.", "2012"),
+        ("The trial began ten years after the massacre of 1985.", "1995"),
+    ],
+)
 def test_anchored_offsets_count_from_the_year_they_name(text, value):
     assert value in [t.value for t in find(text)]
 
 
-@pytest.mark.parametrize("text", ["The march was held on the 30th anniversary of the uprising.",
-                                  "It was two weeks after the minister took office.",
-                                  "Almost two months later, the family was told."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The march was held on the 30th anniversary of the uprising.",
+        "It was two weeks after the minister took office.",
+        "Almost two months later, the family was told.",
+    ],
+)
 def test_offsets_without_an_exact_anchor_are_not_dated(text):
     assert [t for t in find(text, dt.date(2005, 5, 5)) if t.first] == []
 
@@ -172,7 +212,9 @@ def test_timeline_of_a_narrative_and_its_title(tmp_path):
         "Masacre del valle de 1984\n\n"
         "El ejército entró al valle entre mayo de 1984 y enero de 1985, según los testigos que declararon.\n\n"
         "En 1984 murieron más de 1500 personas en la provincia. En agosto, los comuneros huyeron; "
-        "dos años después, volvieron a sus tierras.\n", encoding="utf-8")
+        "dos años después, volvieron a sus tierras.\n",
+        encoding="utf-8",
+    )
     ix = tmp_path / "ix"
     assert CliRunner().invoke(cli, ["index", str(corpus), "--index", str(ix)]).exit_code == 0
     r = CliRunner().invoke(cli, ["timeline", "--format", "json", "--index", str(ix)])
@@ -193,7 +235,8 @@ def test_a_fact_box_is_content_a_menu_is_not(tmp_path):
         "= Valley massacre =\n\nHome\nNews\nContact\n\nInfobox\n- Location: Example Valley, Peru\n- Date: 1986-06-18\n"
         "- Fatalities: 35–40\n- Perpetrators: a death squad\n\n"
         "The Valley massacre was the killing of villagers by a death squad in the Example Valley of Peru.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     ix = tmp_path / "ix"
     assert CliRunner().invoke(cli, ["index", str(corpus), "--index", str(ix)]).exit_code == 0
     r = CliRunner().invoke(cli, ["timeline", "--format", "json", "--index", str(ix)])

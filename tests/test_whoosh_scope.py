@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from helpers import SEED_IDS
 
 # A program with its own Whoosh index. With "perucases" it also builds and searches a perucases
@@ -101,8 +102,7 @@ print(json.dumps({"seen": seen, "answers": answers, "changed": changed, "perucas
 
 
 def _run(arg: str, tmp_path) -> dict:
-    r = subprocess.run([sys.executable, "-c", PROGRAM, arg], capture_output=True, text=True, cwd=tmp_path,
-                       timeout=600)
+    r = subprocess.run([sys.executable, "-c", PROGRAM, arg], capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 
@@ -150,8 +150,14 @@ def test_scoped_queries_read_and_compare_as_whooshs():
 
     from perucases.index.expand import scope
 
-    q = Q.And([Q.Term("text", "oil"), Q.Or([Q.Prefix("text", "pri"), Q.FuzzyTerm("text", "lima", maxdist=1)]),
-               Q.Not(Q.Wildcard("text", "w?r*")), Q.TermRange("text", "a", "c")])
+    q = Q.And(
+        [
+            Q.Term("text", "oil"),
+            Q.Or([Q.Prefix("text", "pri"), Q.FuzzyTerm("text", "lima", maxdist=1)]),
+            Q.Not(Q.Wildcard("text", "w?r*")),
+            Q.TermRange("text", "a", "c"),
+        ]
+    )
     s = scope(q)
     assert repr(s) == repr(q) and str(s) == str(q)
     assert scope(s) == s and s != q  # scoped once; whoosh's classes are not perucases'
@@ -177,16 +183,23 @@ def test_stock_whoosh_reads_a_perucases_index_as_perucases_does(lib, seed_index)
     name = manifest.indexname
     plain, ours = windex.open_dir(str(seed_index), indexname=name), store.open_index(seed_index, name)
     assert all(type(seg.codec()) is W3Codec for seg in plain._segments())
-    queries = [Q.Term("kind", "doc"), Q.And([Q.Term("kind", "para"), Q.Term("id", SEED_IDS[1])]),
-               Q.And([Q.Term("kind", "para"), Q.Not(Q.Term("text", "montesino"))]),
-               Q.Or([Q.Term("text", "fujimori"), Q.Term("text_es", "fujimori")])]
+    queries = [
+        Q.Term("kind", "doc"),
+        Q.And([Q.Term("kind", "para"), Q.Term("id", SEED_IDS[1])]),
+        Q.And([Q.Term("kind", "para"), Q.Not(Q.Term("text", "montesino"))]),
+        Q.Or([Q.Term("text", "fujimori"), Q.Term("text_es", "fujimori")]),
+    ]
     got = []
     for ix in (plain, ours):
         with ix.searcher() as s:
-            got.append(([sorted(s.docs_for_query(q)) for q in queries],
-                        [[(h.docnum, round(h.score, 9)) for h in s.search(q, limit=20)] for q in queries[1:]],
-                        list(s.reader().all_stored_fields()),
-                        [s.reader().doc_field_length(n, "text") for n in range(s.doc_count_all())]))
+            got.append(
+                (
+                    [sorted(s.docs_for_query(q)) for q in queries],
+                    [[(h.docnum, round(h.score, 9)) for h in s.search(q, limit=20)] for q in queries[1:]],
+                    list(s.reader().all_stored_fields()),
+                    [s.reader().doc_field_length(n, "text") for n in range(s.doc_count_all())],
+                )
+            )
     assert got[0] == got[1]
     assert all(got[0][0])
 
@@ -198,11 +211,18 @@ def test_another_whoosh_release_is_refused_with_one_line(seed_index):
     store.check_whoosh((2, 7, 5))
     with pytest.raises(PerucasesError, match=r"needs whoosh-reloaded 2\.7\.5, found Whoosh 2\.7\.4"):
         store.check_whoosh((2, 7, 4))
-    program = ("import sys, whoosh; whoosh.__version__ = (2, 7, 4); sys.argv = ['perucases', *sys.argv[1:]]; "
-               "from perucases.cli import main; main()")
-    r = subprocess.run([sys.executable, "-c", program, "search", "Montesinos", "--index", str(seed_index)],
-                       capture_output=True, text=True, timeout=120)
+    program = (
+        "import sys, whoosh; whoosh.__version__ = (2, 7, 4); sys.argv = ['perucases', *sys.argv[1:]]; "
+        "from perucases.cli import main; main()"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", program, "search", "Montesinos", "--index", str(seed_index)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.strip().splitlines() == [
         "perucases: error: perucases needs whoosh-reloaded 2.7.5, found Whoosh 2.7.4: "
-        "pip install 'whoosh-reloaded==2.7.5'"]
+        "pip install 'whoosh-reloaded==2.7.5'"
+    ]

@@ -97,8 +97,12 @@ def person(name: str) -> dict:
             k += 1
         elif w in _PARTICLES and k + 1 < len(words) - 1 and _fold(words[k + 1]) in _given_names():
             k += 2  # "María del Pilar García": a particle before a given name is part of the given names
-        elif w in _PARTICLES and k + 2 < len(words) - 1 and words[k + 1].lower() in _PARTICLES \
-                and _fold(words[k + 2]) in _given_names():
+        elif (
+            w in _PARTICLES
+            and k + 2 < len(words) - 1
+            and words[k + 1].lower() in _PARTICLES
+            and _fold(words[k + 2]) in _given_names()
+        ):
             k += 3  # "María de los Ángeles Pérez"
         else:
             break
@@ -234,24 +238,74 @@ def pandoc() -> str:
         raise PerucasesError(f"cannot find the Pandoc binary: {exc}") from None
 
 
-def format_references(items: list[dict], style: str, cites: list[Cite] | None = None,
-                      markup: str = "plain", locale: str | None = None, retyped: bool = False) -> Formatted:
+def format_references(
+    items: list[dict],
+    style: str,
+    cites: list[Cite] | None = None,
+    markup: str = "plain",
+    locale: str | None = None,
+    retyped: bool = False,
+) -> Formatted:
     """Format the bibliography of ITEMS and each of CITES in STYLE; MARKUP is plain or markdown."""
     path = style_path(style)
     cites = cites or []
     paras = []
     for i, c in enumerate(cites):
         loc = f", p. {c.page}" if c.page else f", para. {c.paragraph}" if c.paragraph else ""
-        paras.append({"t": "Para", "c": [
-            {"t": "Span", "c": [[f"c{i}", [], []], [{"t": "Cite", "c": [[{
-                "citationId": c.id, "citationPrefix": [], "citationSuffix": _inlines(loc),
-                "citationMode": {"t": "NormalCitation"}, "citationNoteNum": i + 1, "citationHash": 0}],
-                [{"t": "Str", "c": "x"}]]}]]}]})
+        paras.append(
+            {
+                "t": "Para",
+                "c": [
+                    {
+                        "t": "Span",
+                        "c": [
+                            [f"c{i}", [], []],
+                            [
+                                {
+                                    "t": "Cite",
+                                    "c": [
+                                        [
+                                            {
+                                                "citationId": c.id,
+                                                "citationPrefix": [],
+                                                "citationSuffix": _inlines(loc),
+                                                "citationMode": {"t": "NormalCitation"},
+                                                "citationNoteNum": i + 1,
+                                                "citationHash": 0,
+                                            }
+                                        ],
+                                        [{"t": "Str", "c": "x"}],
+                                    ],
+                                }
+                            ],
+                        ],
+                    }
+                ],
+            }
+        )
     meta = {
         "references": {"t": "MetaList", "c": [_meta(it) for it in items]},
-        "nocite": {"t": "MetaInlines", "c": [{"t": "Cite", "c": [[{
-            "citationId": "*", "citationPrefix": [], "citationSuffix": [], "citationMode": {"t": "NormalCitation"},
-            "citationNoteNum": 0, "citationHash": 0}], [{"t": "Str", "c": "@*"}]]}]},
+        "nocite": {
+            "t": "MetaInlines",
+            "c": [
+                {
+                    "t": "Cite",
+                    "c": [
+                        [
+                            {
+                                "citationId": "*",
+                                "citationPrefix": [],
+                                "citationSuffix": [],
+                                "citationMode": {"t": "NormalCitation"},
+                                "citationNoteNum": 0,
+                                "citationHash": 0,
+                            }
+                        ],
+                        [{"t": "Str", "c": "@*"}],
+                    ],
+                }
+            ],
+        },
         "csl": {"t": "MetaString", "c": str(path)},
         "link-citations": {"t": "MetaBool", "c": False},
     }
@@ -259,8 +313,14 @@ def format_references(items: list[dict], style: str, cites: list[Cite] | None = 
         meta["lang"] = {"t": "MetaString", "c": locale}
     doc = {"pandoc-api-version": [1, 23, 1], "meta": meta, "blocks": paras}
     try:
-        run = subprocess.run([pandoc(), "-f", "json", "-t", "json", "--citeproc"], input=json.dumps(doc),
-                             capture_output=True, text=True, encoding="utf-8", timeout=120)
+        run = subprocess.run(
+            [pandoc(), "-f", "json", "-t", "json", "--citeproc"],
+            input=json.dumps(doc),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise PerucasesError(f"Pandoc failed: {exc}") from None
     if run.returncode != 0:

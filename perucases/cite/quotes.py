@@ -126,7 +126,7 @@ class Matcher:
                 matched.append(text)
         for words, weight in self.phrases:
             n = len(words)
-            if n > 1 and any(tokens[i:i + n] == words for i in range(len(tokens) - n + 1)):
+            if n > 1 and any(tokens[i : i + n] == words for i in range(len(tokens) - n + 1)):
                 got += weight  # the phrase as written counts twice
         return got, matched
 
@@ -137,7 +137,7 @@ def _close(a: str, b: str) -> bool:
     if len(a) == len(b):
         return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 # ---------------------------------------------------------------------------- spans
@@ -156,7 +156,7 @@ def clean_pieces(omap: OffsetMap, original: str, a: int, b: int) -> list[tuple[i
         if c1 <= a:
             continue
         expected = orig[k] + (c1 - c0)
-        skipped = normalize_text(original[expected:orig[k + 1]]) if orig[k + 1] > expected else ""
+        skipped = normalize_text(original[expected : orig[k + 1]]) if orig[k + 1] > expected else ""
         if "".join(ch for ch in skipped if not unicodedata.combining(ch)).strip():
             cuts.append(c1)
     cuts.append(b)
@@ -171,8 +171,17 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def quotes_in_paragraph(doc_id: str, n: int, text: str, omap: OffsetMap, original: str, matcher: Matcher,
-                        analyzer, context: int = 0, full: bool = False) -> list[Quote]:
+def quotes_in_paragraph(
+    doc_id: str,
+    n: int,
+    text: str,
+    omap: OffsetMap,
+    original: str,
+    matcher: Matcher,
+    analyzer,
+    context: int = 0,
+    full: bool = False,
+) -> list[Quote]:
     """Every sentence of one paragraph that matches, as a Quote (score = the matched words' weight)."""
     spans = sentence_spans(text)
     out = []
@@ -187,8 +196,10 @@ def quotes_in_paragraph(doc_id: str, n: int, text: str, omap: OffsetMap, origina
         # Never across a gap left by cleaning; keep the piece that holds the sentence's matches.
         pieces = clean_pieces(omap, original, qa, qb)
         if len(pieces) > 1:
-            best = max(pieces, key=lambda p: (matcher.score([t.text for t in analyzer(text[p[0]:p[1]])])[0],
-                                              p[0] <= a < p[1]))
+            best = max(
+                pieces,
+                key=lambda p: (matcher.score([t.text for t in analyzer(text[p[0] : p[1]])])[0], p[0] <= a < p[1]),
+            )
             cut_a, cut_b = best[0] > qa, best[1] < qb
             qa, qb = best
         if not full and not context and qb - qa > LONG_QUOTE:
@@ -198,8 +209,21 @@ def quotes_in_paragraph(doc_id: str, n: int, text: str, omap: OffsetMap, origina
             cut_a, cut_b = cut_a or ca > qa, cut_b or cb < qb
             qa, qb = ca, cb
         start, end = original_span(omap, original, qa, qb)
-        out.append(Quote(doc_id, n, lo_i + 1, hi_i - lo_i + 1, start, end, fold(original[start:end]),
-                         cut_a, cut_b, round(score, 3), terms=matched))
+        out.append(
+            Quote(
+                doc_id,
+                n,
+                lo_i + 1,
+                hi_i - lo_i + 1,
+                start,
+                end,
+                fold(original[start:end]),
+                cut_a,
+                cut_b,
+                round(score, 3),
+                terms=matched,
+            )
+        )
     return out
 
 

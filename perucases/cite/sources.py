@@ -45,13 +45,16 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
     nouns = "|".join(re.escape(w) for w in _cues()["works"])
     titled = "|".join(re.escape(w) for w in _cues()["titled"])
     apposition = re.compile(rf"\b(?:{nouns}),\s+([A-Z¿\"'“‘][^,]{{12,220}}?),\s+(?=[a-z])", re.I)
-    named = re.compile(rf"\b(?:{nouns})\s+(?:{titled})\s+[\"'“‘]?([A-Z¿][^\"”’]{{8,220}}?)[\"”’]?(?=[,.;:]\s|[,.;:]?$)",
-                       re.I)
+    named = re.compile(
+        rf"\b(?:{nouns})\s+(?:{titled})\s+[\"'“‘]?([A-Z¿][^\"”’]{{8,220}}?)[\"”’]?(?=[,.;:]\s|[,.;:]?$)", re.I
+    )
     return apposition, named
 
 
-_REFERENCE = re.compile(r"^(?P<title>[^.]{8,200}?)\.\s+(?P<pub>(?:The\s+)?[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,5}),"
-                        r"\s+(?P<date>[^.]{4,30}?)\.?$")
+_REFERENCE = re.compile(
+    r"^(?P<title>[^.]{8,200}?)\.\s+(?P<pub>(?:The\s+)?[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,5}),"
+    r"\s+(?P<date>[^.]{4,30}?)\.?$"
+)
 
 
 def cited_works(doc_id: str, paragraphs, original: str, entity_types: dict[str, str]) -> list[CitedWork]:
@@ -70,8 +73,20 @@ def cited_works(doc_id: str, paragraphs, original: str, entity_types: dict[str, 
             a, b = (0, len(text)) if whole or not spans else spans[k]
             start, end = original_span(omap, original, a, b)
             w0, w1 = original_span(omap, original, lo, hi)
-            out.append(CitedWork(doc_id, n, k + 1, kind, fold(original[w0:w1]).strip(), publisher, date, start, end,
-                                 fold(original[start:end])))
+            out.append(
+                CitedWork(
+                    doc_id,
+                    n,
+                    k + 1,
+                    kind,
+                    fold(original[w0:w1]).strip(),
+                    publisher,
+                    date,
+                    start,
+                    end,
+                    fold(original[start:end]),
+                )
+            )
 
         m = _REFERENCE.match(text.strip())
         if m and len(text) <= 260:

@@ -43,8 +43,10 @@ def quote_id(doc_id: str) -> str:
 
 def marker(q) -> str:
     cut = "both" if q.cut_start and q.cut_end else "start" if q.cut_start else "end" if q.cut_end else "none"
-    return (f"<!-- perucases-quote id={quote_id(q.id)} para={q.paragraph} sentence={q.sentence} start={q.start} "
-            f"end={q.end} cut={cut} sha256={q.sha256} -->")
+    return (
+        f"<!-- perucases-quote id={quote_id(q.id)} para={q.paragraph} sentence={q.sentence} start={q.start} "
+        f"end={q.end} cut={cut} sha256={q.sha256} -->"
+    )
 
 
 @dataclass
@@ -74,7 +76,7 @@ def _quote_above(lines: list[str], i: int) -> str | None:
     while top - 1 >= 0 and lines[top - 1].lstrip().startswith(">"):
         top -= 1
     para: list[str] = []
-    for line in lines[top:j + 1]:
+    for line in lines[top : j + 1]:
         body = line.lstrip()[1:]
         body = body[1:] if body.startswith(" ") else body
         if not body.strip():
@@ -154,6 +156,7 @@ def verify(notes: str, lib) -> list[Check]:
         else:
             row.status = "changed"
             now = fold(original[start:end])
-            row.detail = ("the source file has changed" if not same_file else "the quote differs from the source") \
-                + (f"; the source now reads: {now[:120]!r}" if now else "")
+            row.detail = ("the source file has changed" if not same_file else "the quote differs from the source") + (
+                f"; the source now reads: {now[:120]!r}" if now else ""
+            )
     return out

@@ -23,4 +23,3 @@ def prepare(index_dir) -> None:
     pubdate._inline_re()
     _forms()
     _dateline_re()
-

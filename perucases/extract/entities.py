@@ -129,8 +129,14 @@ def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
             continue
         m = k
         links: list[str] = []
-        while m < n and len(links) < 2 and not taken[m] and not toks[m].cap and _adjacent(text, toks[m - 1], toks[m]) \
-                and (toks[m].folded in conn or (orgish and toks[m].folded in org_conn)):
+        while (
+            m < n
+            and len(links) < 2
+            and not taken[m]
+            and not toks[m].cap
+            and _adjacent(text, toks[m - 1], toks[m])
+            and (toks[m].folded in conn or (orgish and toks[m].folded in org_conn))
+        ):
             links.append(toks[m].folded)
             m += 1
         if not links or m >= n or taken[m] or not _name_word(toks[m]) or not _adjacent(text, toks[m - 1], toks[m]):
@@ -204,9 +210,14 @@ def find_definitions(text: str, toks: list[Token]) -> list[Definition]:
         # A name and its translation: "the Caravan of Death (Caravana de la Muerte)".
         words = TOKEN.findall(inner)
         conn = rules()["connectors"]
-        if before and 2 <= len(words) <= 10 and words[0][:1].isupper() and words[-1][:1].isupper() \
-                and all(w[:1].isupper() or fold(w) in conn for w in words) \
-                and fold(words[0]) not in rules()["not_names"]:
+        if (
+            before
+            and 2 <= len(words) <= 10
+            and words[0][:1].isupper()
+            and words[-1][:1].isupper()
+            and all(w[:1].isupper() or fold(w) in conn for w in words)
+            and fold(words[0]) not in rules()["not_names"]
+        ):
             out.append(Definition(None, [before, inner.strip()]))
     return out
 
@@ -378,11 +389,20 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 break
             if len(run) > 1 and first in r["org_cues"]:
                 org_cue = True  # "the NGO Paz y Esperanza"
-            elif not (first in not_names or first in months or _is_title(first) or first in conn
-                      or first in r["demonyms"] or (first in lead and len(run) > 1)
-                      or (toks[run[0]].sentence_start and first.endswith("ly"))
-                      or (len(run) > 1 and ACRONYM_ONLY.fullmatch(toks[run[0]].text) is not None
-                          and toks[run[1]].folded in first_names())):  # "PNP Juan Pérez"
+            elif not (
+                first in not_names
+                or first in months
+                or _is_title(first)
+                or first in conn
+                or first in r["demonyms"]
+                or (first in lead and len(run) > 1)
+                or (toks[run[0]].sentence_start and first.endswith("ly"))
+                or (
+                    len(run) > 1
+                    and ACRONYM_ONLY.fullmatch(toks[run[0]].text) is not None
+                    and toks[run[1]].folded in first_names()
+                )
+            ):  # "PNP Juan Pérez"
                 break
             cue = cue or _is_title(first)
             run.pop(0)
@@ -391,10 +411,16 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         if len(run) > 1 and toks[run[0]].sentence_start:
             after_colon = _colon_before(text, toks[run[0]].start)
             head_word = toks[run[0]].folded in heads
-        if len(run) > 1 and toks[run[0]].sentence_start and toks[run[0]].folded not in first_names() and not demonym \
-                and not after_colon and not head_word \
-                and _classify([toks[k].text for k in run], cue, "", "") \
-                != _classify([toks[k].text for k in run[1:]], cue, "", ""):
+        if (
+            len(run) > 1
+            and toks[run[0]].sentence_start
+            and toks[run[0]].folded not in first_names()
+            and not demonym
+            and not after_colon
+            and not head_word
+            and _classify([toks[k].text for k in run], cue, "", "")
+            != _classify([toks[k].text for k in run[1:]], cue, "", "")
+        ):
             run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
         if len(run) > 2 and toks[run[0]].sentence_start and toks[run[1]].folded in conn and not after_colon:
             head = toks[run[0]].folded
@@ -411,9 +437,12 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         # A title inside the name starts a person: "Army Brigadier General Sergio Arellano Stark".
         for x in range(len(run) - 2, 0, -1):
             tail = [toks[k] for k in run[x + 1 :]]
-            if _is_title(toks[run[x]].folded) and tail and not any(
-                    t.folded in r["org_words"] or t.folded in r["loc_words"] or t.folded in conn for t in tail) \
-                    and (tail[0].folded in first_names() or (len(tail) >= 2 and toks[run[x - 1]].folded not in conn)):
+            if (
+                _is_title(toks[run[x]].folded)
+                and tail
+                and not any(t.folded in r["org_words"] or t.folded in r["loc_words"] or t.folded in conn for t in tail)
+                and (tail[0].folded in first_names() or (len(tail) >= 2 and toks[run[x - 1]].folded not in conn))
+            ):
                 i = run[x + 1]  # read the person on its own, after the title
                 run = run[:x]
                 while run and _is_title(toks[run[-1]].folded):
@@ -423,8 +452,12 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             continue
         nxt_cap = run[-1] + 1 < n and toks[run[-1] + 1].cap
         person = toks[run[0]].folded in first_names()
-        while len(run) > 1 and (_is_title(toks[run[-1]].folded) or toks[run[-1]].folded in r["person_roles"]) \
-                and (nxt_cap or person) and toks[run[-2]].folded not in conn:
+        while (
+            len(run) > 1
+            and (_is_title(toks[run[-1]].folded) or toks[run[-1]].folded in r["person_roles"])
+            and (nxt_cap or person)
+            and toks[run[-2]].folded not in conn
+        ):
             run.pop()  # "Peruvian Army Major" before a name; "Maureen Taft-Morales Analyst" on a cover
         while run and toks[run[-1]].folded in conn:
             run.pop()
@@ -434,9 +467,15 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         nxt = toks[run[-1] + 1].folded if run[-1] + 1 < n and _adjacent(text, toks[run[-1]], toks[run[-1] + 1]) else ""
         prev = " ".join(t.folded for t in toks[max(0, run[0] - 3) : run[0]])
         etype = _classify(words, cue, nxt, prev)
-        if etype in ("EVENT", "LAW") and len(run) == 2 and toks[run[0]].sentence_start and nxt not in r["event_after"] \
-                and toks[run[0]].folded not in r["event_first"] and toks[run[0]].folded not in r["law_words"] \
-                and not places.lookup([words[0]]):
+        if (
+            etype in ("EVENT", "LAW")
+            and len(run) == 2
+            and toks[run[0]].sentence_start
+            and nxt not in r["event_after"]
+            and toks[run[0]].folded not in r["event_first"]
+            and toks[run[0]].folded not in r["law_words"]
+            and not places.lookup([words[0]])
+        ):
             continue  # "Car bombing", "New Constitution": a capital that only starts the sentence
         # "Santa Province of the Ancash Region": two places
         if etype == "LOC":
@@ -448,14 +487,22 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                     run, words = run[: x + 1], words[: x + 1]
                     break
         a, b = toks[run[0]].start, toks[run[-1]].end
-        if etype is None and 2 <= len(run) <= 4 and all(toks[k].folded not in conn for k in run) \
-                and _person_context(text, b):
+        if (
+            etype is None
+            and 2 <= len(run) <= 4
+            and all(toks[k].folded not in conn for k in run)
+            and _person_context(text, b)
+        ):
             etype = "PERSON"
         if etype is None and org_cue:
             etype = "ORG"
-        if etype in ("PERSON", None) and run[0] > 0 and toks[run[0] - 1].folded in ("el", "la", "los", "las") \
-                and _adjacent(text, toks[run[0] - 1], toks[run[0]]) \
-                and places.lookup([toks[run[0] - 1].text, words[0]]):
+        if (
+            etype in ("PERSON", None)
+            and run[0] > 0
+            and toks[run[0] - 1].folded in ("el", "la", "los", "las")
+            and _adjacent(text, toks[run[0] - 1], toks[run[0]])
+            and places.lookup([toks[run[0] - 1].text, words[0]])
+        ):
             etype = None  # "El Salvador", not the given name Salvador
         # "Juan Pérez y María López" are two people, "El Salvador and Guatemala" two places
         if etype in ("PERSON", None):
@@ -465,25 +512,41 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 run, words = run[:cut], words[:cut]
                 b = toks[run[-1]].end
         numbered = None
-        if etype in ("LAW", "ORG") and len(run) > 1 and toks[run[-1]].folded in ("n", "no", "nro", "num") \
-                and _NUMBER.match(text, toks[run[-2]].end):
+        if (
+            etype in ("LAW", "ORG")
+            and len(run) > 1
+            and toks[run[-1]].folded in ("n", "no", "nro", "num")
+            and _NUMBER.match(text, toks[run[-2]].end)
+        ):
             run, words = run[:-1], words[:-1]  # "Ley N.° 26479": the N belongs to the number
             b = toks[run[-1]].end
         number = _NUMBER.match(text, b) if etype in ("LAW", "ORG") else None
-        if number and etype == "ORG" and fold(words[-1]) not in r["unit_words"] \
-                and not re.match(r"[ \t]*[Nn]", number.group(0)):
+        if (
+            number
+            and etype == "ORG"
+            and fold(words[-1]) not in r["unit_words"]
+            and not re.match(r"[ \t]*[Nn]", number.group(0))
+        ):
             number = None  # only numbered units ("Grupo de Tareas 3.3") and laws carry their number
         if number and not re.fullmatch(r"(?:1[89]|20)\d\d", number.group(1)):
             words = [*words, number.group(1)]
             b = number.end()
             numbered = " ".join(text[toks[run[0]].start : b].split())  # "Ley N.° 26479" as written
             i = max(i, next((k for k in range(run[-1] + 1, n) if toks[k].start >= b), n))
-        elif len(run) == 1 and run[0] > 0 and taken[run[0] - 1] and _adjacent(text, toks[run[0] - 1], toks[run[0]]) \
-                and (toks[run[0]].folded in r["org_words"] or toks[run[0]].folded in r["loc_words"]):
+        elif (
+            len(run) == 1
+            and run[0] > 0
+            and taken[run[0] - 1]
+            and _adjacent(text, toks[run[0] - 1], toks[run[0]])
+            and (toks[run[0]].folded in r["org_words"] or toks[run[0]].folded in r["loc_words"])
+        ):
             # "Lima Province", "Ayacucho Regional ...": the head of a name that starts with a known place
             etype = "ORG" if toks[run[0]].folded in r["org_words"] else "LOC"
-            out.append(Candidate(paragraph, toks[run[0]].start, toks[run[0]].end, words[0], None, etype, words, cue,
-                                 suffix=True))
+            out.append(
+                Candidate(
+                    paragraph, toks[run[0]].start, toks[run[0]].end, words[0], None, etype, words, cue, suffix=True
+                )
+            )
             continue
         elif len(run) == 1 and etype in ("ORG", "LAW") and toks[run[0]].folded not in r["single_orgs"]:
             continue  # "Court", "Law": a common noun with a capital
@@ -496,21 +559,28 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             b = toks[run[-1] + 1].end
             i = max(i, run[-1] + 2)
         if etype == "EVENT" and nxt not in r["event_after"]:
-            cue_before = next((e for e in sorted(r["event_before"], key=len, reverse=True)
-                               if prev == e or prev.endswith(" " + e)), None)
+            cue_before = next(
+                (e for e in sorted(r["event_before"], key=len, reverse=True) if prev == e or prev.endswith(" " + e)),
+                None,
+            )
             if cue_before:  # "el caso Pucayacu", "la matanza de Cayara": the cue is part of the name
                 start = toks[run[0] - len(cue_before.split())]
                 if _adjacent(text, start, toks[run[0]]) or len(cue_before.split()) > 1:
                     a = start.start
                     words = [*text[a : toks[run[0]].start].split(), *words]
-        c = Candidate(paragraph, a, b, numbered or " ".join(words), None, etype, words, cue,
-                      initial=toks[run[0]].sentence_start)
+        c = Candidate(
+            paragraph, a, b, numbered or " ".join(words), None, etype, words, cue, initial=toks[run[0]].sentence_start
+        )
         if etype is None:
             place = places.lookup(words)
             if place is None and len(run) > 2 and fold(words[0]) in r["place_heads"] and fold(words[1]) in conn:
                 place = places.lookup([w for w in words[1:] if fold(w) not in ("de", "del", "of")] or words)
-            if place is None and run[0] > 0 and toks[run[0] - 1].folded in ("el", "la", "los", "las") \
-                    and _adjacent(text, toks[run[0] - 1], toks[run[0]]):
+            if (
+                place is None
+                and run[0] > 0
+                and toks[run[0] - 1].folded in ("el", "la", "los", "las")
+                and _adjacent(text, toks[run[0] - 1], toks[run[0]])
+            ):
                 place = places.lookup([toks[run[0] - 1].text, *words])  # "El Salvador", "La Paz"
                 if place:
                     c.start = a = toks[run[0] - 1].start
@@ -585,8 +655,10 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
             longest = max(gaz_starts.get(tk[i].folded, 0), local_starts.get(tk[i].folded, 0))
             for size in range(min(longest, len(tk) - i), 0, -1):
                 window = tk[i : i + size]
-                if any(text[window[x].end : window[x + 1].start].strip() not in ("", "'", "’", '"', ",")
-                       for x in range(size - 1)):
+                if any(
+                    text[window[x].end : window[x + 1].start].strip() not in ("", "'", "’", '"', ",")
+                    for x in range(size - 1)
+                ):
                     continue
                 folded = tuple(t.folded for t in window)
                 key = local.get(folded) if (size > 1 or window[0].text.isupper()) else None
@@ -621,8 +693,11 @@ def _attach_places(text: str, cands: list[Candidate], ruled: list[Candidate], ga
     place inside it is not listed apart (flat annotation)."""
     if not ruled:
         return cands
-    places_at = {c.start: c for c in cands if c.paragraph == ruled[0].paragraph and c.key in gaz.entries
-                 and gaz.entries[c.key].type == "LOC"}
+    places_at = {
+        c.start: c
+        for c in cands
+        if c.paragraph == ruled[0].paragraph and c.key in gaz.entries and gaz.entries[c.key].type == "LOC"
+    }
     drop: set[int] = set()
     ends = {c.end: c for c in places_at.values()}
     for c in ruled:  # "Lima Bar Association", "Lima Province": a known place starts the name
@@ -658,14 +733,21 @@ def _given_name_before(text: str, tk: list[Token], taken: list[bool], i: int, ga
     if taken[i - 1] or not p.cap or not _adjacent(text, p, tk[i]) or p.text.endswith(("'s", "’s")):
         return False
     r = rules()
-    if p.folded in r["not_names"] or p.folded in r["connectors"] or p.folded in r["demonyms"] or _is_title(p.folded) \
-            or p.folded in month_names() or p.folded in _stop_lead():
+    if (
+        p.folded in r["not_names"]
+        or p.folded in r["connectors"]
+        or p.folded in r["demonyms"]
+        or _is_title(p.folded)
+        or p.folded in month_names()
+        or p.folded in _stop_lead()
+    ):
         return False
     return p.folded in first_names() or not p.sentence_start
 
 
-def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, EntityInfo],
-             paragraphs: list[str]) -> tuple[list[Mention], dict[str, EntityInfo]]:
+def _resolve(
+    cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, EntityInfo], paragraphs: list[str]
+) -> tuple[list[Mention], dict[str, EntityInfo]]:
     entities: dict[str, EntityInfo] = {}
 
     def info(key: str) -> EntityInfo:
@@ -681,13 +763,27 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
     surnames = gaz.person_surnames()
     # A full name whose last word the document also uses alone, as people are referred to after
     # their first mention ("Telmo Hurtado ... Hurtado ordered"), is a person.
-    alone = {fold(c.tokens[0]) for c in cands if c.key is None and len(c.tokens) == 1 and c.type in (None, "PERSON")
-             and not c.initial and not c.tokens[0].isupper()}
+    alone = {
+        fold(c.tokens[0])
+        for c in cands
+        if c.key is None
+        and len(c.tokens) == 1
+        and c.type in (None, "PERSON")
+        and not c.initial
+        and not c.tokens[0].isupper()
+    }
     conn = rules()["connectors"]
     for c in cands:
-        if c.key is None and c.type is None and len(c.tokens) >= 2 and c.place is None and (
+        if (
+            c.key is None
+            and c.type is None
+            and len(c.tokens) >= 2
+            and c.place is None
+            and (
                 fold(c.tokens[-1]) in surnames
-                or (len(c.tokens) <= 4 and fold(c.tokens[-1]) in alone and not any(fold(t) in conn for t in c.tokens))):
+                or (len(c.tokens) <= 4 and fold(c.tokens[-1]) in alone and not any(fold(t) in conn for t in c.tokens))
+            )
+        ):
             c.type = "PERSON"
     # Full names found by the rules, and the short forms that may refer to them in this document.
     short: dict[str, set[str]] = {}
@@ -699,7 +795,7 @@ def _resolve(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[str, E
             s = surname_of(c.tokens)
             if s:
                 short.setdefault(key_of(s), set()).add(k)
-                rest = c.tokens[c.tokens.index(s.split()[0]):]
+                rest = c.tokens[c.tokens.index(s.split()[0]) :]
                 if len(rest) > 1:  # both surnames: "Villa Bonilla"
                     short.setdefault(key_of(" ".join(rest)), set()).add(k)
     orgs: dict[str, str] = {}  # organisations named in the document: key -> name

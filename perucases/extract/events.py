@@ -70,9 +70,13 @@ def _calendar(t: Timex) -> Timex:
     return t
 
 
-def extract_events(paragraphs: list[str], anchor: dt.date | None, mentions=(),
-                   publication: tuple[str, dt.date, dt.date, str] | None = None,
-                   title: str | None = None) -> list[Event]:
+def extract_events(
+    paragraphs: list[str],
+    anchor: dt.date | None,
+    mentions=(),
+    publication: tuple[str, dt.date, dt.date, str] | None = None,
+    title: str | None = None,
+) -> list[Event]:
     """Events of one document. MENTIONS are entity mentions (paragraph, start, end, key);
     PUBLICATION is the document's own date as (value, first, last, precision); TITLE the title line."""
     out: list[Event] = []
@@ -85,8 +89,9 @@ def extract_events(paragraphs: list[str], anchor: dt.date | None, mentions=(),
         for t in find(title, anchor, ctx=ctx):
             if t.precision != "ref":
                 _calendar(t)
-                out.append(Event("title", t.value, t.first, t.last, t.precision, t.text, t.relative, t.unresolved,
-                                 None, title))
+                out.append(
+                    Event("title", t.value, t.first, t.last, t.precision, t.text, t.relative, t.unresolved, None, title)
+                )
     by_para: dict[int, list] = {}
     for m in mentions:
         by_para.setdefault(m.paragraph, []).append(m)
@@ -119,6 +124,19 @@ def extract_events(paragraphs: list[str], anchor: dt.date | None, mentions=(),
                     inside.append(ments[i].key)
                 i += 1
             ents = list(dict.fromkeys(inside))
-            out.append(Event("mention", t.value, t.first, t.last, t.precision, t.text, t.relative, t.unresolved,
-                             n, sentence, ents))
+            out.append(
+                Event(
+                    "mention",
+                    t.value,
+                    t.first,
+                    t.last,
+                    t.precision,
+                    t.text,
+                    t.relative,
+                    t.unresolved,
+                    n,
+                    sentence,
+                    ents,
+                )
+            )
     return out

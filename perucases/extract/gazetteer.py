@@ -110,8 +110,9 @@ def _check(entry: dict, where: str) -> Entry:
     aliases = entry.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise PerucasesError(f"{where}: aliases of {entry['name']!r} must be a list of strings")
-    return Entry(entry["name"].strip(), etype or "", {a.strip() for a in aliases if a.strip()},
-                 entry.get("description") or None)
+    return Entry(
+        entry["name"].strip(), etype or "", {a.strip() for a in aliases if a.strip()}, entry.get("description") or None
+    )
 
 
 class Gazetteer:
@@ -164,8 +165,13 @@ class Gazetteer:
     def person_surnames(self) -> frozenset[str]:
         """Folded one-word aliases of people ("fujimori", "montesinos"): their surnames."""
         if not hasattr(self, "_surnames"):
-            self._surnames = frozenset(key_of(f) for e in self.entries.values() if e.type == "PERSON"
-                                       for f in e.forms() if len(TOKEN.findall(f)) == 1)
+            self._surnames = frozenset(
+                key_of(f)
+                for e in self.entries.values()
+                if e.type == "PERSON"
+                for f in e.forms()
+                if len(TOKEN.findall(f)) == 1
+            )
         return self._surnames
 
     def find(self, name: str) -> list[str]:
@@ -175,8 +181,10 @@ class Gazetteer:
 
     def snapshot(self) -> dict:
         """What extraction depends on, as plain data: key -> [name, type, forms]; ignored keys."""
-        return {"entities": {k: [e.name, e.type, sorted(e.forms())] for k, e in sorted(self.entries.items())},
-                "ignore": sorted(self.ignore)}
+        return {
+            "entities": {k: [e.name, e.type, sorted(e.forms())] for k, e in sorted(self.entries.items())},
+            "ignore": sorted(self.ignore),
+        }
 
     def fingerprint(self) -> str:
         data = sorted((k, e.name, e.type, sorted(e.aliases), e.description or "") for k, e in self.entries.items())

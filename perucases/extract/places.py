@@ -184,8 +184,14 @@ def _table() -> dict[tuple[str, ...], tuple[str, str]]:
 def _data_hash() -> str:
     """What the table depends on besides the packages: the word lists that exclude names."""
     h = hashlib.sha256(str(FORMAT).encode())
-    for name in ("places_ignore.txt", "first_names.txt", "entity_rules.toml", "months.toml",
-                 "stopwords_en.txt", "stopwords_es.txt"):
+    for name in (
+        "places_ignore.txt",
+        "first_names.txt",
+        "entity_rules.toml",
+        "months.toml",
+        "stopwords_en.txt",
+        "stopwords_es.txt",
+    ):
         h.update(data_text(name).encode())
     return h.hexdigest()[:12]
 

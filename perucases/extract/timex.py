@@ -57,11 +57,20 @@ def _words() -> dict:
         for i, forms in enumerate(lang):
             for f in forms:
                 wd[f] = i
-    return {"weekdays": wd, "numbers": d["numbers"], "decades": d["decades"], "ordinals": d["ordinals"],
-            "seasons": d["seasons"], "future": frozenset(d["future_cues"]), "past": frozenset(d["past_cues"]),
-            "reporting": frozenset(d["reporting_verbs"]),
-            "same_year": d["same_year"], "count_nouns": frozenset(d["count_nouns"]),
-            "count_before": d["count_before"], "nowadays": [re.compile(x, re.I) for x in d["nowadays"]]}
+    return {
+        "weekdays": wd,
+        "numbers": d["numbers"],
+        "decades": d["decades"],
+        "ordinals": d["ordinals"],
+        "seasons": d["seasons"],
+        "future": frozenset(d["future_cues"]),
+        "past": frozenset(d["past_cues"]),
+        "reporting": frozenset(d["reporting_verbs"]),
+        "same_year": d["same_year"],
+        "count_nouns": frozenset(d["count_nouns"]),
+        "count_before": d["count_before"],
+        "nowadays": [re.compile(x, re.I) for x in d["nowadays"]],
+    }
 
 
 def _alt(words) -> str:
@@ -90,28 +99,49 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     EDGE = r"(?:(?:a\s+)?(?:inicios|principios|comienzos|mediados|fines|finales)\s+de\s+)?"
     P = [
         # ranges of days in one month: "entre el 21 y el 23 de enero de 2002", "between May 3 and 5, 1999"
-        ("ddrange", rf"(?P<pre>between|from|entre|del|desde)\s+(?:el\s+)?{D}\s+(?:and|to|y|al|a|hasta)\s+(?:el\s+)?{D2}\s+(?:de\s+|of\s+)?{MON}\s*,?\s+(?:de(?:l)?\s+)?{Y}(?!\d)"),
+        (
+            "ddrange",
+            rf"(?P<pre>between|from|entre|del|desde)\s+(?:el\s+)?{D}\s+(?:and|to|y|al|a|hasta)\s+(?:el\s+)?{D2}\s+(?:de\s+|of\s+)?{MON}\s*,?\s+(?:de(?:l)?\s+)?{Y}(?!\d)",
+        ),
         ("mddrange", rf"(?P<pre>between|from)\s+{MON}\s+{D}\s+(?:and|to|through)\s+{D2},?\s+{Y}(?!\d)"),
         # full dates
         ("iso", r"(?<![\d-])(?P<year>1[89]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),
         ("mdy", rf"{WD}?{MON}\s+{D}(?:\s*[-–]\s*{D2})?,?\s+{Y}(?!\d)"),
         ("dmy", rf"{WD}?(?:el\s+)?{D}(?:\s*[-–]\s*{D2})?\s+(?:de\s+|of\s+)?{MON}\s*,?\s+(?:de(?:l)?\s+)?{Y}(?!\d)"),
         # dates in words: "diez de junio de dos mil veintiséis", "cuatro de junio del 2001"
-        ("dmyw", rf"(?:el\s+)?(?P<dayw>{NUMW}|[0-3]?\d)\s+de\s+{MON}\s+(?:de(?:l)?\s+)?(?P<yearw>{NUMW}|1[89]\d\d|20\d\d)(?!\d)"),
+        (
+            "dmyw",
+            rf"(?:el\s+)?(?P<dayw>{NUMW}|[0-3]?\d)\s+de\s+{MON}\s+(?:de(?:l)?\s+)?(?P<yearw>{NUMW}|1[89]\d\d|20\d\d)(?!\d)",
+        ),
         # ranges of years
-        ("yrange", rf"(?:(?P<pre>from|between|entre|de|desde)\s+)?(?<![\d$.,])(?P<year>1[89]\d\d|20\d\d)\s*(?P<sep>[-–/]|to|and|y|a|al|hasta)\s*(?:el\s+)?{Y2}(?![\d%,.]\d)"),
+        (
+            "yrange",
+            rf"(?:(?P<pre>from|between|entre|de|desde)\s+)?(?<![\d$.,])(?P<year>1[89]\d\d|20\d\d)\s*(?P<sep>[-–/]|to|and|y|a|al|hasta)\s*(?:el\s+)?{Y2}(?![\d%,.]\d)",
+        ),
         # month and year
         ("my", rf"{MOD}{MON}\s*,?\s+(?:of\s+|de(?:l)?\s+)?{Y}(?!\d)"),
         # day and month, no year (perhaps "of the same year")
         ("md", rf"{WD}?{MON}\s+{D}(?:\s*[-–]\s*{D2})?(?![\d,]*\s*\d{{4}})(?!\d)(?:\s+(?:of\s+|de(?:l)?\s+){SAME})?"),
-        ("dm", rf"{WD}?(?:el\s+)?{D}(?:\s*[-–]\s*{D2})?\s+(?:de\s+|of\s+)?{MON}(?!\w)(?:\s*,?\s+(?:of\s+|de(?:l)?\s+){SAME})?"),
+        (
+            "dm",
+            rf"{WD}?(?:el\s+)?{D}(?:\s*[-–]\s*{D2})?\s+(?:de\s+|of\s+)?{MON}(?!\w)(?:\s*,?\s+(?:of\s+|de(?:l)?\s+){SAME})?",
+        ),
         # quarters and halves
-        ("spelled", r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)"),
+        (
+            "spelled",
+            r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten))?)",
+        ),
         ("yearago_q", r"the\s+year-(?:earlier|ago)\s+(?:quarter|period)"),
-        ("quarter", rf"(?:the\s+(?=\w+\s))?(?:this\s+year's\s+)?(?:fiscal\s+)?(?:{ORD}|(?P<qrel>this|last|next|latest|previous|current|year-ago|same))[\s-]+(?:fiscal\s+)?quarters?(?:\s+of\s+(?:fiscal\s+)?{Y})?"),
+        (
+            "quarter",
+            rf"(?:the\s+(?=\w+\s))?(?:this\s+year's\s+)?(?:fiscal\s+)?(?:{ORD}|(?P<qrel>this|last|next|latest|previous|current|year-ago|same))[\s-]+(?:fiscal\s+)?quarters?(?:\s+of\s+(?:fiscal\s+)?{Y})?",
+        ),
         ("quarter0", r"the\s+(?:latest\s+|current\s+|recent\s+)?quarter(?![\s-]+(?:of|point))"),
         ("yearperiod", rf"the\s+{Y}\s+(?:period|quarter|fiscal\s+year)"),
-        ("theyear", r"(?P<ty>the\s+(?:full\s+|fiscal\s+|current\s+|latest\s+fiscal\s+)?year|the\s+weekend|the\s+end\s+of\s+the\s+year|year[- ]end)(?![\s-]+(?:earlier|ago|before|after|later|of\b|-))"),
+        (
+            "theyear",
+            r"(?P<ty>the\s+(?:full\s+|fiscal\s+|current\s+|latest\s+fiscal\s+)?year|the\s+weekend|the\s+end\s+of\s+the\s+year|year[- ]end)(?![\s-]+(?:earlier|ago|before|after|later|of\b|-))",
+        ),
         ("century", r"(?:the\s+)?(?P<cent>\d{1,2})(?:st|nd|rd|th)\s+century"),
         ("lastdecade", r"the\s+(?P<dr>last|past|next|previous)\s+decade"),
         ("half", rf"(?:the\s+)?(?:{ORD}|first\s+two\s+quarters)\s+(?:half\s+)?(?:of\s+)?(?:fiscal\s+)?{Y}"),
@@ -120,32 +150,65 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("decadew", rf"(?:(?:los\s+)?años\s+|the\s+){DEC}"),
         # "la década de 1980", "inicios de la década de los ochenta", "mediados de la década del 2000",
         # "las décadas de 1980 y 1990" (the second one by the list rule), "los años 90", "los setenta"
-        ("decada", rf"{EDGE}(?:la\s+|las\s+)?décadas?\s+(?:de\s+(?:los\s+)?|del\s+)(?:(?P<dec>(?:1[89]|20)\d0)|{DECW}|(?P<decs>[2-9]0))(?![\d%])"),
+        (
+            "decada",
+            rf"{EDGE}(?:la\s+|las\s+)?décadas?\s+(?:de\s+(?:los\s+)?|del\s+)(?:(?P<dec>(?:1[89]|20)\d0)|{DECW}|(?P<decs>[2-9]0))(?![\d%])",
+        ),
         ("anosnum", rf"{EDGE}(?:los\s+)?años\s+(?:'|’)?(?P<dec>(?:19|20)?[0-9]0)(?![\d%])"),
-        ("decadelos", rf"{EDGE}los\s+{DECW}(?=\s*[,.;:)]|\s+(?:y\s+(?:los\s+)?(?:sesenta|setenta|ochenta|noventa)|del\s+siglo|en\s|cuando|fue|fueron|se\s))"),
+        (
+            "decadelos",
+            rf"{EDGE}los\s+{DECW}(?=\s*[,.;:)]|\s+(?:y\s+(?:los\s+)?(?:sesenta|setenta|ochenta|noventa)|del\s+siglo|en\s|cuando|fue|fueron|se\s))",
+        ),
         # named months alone
-        ("month", rf"{MOD}(?:(?P<rel2>last|next|this|el\s+pasado|de)\s+)?{MON}(?:\s+(?P<ly>last\s+year|next\s+year|this\s+year|del\s+año\s+pasado)|\s+(?:of\s+|de(?:l)?\s+){SAME})?"),
+        (
+            "month",
+            rf"{MOD}(?:(?P<rel2>last|next|this|el\s+pasado|de)\s+)?{MON}(?:\s+(?P<ly>last\s+year|next\s+year|this\s+year|del\s+año\s+pasado)|\s+(?:of\s+|de(?:l)?\s+){SAME})?",
+        ),
         # relative spans: this/last/next week, month, year, quarter, season
-        ("relunit", rf"(?:the\s+(?=past|coming|previous|current|same))?{REL}\s+(?P<unit>week|weekend|month|year|fall|summer|spring|winter|autumn|semana|mes|año)(?!-)"),
+        (
+            "relunit",
+            rf"(?:the\s+(?=past|coming|previous|current|same))?{REL}\s+(?P<unit>week|weekend|month|year|fall|summer|spring|winter|autumn|semana|mes|año)(?!-)",
+        ),
         ("unitrel", rf"(?:el|la)\s+(?P<unit>semana|mes|año)\s+{REL}"),
         ("season", rf"(?:(?P<rel>this|last|next)\s+)?{SEASON}(?:\s+(?:of\s+|de\s+)?{Y})?"),
         # N units ago / earlier / later
-        ("ago", rf"(?P<approx>(?:about|almost|nearly|more\s+than|some|just|only|around|roughly|casi|unos|unas|más\s+de)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>ago|earlier|later|from\s+now|después|antes|más\s+tarde)"),
-        ("after", rf"(?P<approx>(?:about|almost|nearly|more\s+than|some|just|only|around|roughly|casi|unos|unas|más\s+de)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>after|before)"),
+        (
+            "ago",
+            rf"(?P<approx>(?:about|almost|nearly|more\s+than|some|just|only|around|roughly|casi|unos|unas|más\s+de)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>ago|earlier|later|from\s+now|después|antes|más\s+tarde)",
+        ),
+        (
+            "after",
+            rf"(?P<approx>(?:about|almost|nearly|more\s+than|some|just|only|around|roughly|casi|unos|unas|más\s+de)\s+)?{NUM}\s+{UNIT}\s+(?P<dir>after|before)",
+        ),
         ("hace", rf"hace\s+{NUM}\s+{UNIT}"),
         # anniversaries of a dated event: "the 40th anniversary of the 1976 coup", "a 30 años del golpe de 1992"
         ("anniv", r"(?:the\s+|el\s+)?(?P<nth>\d{1,3})(?:st|nd|rd|th|º|°|\.º|\.°)?\s+(?:anniversary|aniversario)"),
         ("anosde", rf"a\s+{NUM}\s+años\s+de(?:l)?"),
         ("yearago", r"(?:(?P<a>a)\s+)?year[\s-](?:ago|earlier)"),
         # weekdays (with a part of the day)
-        ("weekday", rf"(?:(?:last|next|this|earlier|later|late|early)\s+)?(?P<wd>{_alt(w['weekdays'])})(?:\s+(?P<part>morning|afternoon|evening|night|por\s+la\s+(?:mañana|tarde|noche)))?"),
+        (
+            "weekday",
+            rf"(?:(?:last|next|this|earlier|later|late|early)\s+)?(?P<wd>{_alt(w['weekdays'])})(?:\s+(?P<part>morning|afternoon|evening|night|por\s+la\s+(?:mañana|tarde|noche)))?",
+        ),
         # days and references
-        ("day", r"(?:(?:late|early)\s+)?(?P<dw>today|yesterday|tomorrow|hoy|ayer|anteayer|the\s+day\s+before\s+yesterday|the\s+following\s+day|the\s+next\s+day|the\s+previous\s+day|el\s+día\s+siguiente)"),
-        ("ref", r"(?P<ref>now|currently|current(?=\s+(?:year|quarter|period|month|week))|nowadays|recently|recent\s+(?:days|weeks|months|years)|lately|the\s+past|the\s+future|these\s+days|actualmente|recientemente|en\s+el\s+futuro|el\s+pasado)"),
+        (
+            "day",
+            r"(?:(?:late|early)\s+)?(?P<dw>today|yesterday|tomorrow|hoy|ayer|anteayer|the\s+day\s+before\s+yesterday|the\s+following\s+day|the\s+next\s+day|the\s+previous\s+day|el\s+día\s+siguiente)",
+        ),
+        (
+            "ref",
+            r"(?P<ref>now|currently|current(?=\s+(?:year|quarter|period|month|week))|nowadays|recently|recent\s+(?:days|weeks|months|years)|lately|the\s+past|the\s+future|these\s+days|actualmente|recientemente|en\s+el\s+futuro|el\s+pasado)",
+        ),
         ("sameyear", rf"{SAME}(?!\w)"),
-        ("following", r"(?P<ff>the\s+following|the\s+next|the\s+previous|the\s+same|that|el\s+mismo|la\s+misma|el\s+siguiente|al\s+año\s+siguiente)\s+(?P<unit>year|month|week|año|mes|semana)"),
+        (
+            "following",
+            r"(?P<ff>the\s+following|the\s+next|the\s+previous|the\s+same|that|el\s+mismo|la\s+misma|el\s+siguiente|al\s+año\s+siguiente)\s+(?P<unit>year|month|week|año|mes|semana)",
+        ),
         ("fiscal", rf"(?:fiscal|FY)\s*{Y}"),
-        ("year", r"(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|fines\s+de|principios\s+de|mediados\s+de)[\s-]+)?(?<![\d$£€.,/#-])(?P<year>1[89]\d\d|20\d\d)(?![\d%]|,\d|\.\d|-\d)"),
+        (
+            "year",
+            r"(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|fines\s+de|principios\s+de|mediados\s+de)[\s-]+)?(?<![\d$£€.,/#-])(?P<year>1[89]\d\d|20\d\d)(?![\d%]|,\d|\.\d|-\d)",
+        ),
     ]
     return [(name, re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE)) for name, p in P]
 
@@ -231,15 +294,20 @@ def _forward(text: str, start: int) -> bool:
     return _future_re().search(head) is not None
 
 
-_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                      "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
 _TENS = {
     w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"
 }
 
 
 def _spelled_year(s: str) -> int | None:
-    """"nineteen ninety-six" -> 1996, "two thousand" -> 2000, "two thousand and one" -> 2001."""
+    """ "nineteen ninety-six" -> 1996, "two thousand" -> 2000, "two thousand and one" -> 2001."""
     words = re.split(r"[\s-]+", s.lower().replace(" and ", " "))
     if words[:2] == ["two", "thousand"]:
         return 2000 + sum(_UNITS.get(w, 0) for w in words[2:])
@@ -329,6 +397,7 @@ def _pick_year(anchor: dt.date, month: int, day: int | None, forward: bool, past
     looks ahead; the last one on or before the anchor when it is told in the past (in a report of
     February 2001, "In May Fujimori won" is May 2000); otherwise the occurrence nearest the anchor
     (on 17 December, in a text of April 1997, is 1996-12-17), the past one on a tie."""
+
     def when(y: int) -> dt.date:
         return dt.date(y, month, min(day or 15, calendar.monthrange(y, month)[1]))
 
@@ -510,7 +579,7 @@ def _h_half(g, t, cx):
 
 
 def _h_decade(g, t, cx):
-    """"the 1990s", "'80s", "los años 90", "la década de 1980", "los ochenta", "the nineties"."""
+    """ "the 1990s", "'80s", "los años 90", "la década de 1980", "los ochenta", "the nineties"."""
     if g.get("decw"):
         n = _words()["decades"].get(g["decw"].lower())
         return _decade(t, 1900 + 10 * n) if n is not None else None
@@ -522,9 +591,24 @@ def _h_decade(g, t, cx):
     return _decade(t, int(dec))
 
 
-_REL_N = {"this": 0, "current": 0, "este": 0, "esta": 0, "same": 0, "mismo": 0, "misma": 0,
-          "last": -1, "past": -1, "previous": -1, "pasado": -1, "pasada": -1,
-          "next": 1, "coming": 1, "próximo": 1, "próxima": 1}
+_REL_N = {
+    "this": 0,
+    "current": 0,
+    "este": 0,
+    "esta": 0,
+    "same": 0,
+    "mismo": 0,
+    "misma": 0,
+    "last": -1,
+    "past": -1,
+    "previous": -1,
+    "pasado": -1,
+    "pasada": -1,
+    "next": 1,
+    "coming": 1,
+    "próximo": 1,
+    "próxima": 1,
+}
 
 
 def _h_relunit(g, t, cx):
@@ -603,7 +687,7 @@ def _year_after(text: str, end: int) -> int | None:
 
 
 def _h_ago(g, t, cx):
-    """"two weeks ago", "hace tres años" (from the document's date); "four years later", "dos años
+    """ "two weeks ago", "hace tres años" (from the document's date); "four years later", "dos años
     después" (from the reference time); "25 years after the 1992 accords" (from the year named)."""
     n = _num(g["num"])
     if not n:
@@ -640,7 +724,7 @@ def _h_hace(g, t, cx):
 
 
 def _h_anniv(g, t, cx):
-    """"the 40th anniversary of the 1976 coup" is 2016; without the year of the event, nothing."""
+    """ "the 40th anniversary of the 1976 coup" is 2016; without the year of the event, nothing."""
     n = int(g.get("nth") or _num(g.get("num") or "") or 0)
     y = _year_after(cx.text, t.end)
     if not n or y is None or not 0 < n < 300:
@@ -673,8 +757,21 @@ def _h_weekday(g, t, cx):
     return _from_dct(_day(t, anchor + dt.timedelta(days=delta)))
 
 
-_SPANISH_MONTHS = ("mayo", "enero", "febrero", "marzo", "abril", "junio", "julio", "agosto", "septiembre",
-                   "setiembre", "octubre", "noviembre", "diciembre")
+_SPANISH_MONTHS = (
+    "mayo",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 
 
 def _h_month(g, t, cx):
@@ -684,8 +781,13 @@ def _h_month(g, t, cx):
         return None  # "mar", "sep", "dic" alone are words, not months
     if mon.lower() == "may":
         before = text[max(0, t.start - 12) : t.start]
-        cued = g.get("rel2") or g.get("mod") or g.get("ly") or g.get("same") \
+        cued = (
+            g.get("rel2")
+            or g.get("mod")
+            or g.get("ly")
+            or g.get("same")
             or re.search(r"(?:in|since|until|by|of|early|late|mid|during|from)\s+$", before, re.I)
+        )
         if not (mon[0].isupper() and cued):
             return None  # the verb "may"
     if not mon[0].isupper() and mon.lower() not in _SPANISH_MONTHS:
@@ -710,8 +812,19 @@ def _h_month(g, t, cx):
     return _from_dct(_month(t, y, m))
 
 
-_DAY_OFFSETS = {"today": 0, "hoy": 0, "yesterday": -1, "ayer": -1, "anteayer": -2, "the day before yesterday": -2,
-                "tomorrow": 1, "the following day": 1, "the next day": 1, "el día siguiente": 1, "the previous day": -1}
+_DAY_OFFSETS = {
+    "today": 0,
+    "hoy": 0,
+    "yesterday": -1,
+    "ayer": -1,
+    "anteayer": -2,
+    "the day before yesterday": -2,
+    "tomorrow": 1,
+    "the following day": 1,
+    "the next day": 1,
+    "el día siguiente": 1,
+    "the previous day": -1,
+}
 
 
 def _nowadays(text: str, start: int, end: int) -> bool:
@@ -727,7 +840,6 @@ def _h_day(g, t, cx):
         return _need_anchor(t, "XXXX-XX-XX", "day")
     t = _day(t, cx.anchor + dt.timedelta(days=_DAY_OFFSETS[dw]))
     return _from_ref(t) if cx.via_ref else _from_dct(t)
-
 
 
 def _h_ref(g, t, cx):
@@ -782,21 +894,75 @@ def _h_year(g, t, cx):
 
 
 HANDLERS = {
-    "ddrange": _h_full, "mddrange": _h_full, "iso": _h_iso, "mdy": _h_full, "dmy": _h_full, "dmyw": _h_dmyw,
-    "yrange": _h_yrange, "my": _h_my, "md": _h_md, "dm": _h_md, "spelled": _h_spelled,
-    "yearago_q": _h_yearago_q, "quarter": _h_quarter, "quarter0": _h_quarter0, "yearperiod": _h_yearonly,
-    "theyear": _h_theyear, "century": _h_century, "lastdecade": _h_lastdecade, "half": _h_half,
-    "decade": _h_decade, "decadew": _h_decade, "decada": _h_decade, "anosnum": _h_decade, "decadelos": _h_decade,
-    "month": _h_month, "relunit": _h_relunit, "unitrel": _h_relunit, "season": _h_season, "ago": _h_ago,
-    "hace": _h_hace, "after": _h_ago, "anniv": _h_anniv, "anosde": _h_anosde, "yearago": _h_yearago,
-    "weekday": _h_weekday, "day": _h_day, "ref": _h_ref, "sameyear": _h_sameyear, "following": _h_following,
-    "fiscal": _h_yearonly, "year": _h_year,
+    "ddrange": _h_full,
+    "mddrange": _h_full,
+    "iso": _h_iso,
+    "mdy": _h_full,
+    "dmy": _h_full,
+    "dmyw": _h_dmyw,
+    "yrange": _h_yrange,
+    "my": _h_my,
+    "md": _h_md,
+    "dm": _h_md,
+    "spelled": _h_spelled,
+    "yearago_q": _h_yearago_q,
+    "quarter": _h_quarter,
+    "quarter0": _h_quarter0,
+    "yearperiod": _h_yearonly,
+    "theyear": _h_theyear,
+    "century": _h_century,
+    "lastdecade": _h_lastdecade,
+    "half": _h_half,
+    "decade": _h_decade,
+    "decadew": _h_decade,
+    "decada": _h_decade,
+    "anosnum": _h_decade,
+    "decadelos": _h_decade,
+    "month": _h_month,
+    "relunit": _h_relunit,
+    "unitrel": _h_relunit,
+    "season": _h_season,
+    "ago": _h_ago,
+    "hace": _h_hace,
+    "after": _h_ago,
+    "anniv": _h_anniv,
+    "anosde": _h_anosde,
+    "yearago": _h_yearago,
+    "weekday": _h_weekday,
+    "day": _h_day,
+    "ref": _h_ref,
+    "sameyear": _h_sameyear,
+    "following": _h_following,
+    "fiscal": _h_yearonly,
+    "year": _h_year,
 }
 
 # Patterns whose value depends on no anchor: the value found while matching is the value.
-_FIXED = frozenset({"iso", "mdy", "dmy", "ddrange", "mddrange", "dmyw", "yrange", "my", "spelled", "yearperiod",
-                    "century", "half", "decade", "decadew", "decada", "anosnum", "decadelos", "fiscal", "year",
-                    "anniv", "anosde"})
+_FIXED = frozenset(
+    {
+        "iso",
+        "mdy",
+        "dmy",
+        "ddrange",
+        "mddrange",
+        "dmyw",
+        "yrange",
+        "my",
+        "spelled",
+        "yearperiod",
+        "century",
+        "half",
+        "decade",
+        "decadew",
+        "decada",
+        "anosnum",
+        "decadelos",
+        "fiscal",
+        "year",
+        "anniv",
+        "anosde",
+    }
+)
 # What can be a reference time for the expressions after it.
 _REF_PRECISIONS = frozenset({"day", "month", "year", "season", "decade", "interval", "week"})
 
@@ -808,20 +974,44 @@ _REF_PRECISIONS = frozenset({"day", "month", "year", "season", "decade", "interv
 _NEEDS = {
     "ddrange": r"(?:between|from|entre|del|desde)\s+(?:el\s+)?[0-3]?\d\s+(?:and|to|y|al|a|hasta)\s",
     "mddrange": r"(?:between|from)\s+[a-z]+\.?\s+[0-3]?\d\s+(?:and|to|through)\s",
-    "dmyw": "month_de", "decada": r"décadas?", "anosnum": r"años\s+['’]?\d",
-    "decadelos": "decadew", "anniv": r"anniversary|aniversario", "anosde": r"a\s+\w+\s+años\s+de",
+    "dmyw": "month_de",
+    "decada": r"décadas?",
+    "anosnum": r"años\s+['’]?\d",
+    "decadelos": "decadew",
+    "anniv": r"anniversary|aniversario",
+    "anosde": r"a\s+\w+\s+años\s+de",
     "sameyear": "same_year",
-    "iso": "digits", "mdy": "month", "dmy": "month", "yrange": "digits", "my": "month", "md": "month",
-    "dm": "month", "spelled": r"nineteen|eighteen|thousand", "yearago_q": r"year-", "quarter": r"quarter",
-    "quarter0": r"quarter", "yearperiod": "digits", "theyear": r"year|weekend", "century": r"century",
-    "lastdecade": r"decade", "half": "digits", "decade": "decade", "decadew": "decadew", "month": "month",
+    "iso": "digits",
+    "mdy": "month",
+    "dmy": "month",
+    "yrange": "digits",
+    "my": "month",
+    "md": "month",
+    "dm": "month",
+    "spelled": r"nineteen|eighteen|thousand",
+    "yearago_q": r"year-",
+    "quarter": r"quarter",
+    "quarter0": r"quarter",
+    "yearperiod": "digits",
+    "theyear": r"year|weekend",
+    "century": r"century",
+    "lastdecade": r"decade",
+    "half": "digits",
+    "decade": "decade",
+    "decadew": "decadew",
+    "month": "month",
     "relunit": r"this|last|next|past|coming|previous|current|same|est[ea]|pasad[oa]|próxim[oa]|mism[oa]",
-    "unitrel": r"semana|mes|año", "season": "season", "ago": r"ago|earlier|later|from\s+now|después|antes|más\s+tarde",
+    "unitrel": r"semana|mes|año",
+    "season": "season",
+    "ago": r"ago|earlier|later|from\s+now|después|antes|más\s+tarde",
     "after": r"(?:years?|decades?|months?|años)\s+(?:after|before)",
-    "hace": r"hace", "yearago": r"year", "weekday": "weekday",
+    "hace": r"hace",
+    "yearago": r"year",
+    "weekday": "weekday",
     "day": r"today|yesterday|tomorrow|hoy|ayer|anteayer|the\s+(?:following|next|previous)\s+day|día\s+siguiente",
     "ref": r"now|current|recent|lately|past|future|these\s+days|actualmente|recientemente|pasado",
-    "following": r"following|next|previous|same|that|mism[oa]|siguiente", "fiscal": r"fiscal|FY",
+    "following": r"following|next|previous|same|that|mism[oa]|siguiente",
+    "fiscal": r"fiscal|FY",
     "year": "digits",
 }
 
@@ -850,7 +1040,7 @@ def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     out = {}
     for cue, rx in _cues().items():
         pattern = re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), rx.pattern)  # FY, not \W
-        loose = pattern[len("(?<!\\w)"):] if pattern.startswith("(?<!\\w)") else pattern
+        loose = pattern[len("(?<!\\w)") :] if pattern.startswith("(?<!\\w)") else pattern
         out[cue] = (re.compile(pattern), re.compile(loose))
     return out
 
@@ -910,7 +1100,7 @@ def _lead(pattern: str) -> re.Pattern | None:
     word otherwise). None for any other pattern."""
     for head in ("(?<!\\w)", "\\b"):
         if pattern.startswith(head):
-            body = pattern[len(head):]
+            body = pattern[len(head) :]
             break
     else:
         return None
@@ -969,8 +1159,7 @@ def _cue_windows(low: str) -> dict[str, list[tuple[int, int]]]:
         if found is None:
             if len(cache) >= _CUES_OF_MAX:
                 cache.clear()
-            found = cache[w] = tuple(cue for cue, lead in by_word if lead.fullmatch(w)) \
-                if any_lead.fullmatch(w) else ()
+            found = cache[w] = tuple(cue for cue, lead in by_word if lead.fullmatch(w)) if any_lead.fullmatch(w) else ()
         if found:
             p = m.start()
             for cue in found:
@@ -1023,8 +1212,11 @@ def _lower_patterns() -> list[tuple[str, re.Pattern]]:
 @functools.cache
 def _letters() -> str:
     """Every letter the patterns name (and a to z, for their ranges)."""
-    return "".join(sorted({c for _, rx in _patterns() for c in rx.pattern.lower() if c.isalpha()}
-                          | set("abcdefghijklmnopqrstuvwxyz")))
+    return "".join(
+        sorted(
+            {c for _, rx in _patterns() for c in rx.pattern.lower() if c.isalpha()} | set("abcdefghijklmnopqrstuvwxyz")
+        )
+    )
 
 
 _AS_LOWER: dict[str, bool] = {}  # character -> does IGNORECASE treat it as its lower case does?
@@ -1037,10 +1229,14 @@ def _as_lower(c: str) -> bool:
     ok = _AS_LOWER.get(c)
     if ok is None:
         low = c.lower()
-        ok = len(low) == 1 and all(
-            (re.fullmatch(re.escape(x), c, re.IGNORECASE) is not None) == (low == x) for x in _letters()) and all(
-            (re.fullmatch(k, c, re.IGNORECASE) is not None) == (re.fullmatch(k, low) is not None)
-            for k in (r"\w", r"\d", r"\s", "[a-z]"))
+        ok = (
+            len(low) == 1
+            and all((re.fullmatch(re.escape(x), c, re.IGNORECASE) is not None) == (low == x) for x in _letters())
+            and all(
+                (re.fullmatch(k, c, re.IGNORECASE) is not None) == (re.fullmatch(k, low) is not None)
+                for k in (r"\w", r"\d", r"\s", "[a-z]")
+            )
+        )
         _AS_LOWER[c] = ok
     return ok
 
@@ -1096,8 +1292,9 @@ def _match(text: str) -> list[tuple]:
     return out
 
 
-def find(text: str, anchor: dt.date | None = None, *, follow: bool = True, ctx: Context | None = None,
-         ranges: bool = True) -> list[Timex]:
+def find(
+    text: str, anchor: dt.date | None = None, *, follow: bool = True, ctx: Context | None = None, ranges: bool = True
+) -> list[Timex]:
     """Every temporal expression of TEXT, in order, longest first where they overlap.
 
     ANCHOR is the document's date. Expressions are resolved in text order against CTX (a new one
@@ -1145,7 +1342,7 @@ _CALENDAR = ("day", "month", "year")
 
 
 def _join_ranges(text: str, found: list[Timex]) -> list[Timex]:
-    """"October 1991 – November 1992", "entre mayo de 1980 y noviembre de 2000", "between September
+    """ "October 1991 – November 1992", "entre mayo de 1980 y noviembre de 2000", "between September
     30 and October 22, 1973", "13 de julio de 2001-28 de agosto de 2003": one interval at the
     precision written. "X and Y" without "between" stays two dates (a list)."""
     out: list[Timex] = []
@@ -1209,8 +1406,13 @@ _LIST_SEP = re.compile(r"\s*(?:,|and|y|or|o)\s+(?:the\s+|los\s+|las\s+|la\s+|de\
 def _join_lists(text: str, found: list[Timex]) -> list[Timex]:
     """A year listed right after a decade is a decade too: "las décadas de 1980 y 1990" = 198X, 199X."""
     for t1, t2 in pairwise(found):
-        if t1.precision == "decade" and t2.precision == "year" and t2.value.endswith("0") \
-                and t2.first is not None and _LIST_SEP.fullmatch(text, t1.end, t2.start):
+        if (
+            t1.precision == "decade"
+            and t2.precision == "year"
+            and t2.value.endswith("0")
+            and t2.first is not None
+            and _LIST_SEP.fullmatch(text, t1.end, t2.start)
+        ):
             _decade(t2, t2.first.year)
     return found
 

@@ -126,23 +126,27 @@ def update(
         try:
             index_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise IndexWriteError(f"cannot create the index folder {index_dir}: {exc.strerror or exc}",
-                                  exc.strerror or str(exc)) from None
+            raise IndexWriteError(
+                f"cannot create the index folder {index_dir}: {exc.strerror or exc}", exc.strerror or str(exc)
+            ) from None
         lock = hold_lock(index_dir, wait, warn)
     try:
-        report = _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
-                                max_file_size, follow_links)
+        report = _update_locked(
+            index_dir, roots, rebuild, warn, progress, procs, gazetteers, max_file_size, follow_links
+        )
     except BaseException as exc:
         # Whatever stopped the update (a full disk, Ctrl-C, a dead process), nothing it wrote is
         # in use: the manifest still names the previous index and its last commit.
         _clean_failed(index_dir)
         if isinstance(exc, OSError):  # disk full, permissions
             reason = exc.strerror or str(exc)
-            raise IndexWriteError(f"cannot write the index at {index_dir}: {reason}; "
-                                  f"the index is as it was before this update", reason) from None
+            raise IndexWriteError(
+                f"cannot write the index at {index_dir}: {reason}; the index is as it was before this update", reason
+            ) from None
         if isinstance(exc, parallel.WorkerDied):
-            raise IndexWriteError(f"{exc}; the index at {index_dir} is as it was before this update",
-                                  str(exc)) from None
+            raise IndexWriteError(
+                f"{exc}; the index at {index_dir} is as it was before this update", str(exc)
+            ) from None
         raise
     finally:
         if own:
@@ -175,8 +179,10 @@ def _clean_orphans(index_dir: Path, indexname: str, force: bool = True) -> None:
     if not force:
         try:
             toc_time = os.stat(index_dir / f"_{indexname}_{gen}.toc").st_mtime_ns
-            if not any(name.startswith(f"{indexname}_") and os.stat(index_dir / name).st_mtime_ns > toc_time
-                       for name in os.listdir(index_dir)):
+            if not any(
+                name.startswith(f"{indexname}_") and os.stat(index_dir / name).st_mtime_ns > toc_time
+                for name in os.listdir(index_dir)
+            ):
                 return
         except OSError:
             return
@@ -189,8 +195,9 @@ def _clean_orphans(index_dir: Path, indexname: str, force: bool = True) -> None:
     store.clean_files(index_dir, indexname, toc)
 
 
-def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers, max_file_size=None,
-                   follow_links=None) -> Report:
+def _update_locked(
+    index_dir, roots, rebuild, warn, progress, procs, gazetteers, max_file_size=None, follow_links=None
+) -> Report:
     from perucases.extract.gazetteer import load_gazetteer
 
     manifest = Manifest.load(index_dir)
@@ -201,7 +208,8 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     corpus = [str(Path(r).expanduser().resolve()) for r in roots]
     old_options = dict(manifest.options) if manifest else {}
     options = {
-        "max_file_size": max_file_size if max_file_size is not None
+        "max_file_size": max_file_size
+        if max_file_size is not None
         else old_options.get("max_file_size", DEFAULT_MAX_FILE_SIZE),
         "follow_links": follow_links if follow_links is not None else old_options.get("follow_links", False),
     }
@@ -209,7 +217,11 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     if why is None and manifest is not None and options != {**options, **old_options}:
         why = "the way files are read changed (--max-file-size or --follow-links)"
     reconciled = False
-    if why is None and manifest is not None and current_generation(index_dir, manifest.indexname) != manifest.generation:
+    if (
+        why is None
+        and manifest is not None
+        and current_generation(index_dir, manifest.indexname) != manifest.generation
+    ):
         # A crash between the Whoosh commit and the manifest: trust the index.
         from perucases.index.store import open_index
 
@@ -222,21 +234,30 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
         _remove(_leftovers(index_dir, keep=manifest.indexname))  # from an interrupted full build
         _clean_orphans(index_dir, manifest.indexname, force=False)  # from interrupted updates
     report = Report(rebuilt=full)
-    plan = make_plan(None if full else manifest, [Path(c) for c in corpus], load_catalog,
-                     follow_links=options["follow_links"])
+    plan = make_plan(
+        None if full else manifest, [Path(c) for c in corpus], load_catalog, follow_links=options["follow_links"]
+    )
     if full:
         warn(f"building the index in {index_dir} ({why})")
     for path, why_skip in plan.unsupported:
         report.skipped.append((str(path), why_skip))
         warn(f"{path}: skipped: {why_skip}")
-    base = Manifest(corpus, manifest.indexname if manifest else "I0", manifest.generation if manifest else 0,
-                    pipeline_fingerprint(), dict(manifest.files) if (manifest and not full) else {},
-                    dict(manifest.skipped) if (manifest and not full) else {})
+    base = Manifest(
+        corpus,
+        manifest.indexname if manifest else "I0",
+        manifest.generation if manifest else 0,
+        pipeline_fingerprint(),
+        dict(manifest.files) if (manifest and not full) else {},
+        dict(manifest.skipped) if (manifest and not full) else {},
+    )
     base.options = options
     base.files.update(plan.touch)
     base.catalogs = dict(plan.signatures)
-    base.gazetteers = [str(Path(g).expanduser().resolve()) for g in gazetteers] if gazetteers is not None \
+    base.gazetteers = (
+        [str(Path(g).expanduser().resolve()) for g in gazetteers]
+        if gazetteers is not None
         else (list(manifest.gazetteers) if manifest else [])
+    )
     base.gazetteer_files = gazetteer_files([Path(c) for c in corpus], base.gazetteers)
     same_gazetteer = not full and manifest is not None and manifest.gazetteer_files == base.gazetteer_files
     if same_gazetteer and manifest is not None and not (plan.add or plan.change):
@@ -253,8 +274,13 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
         # The gazetteer changed: extract again the documents the change can touch.
         touched = _touched(index_dir, manifest, gaz)
         queued = {str(cf.path) for cf in plan.add + plan.change}
-        again = [cf for cf in plan.files if str(cf.path) in base.files and str(cf.path) not in queued
-                 and (touched is None or base.files[str(cf.path)].id in touched)]
+        again = [
+            cf
+            for cf in plan.files
+            if str(cf.path) in base.files
+            and str(cf.path) not in queued
+            and (touched is None or base.files[str(cf.path)].id in touched)
+        ]
         plan.change += again
         warn(f"the gazetteer changed: extracting the entities of {len(again)} document(s) again")
     todo = plan.add + plan.change
@@ -277,8 +303,9 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     build = None
     if ix is not None and workers > 0:
         build = parallel.SegmentBuild()
-    docs = _ingest(plan, base, report, warn, progress, gaz, workers, options["max_file_size"],
-                   (index_dir, base.indexname, build))
+    docs = _ingest(
+        plan, base, report, warn, progress, gaz, workers, options["max_file_size"], (index_dir, base.indexname, build)
+    )
     if ix is not None:
         removes: set[str] = set()
         if not full:
@@ -298,9 +325,18 @@ def _update_locked(index_dir, roots, rebuild, warn, progress, procs, gazetteers,
     report.documents = sum(1 for r in base.files.values() if not r.duplicate_of)
     report.duplicates = sum(1 for r in base.files.values() if r.duplicate_of)
     report.unchanged = report.documents - report.added - report.changed
-    if ix is not None or reconciled or plan.touch or full or manifest is None or base.corpus != manifest.corpus \
-            or base.skipped != manifest.skipped or base.catalogs != manifest.catalogs \
-            or base.gazetteer_files != manifest.gazetteer_files or base.gazetteers != manifest.gazetteers:
+    if (
+        ix is not None
+        or reconciled
+        or plan.touch
+        or full
+        or manifest is None
+        or base.corpus != manifest.corpus
+        or base.skipped != manifest.skipped
+        or base.catalogs != manifest.catalogs
+        or base.gazetteer_files != manifest.gazetteer_files
+        or base.gazetteers != manifest.gazetteers
+    ):
         base.save(index_dir)
     if full:
         _remove(_leftovers(index_dir, keep=base.indexname))
@@ -353,8 +389,7 @@ def workers_for(n_files: int) -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], workers: int, max_size: int,
-             segments=None):
+def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], workers: int, max_size: int, segments=None):
     """(CorpusFile, Prepared or skip reason), in the order of TODO (so duplicates resolve the same
     way). Read here when WORKERS is 0; else by WORKERS processes that each write a segment of the
     index SEGMENTS names ((index folder, index name, parallel.SegmentBuild)): their Prepared carry no
@@ -368,8 +403,17 @@ def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], work
     yield from parallel.run_segments(index_dir, indexname, jobs, workers, gazetteer_paths, max_size, build)
 
 
-def _ingest(plan: Plan, base: Manifest, report: Report, warn: Warn, progress, gaz,
-            workers: int = 0, max_size: int = DEFAULT_MAX_FILE_SIZE, segments=None):
+def _ingest(
+    plan: Plan,
+    base: Manifest,
+    report: Report,
+    warn: Warn,
+    progress,
+    gaz,
+    workers: int = 0,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
+    segments=None,
+):
     """Read and clean the new and changed files, yielding (document, hash of its catalog entry);
     skip bad ones with a warning naming them.
 

@@ -40,8 +40,10 @@ def check(index_dir: Path) -> CheckReport:
             return rep
         time.sleep(min(0.5, 0.05 * (attempt + 1)))
     rep = CheckReport()
-    rep.stale.append("the index kept changing while it was being checked (another perucases process is "
-                     "writing it): check it again when that is done")
+    rep.stale.append(
+        "the index kept changing while it was being checked (another perucases process is "
+        "writing it): check it again when that is done"
+    )
     return rep
 
 
@@ -65,8 +67,11 @@ def _check(index_dir: Path) -> CheckReport:
     rep = CheckReport()
     manifest = Manifest.load(index_dir)
     if manifest is None:
-        rep.damage.append("the manifest is missing or unreadable" if (index_dir / "manifest.json").exists()
-                          else "there is no index here")
+        rep.damage.append(
+            "the manifest is missing or unreadable"
+            if (index_dir / "manifest.json").exists()
+            else "there is no index here"
+        )
         return rep
     why = needs_rebuild(manifest, index_dir)
     if why and "another version" not in why:
@@ -76,8 +81,10 @@ def _check(index_dir: Path) -> CheckReport:
         rep.stale.append(why)
     interrupted = current_generation(index_dir, manifest.indexname) != manifest.generation
     if interrupted:
-        rep.stale.append("the index was committed after the manifest was last written (an interrupted update: "
-                         "the next update reconciles it)")
+        rep.stale.append(
+            "the index was committed after the manifest was last written (an interrupted update: "
+            "the next update reconciles it)"
+        )
 
     from perucases.index.store import open_index
 
@@ -105,9 +112,12 @@ def _check(index_dir: Path) -> CheckReport:
         # update rebuilds the table from it): compare the corpus with what the index holds.
         from perucases.index.manifest import FileRecord
 
-        manifest.files = {st["meta"]["path"]: FileRecord(doc_id, st["meta"]["size"], st["meta"]["mtime_ns"],
-                                                         st["meta"]["sha256"], st["meta"].get("catalog", ""))
-                          for doc_id, st in found.items()}
+        manifest.files = {
+            st["meta"]["path"]: FileRecord(
+                doc_id, st["meta"]["size"], st["meta"]["mtime_ns"], st["meta"]["sha256"], st["meta"].get("catalog", "")
+            )
+            for doc_id, st in found.items()
+        }
         expected = set(found)
     for doc_id in sorted(expected - set(found)):
         rep.damage.append(f"{doc_id}: in the manifest, missing from the index")
@@ -119,8 +129,12 @@ def _check(index_dir: Path) -> CheckReport:
             rep.damage.append(f"{doc_id}: the index and the manifest disagree on its content")
     rep.documents = len(found)
     try:
-        plan = make_plan(manifest, [Path(c) for c in manifest.corpus], load_catalog,
-                         follow_links=bool(manifest.options.get("follow_links")))
+        plan = make_plan(
+            manifest,
+            [Path(c) for c in manifest.corpus],
+            load_catalog,
+            follow_links=bool(manifest.options.get("follow_links")),
+        )
     except Exception as exc:  # a corpus folder gone: staleness, not damage to the index
         rep.stale.append(f"the corpus cannot be read: {exc}")
         return rep

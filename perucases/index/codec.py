@@ -61,8 +61,13 @@ class Codec(whoosh3.W3Codec):
         return FieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
-        return PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression,
-                              inlinelimit=self._inlinelimit)
+        return PostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
 
     def per_document_reader(self, storage, segment):
         return PerDocReader(storage, segment)
@@ -127,8 +132,17 @@ class PostingsWriter(whoosh3.W3PostingsWriter):
         else:
             comp = 0
         ids = self._ids
-        infobytes = dumps((len(ids), ids[-1], self._maxweight, comp, length_to_byte(self._minlength),
-                           length_to_byte(self._maxlength)), 2)
+        infobytes = dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                comp,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
         postfile = self._postfile
         blocklength = len(infobytes) + len(databytes)
         postfile.write_int(-blocklength if last else blocklength)

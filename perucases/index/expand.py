@@ -86,8 +86,9 @@ def _matcher(self, searcher, context=None):
         if not ids:
             return matching.NullMatcher()
         field = reader.schema[fieldname]  # the terms as term matchers give them: bytes
-        return AnyOf(sorted(ids), self.boost,
-                     [(fieldname, w if isinstance(w, bytes) else field.to_bytes(w)) for w in words])
+        return AnyOf(
+            sorted(ids), self.boost, [(fieldname, w if isinstance(w, bytes) else field.to_bytes(w)) for w in words]
+        )
     if self.constantscore:  # as whoosh: the words' scores do not matter
         if context:
             context = context.set(weighting=None)
@@ -122,8 +123,9 @@ def scoped_class(cls: Any) -> type:
     """perucases' subclass of CLS (a whoosh MultiTerm query class), made once."""
     got = _SCOPED.get(cls)
     if got is None:
-        got = _SCOPED[cls] = type(cls.__name__, (cls,), {"__module__": __name__, "matcher": _matcher,
-                                                         "_btexts": _remembered(cls._btexts)})
+        got = _SCOPED[cls] = type(
+            cls.__name__, (cls,), {"__module__": __name__, "matcher": _matcher, "_btexts": _remembered(cls._btexts)}
+        )
     return got
 
 

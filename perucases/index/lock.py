@@ -30,8 +30,9 @@ def try_lock(index_dir: Path):
 
 def cannot_lock(index_dir: Path, exc: OSError) -> IndexWriteError:
     reason = exc.strerror or str(exc)
-    return IndexWriteError(f"cannot write the index at {index_dir}: {LOCK}: {reason} (the index folder is "
-                           f"not writable by you)", reason)
+    return IndexWriteError(
+        f"cannot write the index at {index_dir}: {LOCK}: {reason} (the index folder is not writable by you)", reason
+    )
 
 
 def hold_lock(index_dir: Path, wait: float, warn: Warn):

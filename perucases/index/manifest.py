@@ -43,7 +43,11 @@ class FileRecord:
 
     def to_json(self) -> dict:
         out = {
-            "id": self.id, "size": self.size, "mtime_ns": self.mtime_ns, "sha256": self.sha256, "catalog": self.catalog
+            "id": self.id,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "sha256": self.sha256,
+            "catalog": self.catalog,
         }
         if self.duplicate_of:
             out["duplicate_of"] = self.duplicate_of
@@ -275,8 +279,9 @@ class Plan:
         return self.needs_writer or bool(self.touch) or self.catalogs_changed
 
 
-def make_plan(manifest: Manifest | None, roots: list[Path], catalog_loader: Callable[[Path], dict],
-              follow_links: bool = False) -> Plan:
+def make_plan(
+    manifest: Manifest | None, roots: list[Path], catalog_loader: Callable[[Path], dict], follow_links: bool = False
+) -> Plan:
     files, unsupported = discover(roots, follow_links)
     plan = Plan(files, catalog_loader, unsupported=unsupported)
     for root in sorted({str(cf.root) for cf in files}):
@@ -310,8 +315,9 @@ def make_plan(manifest: Manifest | None, roots: list[Path], catalog_loader: Call
                 plan.change.append(cf)
                 continue
             if digest == rec.sha256:
-                plan.touch[key] = FileRecord(rec.id, st.st_size, st.st_mtime_ns, rec.sha256, rec.catalog,
-                                             rec.duplicate_of)
+                plan.touch[key] = FileRecord(
+                    rec.id, st.st_size, st.st_mtime_ns, rec.sha256, rec.catalog, rec.duplicate_of
+                )
             else:
                 plan.change.append(cf)
     for key, rec in known.items():

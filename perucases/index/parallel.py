@@ -154,7 +154,7 @@ def _feed(jobs: list, workers: int, max_size: int, jobq, plan: dict, stop, failu
             if stop.is_set():
                 return
             entries, batch = [], []
-            for cf, entry in jobs[at:at + CHUNK]:
+            for cf, entry in jobs[at : at + CHUNK]:
                 twin: tuple[str, str, int, int] | None = None
                 try:
                     st = os.stat(cf.path)
@@ -179,8 +179,9 @@ def _feed(jobs: list, workers: int, max_size: int, jobq, plan: dict, stop, failu
                 break
 
 
-def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gazetteer_paths,
-                 max_size: int, build: SegmentBuild):
+def run_segments(
+    index_dir: Path, indexname: str, jobs: list, workers: int, gazetteer_paths, max_size: int, build: SegmentBuild
+):
     """Read JOBS ((CorpusFile, catalog entry) pairs) in WORKERS processes that each write a
     segment; yield each file's result (a Prepared without records, or why it was skipped) in the
     order of JOBS. A file with the same content as one before it is not read again: its result
@@ -197,13 +198,17 @@ def run_segments(index_dir: Path, indexname: str, jobs: list, workers: int, gaze
     plan: dict[int, list] = {}
     stop = threading.Event()
     failure: list[BaseException] = []
-    procs = [ctx.Process(target=_run, args=(k, str(index_dir), indexname, jobq, results,
-                                             tuple(gazetteer_paths), max_size, os.getpid()), daemon=True)
-             for k in range(workers)]
+    procs = [
+        ctx.Process(
+            target=_run,
+            args=(k, str(index_dir), indexname, jobq, results, tuple(gazetteer_paths), max_size, os.getpid()),
+            daemon=True,
+        )
+        for k in range(workers)
+    ]
     for p in procs:
         p.start()
-    feeder = threading.Thread(target=_feed, args=(jobs, workers, max_size, jobq, plan, stop, failure),
-                              daemon=True)
+    feeder = threading.Thread(target=_feed, args=(jobs, workers, max_size, jobq, plan, stop, failure), daemon=True)
     feeder.start()
     segments: dict[int, object] = {}
     pending: dict[int, list] = {}

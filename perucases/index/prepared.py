@@ -36,8 +36,15 @@ def read_one(cf, entry: dict | None, gaz, max_size: int = DEFAULT_MAX_FILE_SIZE)
         return str(exc)
     doc.mentions, doc.entities = extract([p.text for p in doc.paragraphs], gaz)
     doc.events = doc_events(doc)
-    return Prepared(doc.id, doc.path, doc.sha256, doc.size, doc.mtime_ns, doc.warnings,
-                    records.document_records(doc, analyse(doc), entry_hash(entry)))
+    return Prepared(
+        doc.id,
+        doc.path,
+        doc.sha256,
+        doc.size,
+        doc.mtime_ns,
+        doc.warnings,
+        records.document_records(doc, analyse(doc), entry_hash(entry)),
+    )
 
 
 def analyse(doc: Document):

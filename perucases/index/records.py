@@ -98,8 +98,10 @@ def source(searcher, doc_id: str) -> dict:
     [[start, end, offset pairs, page], ...]}."""
     stored = searcher.document(key=src_key(doc_id))
     if stored is None:
-        raise IndexDamaged(f"the source text record of {doc_id} is missing: the index may be damaged; "
-                           f"perucases index --check tells, perucases index --rebuild repairs it")
+        raise IndexDamaged(
+            f"the source text record of {doc_id} is missing: the index may be damaged; "
+            f"perucases index --check tells, perucases index --rebuild repairs it"
+        )
     return stored["src"]
 
 
@@ -131,8 +133,9 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
         "encoding": doc.encoding,
         "catalog": catalog,
         # what the document names: key -> [name, type, mentions, aliases seen, description]
-        "entities": {k: [e.name, e.type, e.mentions, sorted(e.aliases), e.description]
-                     for k, e in sorted(doc.entities.items())},
+        "entities": {
+            k: [e.name, e.type, e.mentions, sorted(e.aliases), e.description] for k, e in sorted(doc.entities.items())
+        },
     }
     rec: dict = dict(kind=DOC, key=doc.id, id=doc.id, lang=md.language or "", meta=meta)
     if doc.entities:
@@ -156,8 +159,7 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
     for m in doc.mentions:
         by_para.setdefault(m.paragraph, []).append([m.key, m.start, m.end])
     for p, analysed in zip(doc.paragraphs, para_postings, strict=True):
-        prec = {"kind": PARA, "id": doc.id, "para": p.n, body: analysed,
-                f"_stored_{body}": p.text}
+        prec = {"kind": PARA, "id": doc.id, "para": p.n, body: analysed, f"_stored_{body}": p.text}
         if p.page is not None:
             prec["page"] = p.page
         if p.n in by_para:
@@ -168,20 +170,32 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
         # One timeline record a document: its events stored, their dates and entities indexed
         # (many-valued), so that the timeline's filters are index queries.
         pages = {p.n: p.page for p in doc.paragraphs}
-        evs = [{"value": e.value, "first": e.first.isoformat() if e.first else None,
-                "last": e.last.isoformat() if e.last else None, "precision": e.precision,
-                "expression": e.expression, "relative": e.relative, "unresolved": e.unresolved,
-                "kind": e.kind, "paragraph": e.paragraph, "page": pages.get(e.paragraph),
-                "sentence": e.sentence, "entities": e.entities}
-               for e in doc.events]
+        evs = [
+            {
+                "value": e.value,
+                "first": e.first.isoformat() if e.first else None,
+                "last": e.last.isoformat() if e.last else None,
+                "precision": e.precision,
+                "expression": e.expression,
+                "relative": e.relative,
+                "unresolved": e.unresolved,
+                "kind": e.kind,
+                "paragraph": e.paragraph,
+                "page": pages.get(e.paragraph),
+                "sentence": e.sentence,
+                "entities": e.entities,
+            }
+            for e in doc.events
+        ]
         trec: dict = {"kind": TIMELINE, "id": doc.id, "ev": evs}
         dated = [e for e in doc.events if e.first and e.last]
         if dated:
             trec["ev_first"] = [dt.datetime.combine(e.first, dt.time()) for e in dated]
             trec["ev_last"] = [dt.datetime.combine(e.last, dt.time()) for e in dated]
             spans = [months_between(e.first, e.last) for e in dated]
-            trec["ev_month"] = ",".join(sorted({m for sp in spans if sp for m in sp}
-                                               | ({"long"} if None in spans else set())))
+            trec["ev_month"] = ",".join(
+                sorted({m for sp in spans if sp for m in sp} | ({"long"} if None in spans else set()))
+            )
         keys = sorted({k for e in doc.events for k in e.entities})
         if keys:
             trec["entities"] = ",".join(keys)

@@ -62,8 +62,10 @@ def check_whoosh(version=None) -> None:
     found = tuple(whoosh.__version__ if version is None else version)
     if found[:3] != WHOOSH:
         want = ".".join(map(str, WHOOSH))
-        raise PerucasesError(f"perucases needs whoosh-reloaded {want}, found Whoosh {'.'.join(map(str, found))}: "
-                             f"pip install 'whoosh-reloaded=={want}'")
+        raise PerucasesError(
+            f"perucases needs whoosh-reloaded {want}, found Whoosh {'.'.join(map(str, found))}: "
+            f"pip install 'whoosh-reloaded=={want}'"
+        )
 
 
 check_whoosh()  # before anything below is defined or used
@@ -178,7 +180,7 @@ class SegmentFile(structfile.StructFile):
         if self._map is None:
             self._map = mmap.mmap(self.file.fileno(), 0, access=mmap.ACCESS_READ)
             self.file.close()  # the map is all the parts need (as whoosh's own map)
-        return PartFile(memoryview(self._map)[offset:offset + length], name=name or self._name)
+        return PartFile(memoryview(self._map)[offset : offset + length], name=name or self._name)
 
     def close(self):
         if self._map is not None:
@@ -215,8 +217,19 @@ class Excluding(FilterMatcher):
     def __init__(self, child, ids, exclude=True, boost=1.0):
         super().__init__(child, ids, exclude, boost)
         if exclude and boost == 1.0:
-            for name in ("id", "is_active", "score", "value", "value_as", "spans", "weight",
-                         "supports", "supports_block_quality", "block_quality", "max_quality"):
+            for name in (
+                "id",
+                "is_active",
+                "score",
+                "value",
+                "value_as",
+                "spans",
+                "weight",
+                "supports",
+                "supports_block_quality",
+                "block_quality",
+                "max_quality",
+            ):
                 setattr(self, name, getattr(child, name))
 
 

@@ -408,8 +408,12 @@ def classify(segments: list[Segment], structured: bool = False, title: str | Non
         if seg.kind != "prose" or seg.boundary != "word":
             continue
         k = j
-        while k > 0 and segments[k].boundary == "word" and segments[k - 1].block == seg.block \
-                and segments[k - 1].kind == "text":
+        while (
+            k > 0
+            and segments[k].boundary == "word"
+            and segments[k - 1].block == seg.block
+            and segments[k - 1].kind == "text"
+        ):
             k -= 1
             if _sentence_piece(segments[k].text):
                 for piece in segments[k:j]:
@@ -426,10 +430,11 @@ def classify(segments: list[Segment], structured: bool = False, title: str | Non
             title, _, suffix = title.rpartition(" | ")
         nxt = segments[t + 1] if t + 1 < len(segments) else None
         # A title stands alone: a line that goes on with more of the text is not one.
-        goes_on = nxt is not None and nxt.block == segments[t].block and nxt.kind not in ("chrome", "tail") \
-            and suffix is None
+        goes_on = (
+            nxt is not None and nxt.block == segments[t].block and nxt.kind not in ("chrome", "tail") and suffix is None
+        )
         # ... and a document's only line is its text, not a title over nothing.
-        alone = not any(s.kind not in ("chrome", "tail") for s in segments[t + 1:])
+        alone = not any(s.kind not in ("chrome", "tail") for s in segments[t + 1 :])
         if _looks_like_title(title) and not goes_on and not alone:
             segments[t].kind = "title"
             result.title = title.strip()

@@ -259,8 +259,7 @@ def discover(roots: list[Path], follow_links: bool = False) -> tuple[list[Corpus
 # them; a newline breaks `--format ids | show -`), bidirectional controls (they reorder what is
 # shown), line separators, and the bytes of a name that is not UTF-8 (Python keeps them as lone
 # surrogates, which no output can encode). Each is written %XX (%uXXXX above U+00FF).
-_UNSAFE_ID = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                        "\ud800-\udfff]")
+_UNSAFE_ID = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape_char(m: re.Match) -> str:

@@ -23,15 +23,19 @@ _TEXT_CONTROLS = {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
 
 # Byte order marks of the encodings that are told by theirs alone (UTF-32 before UTF-16: its
 # little-endian mark starts with UTF-16's).
-_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 def decode(data: bytes) -> Decoded:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(enc)
+                text = data[len(bom) :].decode(enc)
             except UnicodeDecodeError:
                 break  # not what its first bytes say: judged as bytes below
             if not text.strip():

@@ -19,6 +19,7 @@ from perucases.ingest.readers import reader_for
 
 DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
 
+
 @dataclass
 class Document:
     id: str
@@ -74,8 +75,9 @@ def _read_up_to(fh, size: int, max_size: int) -> bytes:
     return b"".join(parts)
 
 
-def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
-                max_size: int = DEFAULT_MAX_FILE_SIZE) -> Document:
+def ingest_file(
+    cf: CorpusFile, catalog: dict[str, dict] | None = None, max_size: int = DEFAULT_MAX_FILE_SIZE
+) -> Document:
     """Read and clean one file. Raises SkipFile with the reason when it cannot be indexed."""
     reader = reader_for(cf.path)
     if reader is None:
@@ -88,8 +90,9 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
         with open_regular(cf.path) as fh:  # a FIFO or a device is refused, never waited on
             data = _read_up_to(fh, size, max_size)
         if len(data) > max_size:
-            raise SkipFile(f"larger than the size limit of {human_size(max_size)} (it grew while being read; "
-                           f"see --max-file-size)")
+            raise SkipFile(
+                f"larger than the size limit of {human_size(max_size)} (it grew while being read; see --max-file-size)"
+            )
     except NotRegular as exc:
         raise SkipFile(exc.strerror) from None
     except OSError as exc:
@@ -99,8 +102,7 @@ def ingest_file(cf: CorpusFile, catalog: dict[str, dict] | None = None,
         source = reader(cf.path, data)
     limits.after_reading(source.text)
     extra = summary(said)
-    cleaned = clean(source.text, markdown=source.markdown, structured=source.structured,
-                    title=source.meta.get("title"))
+    cleaned = clean(source.text, markdown=source.markdown, structured=source.structured, title=source.meta.get("title"))
     if not cleaned.paragraphs:
         raise SkipFile("no text left after cleaning")
     meta = infer(cleaned)

@@ -61,8 +61,14 @@ def _extract(html: str) -> dict | None:
     (almost) nothing."""
     import trafilatura
 
-    opts: dict[str, Any] = dict(include_comments=False, include_tables=True, include_images=False, deduplicate=False,
-                date_extraction_params={"extensive_search": False, "original_date": True})
+    opts: dict[str, Any] = dict(
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        deduplicate=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+
     def run(**kw) -> dict | None:
         d = trafilatura.bare_extraction(html, **opts, **kw)
         return d if d is None or isinstance(d, dict) else d.as_dict()

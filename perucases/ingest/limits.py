@@ -91,8 +91,10 @@ def _check_zip(data: bytes, max_size: int) -> None:
         return  # the reader says what is wrong with it
     total = sum(i.file_size for i in infos)
     if total > max_size:
-        raise SkipFile(f"a DOCX file that decompresses to {_mb(total)}, over the size limit of {_mb(max_size)} "
-                       f"(see --max-file-size)")
+        raise SkipFile(
+            f"a DOCX file that decompresses to {_mb(total)}, over the size limit of {_mb(max_size)} "
+            f"(see --max-file-size)"
+        )
     xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
     if xml > MAX_DOCX_XML:
         raise SkipFile(f"a DOCX file with {_mb(xml)} of XML, over the limit of {_mb(MAX_DOCX_XML)}")
@@ -107,5 +109,4 @@ def after_reading(text: str) -> None:
 def text_so_far(chars: int) -> None:
     """For readers that extract text piece by piece (a PDF, page by page): stop at MAX_TEXT."""
     if chars > MAX_TEXT:
-        raise SkipFile(f"more text than the limit of {_n(MAX_TEXT)} characters a file (stopped reading at "
-                       f"{_n(chars)})")
+        raise SkipFile(f"more text than the limit of {_n(MAX_TEXT)} characters a file (stopped reading at {_n(chars)})")

@@ -29,8 +29,12 @@ _PRIVATE = range(0xE000, 0xF900)  # private use: reserved by the highlighter
 # Characters that need more than copying: whitespace, replacements, characters to drop, combining
 # marks. Everything else is copied in runs, which keeps cleaning fast on long documents.
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_SPECIAL_CHARS = (re.escape("".join(_REPLACE)) + re.escape("".join(_DROP))
-                  + "\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff" + _COMBINING)
+_SPECIAL_CHARS = (
+    re.escape("".join(_REPLACE))
+    + re.escape("".join(_DROP))
+    + "\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff"
+    + _COMBINING
+)
 # A run of whitespace is one match: it becomes one separator.
 _SPECIAL_ALL = re.compile("\\s+|[" + _SPECIAL_CHARS + "]")
 # The same, except that a single space between two plain characters is no match: it is copied

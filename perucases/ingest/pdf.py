@@ -34,7 +34,9 @@ from perucases.resources import data_lines
 EDGE_LINES = 8  # at most this many lines at the top and at the bottom of a page are heads or feet
 _PAGE_NUMBER = re.compile(
     r"^\s*[-–—]?\s*(?:(?:page|p\.|pág\.?|pag\.?|página|pagina|seite|folio|fs?\.)\s*)?"
-    r"(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/|de|\||sur|von)\s*\d{1,4})?\s*[-–—]?\s*$", re.I)
+    r"(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/|de|\||sur|von)\s*\d{1,4})?\s*[-–—]?\s*$",
+    re.I,
+)
 _LIST_ITEM = re.compile(r"^(?:[•·▪►◦∞*\-–—]|\(?[a-zA-Z0-9]{1,3}[.)]|\d+(?:\.\d+)+\.?|[IVXLC]{1,5}\.)\s")
 _LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}")
 _DIGITS = re.compile(r"\d+")
@@ -98,15 +100,19 @@ def page_lines(page) -> list[Line]:
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         eff = round(abs(size or 0) * math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]), 1)
-        pieces = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if "\n" in text or "\r" in text \
-            else (text,)
+        pieces = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if "\n" in text or "\r" in text else (text,)
         for i, piece in enumerate(pieces):
             if i:
                 close()
             if not piece:
                 continue
-            if sizes and cur is not None and cur.y is not None and eff \
-                    and abs(y - cur.y) > 0.7 * max(eff, cur.size or eff):
+            if (
+                sizes
+                and cur is not None
+                and cur.y is not None
+                and eff
+                and abs(y - cur.y) > 0.7 * max(eff, cur.size or eff)
+            ):
                 close()  # a new baseline that pypdf did not mark
             if cur is None:
                 cur = Line("", x, y)
@@ -439,7 +445,8 @@ _COPYRIGHT = re.compile(
     r"^\W{0,3}(?:©|\(c\)|\bcopyright\b)\s*(?:©\s*)?(?:copyright\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?[,.]?\s*)?"
     r"(?:by\s+)?(?P<holder>[A-ZÁÉÍÓÚÑ][^.,;©|]{1,80}?)\s*(?:[,.]?\s*(?:19|20)\d\d)?\s*"
     r"(?:[.,;|]|all rights|todos los derechos|$)",
-    re.I)
+    re.I,
+)
 
 
 def copyright_holder(lines: list[str]) -> str | None:
@@ -509,13 +516,16 @@ def _line_blocks(lines: list[Line]) -> list[list[str]]:
     out: list[list[Line]] = []
     for ln in lines:
         prev = out[-1][-1] if out else None
-        if prev is not None and prev.y is not None and ln.y is not None \
-                and prev.y > ln.y > prev.y - 3 * max(prev.size, ln.size, 1):
+        if (
+            prev is not None
+            and prev.y is not None
+            and ln.y is not None
+            and prev.y > ln.y > prev.y - 3 * max(prev.size, ln.size, 1)
+        ):
             out[-1].append(ln)
         else:
             out.append([ln])
     return [[" ".join(ln.text.split()) for ln in b if ln.text.strip()] for b in out]
-
 
 
 # ---------------------------------------------------------------------------- the reader

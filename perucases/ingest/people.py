@@ -24,8 +24,10 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 def _words() -> dict[str, frozenset[str]]:
     data = data_toml("author_words.toml")
     months = {m for lang in data_toml("months.toml").values() for names in lang.values() for m in names}
-    out = {k: frozenset(w.casefold() for w in data.get(k, [])) for k in
-           ("roles", "bylines", "organisations", "particles", "weekdays")}
+    out = {
+        k: frozenset(w.casefold() for w in data.get(k, []))
+        for k in ("roles", "bylines", "organisations", "particles", "weekdays")
+    }
     out["ends"] = out["roles"] | out["weekdays"] | out["organisations"] | frozenset(months)
     out["prefixes"] = frozenset(w.casefold() for w in data.get("prefixes", []))
     return out
@@ -135,7 +137,9 @@ def person_names(values: list[str] | str | None, others: tuple[str, ...] = ()) -
 
 _PLACEHOLDER_TITLE = re.compile(
     r"(untitled|sin título|sin titulo|document\d*|documento\d*|microsoft word.*|presentation\d*|"
-    r"table of contents|contents|índice|indice|slide \d+|title|título|titulo|\W*)", re.I)
+    r"table of contents|contents|índice|indice|slide \d+|title|título|titulo|\W*)",
+    re.I,
+)
 
 
 def plausible_title(title: str) -> bool:

@@ -170,8 +170,9 @@ def candidates(text: str, head: int | None = None) -> list[Found]:
     for i, (pos, s, blank) in enumerate(lines):
         prev = lines[i - 1][1] if i else ""
         # a hard-wrapped sentence that goes on: "... between March 9 and\nMarch 30 1987."
-        goes_on = not blank and s.endswith(".") and re.search(r"[a-záéíóúñ,]$", prev) is not None \
-            and len(prev.split()) >= 6
+        goes_on = (
+            not blank and s.endswith(".") and re.search(r"[a-záéíóúñ,]$", prev) is not None and len(prev.split()) >= 6
+        )
         bullet = bool(re.match(r"[-*•·▪]\s", s))
         m = forms["strong"].match(s)
         if m and not bullet and not _excluded(s[: m.start("date")]):
@@ -198,8 +199,11 @@ def candidates(text: str, head: int | None = None) -> list[Found]:
             other = forms["any_label"].fullmatch(prev)
             if lab and not _excluded(lab["label"]):
                 out.append(Found(d, 3, pos))
-            elif other or goes_on \
-                    or re.search(r"(?:\b(?:on|in|since|until|by|of|el|del|de|en|desde|hasta)|,)$", prev, re.IGNORECASE):
+            elif (
+                other
+                or goes_on
+                or re.search(r"(?:\b(?:on|in|since|until|by|of|el|del|de|en|desde|hasta)|,)$", prev, re.IGNORECASE)
+            ):
                 pass  # the date of another label ("Document Creation Date:"), or a sentence's end
             elif name == "line":
                 date_lines.append(Found(d, 2, pos))
@@ -224,8 +228,9 @@ _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 def _inline_re() -> re.Pattern:
     mon = _month_re().replace("(?P<mon>", "(?:")
     day = r"\d{1,2}(?:st|nd|rd|th)?"
-    return re.compile(rf"(?P<date>{mon}\s+{day},?\s+\d{{4}}|{day}\s+(?:de\s+)?{mon}\s*,?\s+(?:del?\s+)?\d{{4}})",
-                      re.IGNORECASE)
+    return re.compile(
+        rf"(?P<date>{mon}\s+{day},?\s+\d{{4}}|{day}\s+(?:de\s+)?{mon}\s*,?\s+(?:del?\s+)?\d{{4}})", re.IGNORECASE
+    )
 
 
 def _between_title_and_text(text: str, limit: int) -> list[Found]:

@@ -61,8 +61,9 @@ def clause_cuts(text: str, a: int, b: int) -> list[int]:
     return [a] + [m.end() for m in _CLAUSE_BREAK.finditer(text, a, b) if a < m.start() and m.end() < b] + [b]
 
 
-def clause_span(text: str, a: int, b: int, lo: int, hi: int, longest: int, shortest: int = 80,
-                cuts: list[int] | None = None) -> tuple[int, int]:
+def clause_span(
+    text: str, a: int, b: int, lo: int, hi: int, longest: int, shortest: int = 80, cuts: list[int] | None = None
+) -> tuple[int, int]:
     """The clause(s) of the sentence text[a:b] that hold text[lo:hi], when the sentence is longer
     than LONGEST characters; widened clause by clause to at least SHORTEST characters. CUTS are
     clause_cuts(text, a, b) when the caller has them."""

@@ -52,9 +52,20 @@ EXPORTS = {
     "Cooccurrence": "perucases.library.entities",
     "Pair": "perucases.library.entities",
     "TimelineEvent": "perucases.library.timeline",
-    **{name: "perucases.errors" for name in (
-        "LibraryError", "InvalidArgument", "QueryTooCostly", "NotFound", "QueryTimeout", "IndexUnavailable",
-        "IndexBusy", "IndexWriteError", "IndexDamaged")},
+    **{
+        name: "perucases.errors"
+        for name in (
+            "LibraryError",
+            "InvalidArgument",
+            "QueryTooCostly",
+            "NotFound",
+            "QueryTimeout",
+            "IndexUnavailable",
+            "IndexBusy",
+            "IndexWriteError",
+            "IndexDamaged",
+        )
+    },
 }
 __all__ = [
     "Cooccurrence",

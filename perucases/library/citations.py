@@ -83,6 +83,8 @@ def cited_works(lib: Library, doc: str):
     s = lib.searcher()
     src = records.source(s, doc_id)
     paras = {st["para"]: (records.body_text(st), st.get("ments", [])) for st in records.paragraphs(s, doc_id)}
-    rows = [(n, paras.get(n, ("", []))[0], pairs, paras.get(n, ("", []))[1])
-            for n, (_start, _end, pairs, *_page) in enumerate(src["paragraphs"], 1)]
+    rows = [
+        (n, paras.get(n, ("", []))[0], pairs, paras.get(n, ("", []))[1])
+        for n, (_start, _end, pairs, *_page) in enumerate(src["paragraphs"], 1)
+    ]
     return works_in(doc_id, rows, src["original"], types)

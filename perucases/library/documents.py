@@ -119,8 +119,19 @@ def paths(lib: Library) -> dict[str, str]:
 
 def info(stored: dict) -> DocInfo:
     m = stored["meta"]
-    return DocInfo(stored["id"], m.get("title"), m.get("publisher"), m.get("date"), m.get("date_source"),
-                   m.get("language"), m.get("url"), m["path"], m["words"], m["paragraphs"], m.get("authors") or [])
+    return DocInfo(
+        stored["id"],
+        m.get("title"),
+        m.get("publisher"),
+        m.get("date"),
+        m.get("date_source"),
+        m.get("language"),
+        m.get("url"),
+        m["path"],
+        m["words"],
+        m["paragraphs"],
+        m.get("authors") or [],
+    )
 
 
 def duplicates(lib: Library) -> dict[str, list[str]]:

@@ -107,10 +107,18 @@ def read_table(searcher) -> dict[str, EntityRow]:
     return rows
 
 
-def list_entities(table: dict[str, EntityRow], etype: str | None = None, doc: str | None = None,
-                  min_mentions: int = 1, sort: str = "mentions") -> list[EntityRow]:
-    rows = [r for r in table.values() if (etype is None or r.type == etype) and r.mentions >= min_mentions
-            and (doc is None or doc in r.documents)]
+def list_entities(
+    table: dict[str, EntityRow],
+    etype: str | None = None,
+    doc: str | None = None,
+    min_mentions: int = 1,
+    sort: str = "mentions",
+) -> list[EntityRow]:
+    rows = [
+        r
+        for r in table.values()
+        if (etype is None or r.type == etype) and r.mentions >= min_mentions and (doc is None or doc in r.documents)
+    ]
     if sort == "name":
         rows.sort(key=lambda r: (key_of(r.name), r.type))
     elif sort == "documents":
@@ -125,8 +133,12 @@ def check_type(etype: str | None) -> str | None:
         return None
     t = etype.upper()
     if t not in TYPES:
-        raise InvalidArgument("{etype} must be one of {types}, not {value!r}", param="etype",
-                              types=", ".join(t.lower() for t in TYPES), value=etype)
+        raise InvalidArgument(
+            "{etype} must be one of {types}, not {value!r}",
+            param="etype",
+            types=", ".join(t.lower() for t in TYPES),
+            value=etype,
+        )
     return t
 
 
@@ -166,8 +178,9 @@ def entity_detail(searcher, table: dict[str, EntityRow], key: str, top: int = 10
     mentions: list[MentionRow] = []
     co: Counter = Counter()
     q = records.of_kind(records.PARA, Q.Term("entities", key))
-    paras = sorted((searcher.stored_fields(n) for n in searcher.docs_for_query(q)),
-                   key=lambda st: (st["id"], st["para"]))
+    paras = sorted(
+        (searcher.stored_fields(n) for n in searcher.docs_for_query(q)), key=lambda st: (st["id"], st["para"])
+    )
     for st in paras:
         text = records.body_text(st)
         for k, a, b in st.get("ments", []):
@@ -190,8 +203,18 @@ def shared_paragraphs(searcher, table: dict[str, EntityRow], keep: set[str]) -> 
     out = []
     for (a, b), locs in shared.items():
         locs.sort()
-        out.append(Pair(table[a].name, table[a].type, table[b].name, table[b].type, len(locs),
-                        [locator(i, p, short=False) for i, p in locs], a, b))
+        out.append(
+            Pair(
+                table[a].name,
+                table[a].type,
+                table[b].name,
+                table[b].type,
+                len(locs),
+                [locator(i, p, short=False) for i, p in locs],
+                a,
+                b,
+            )
+        )
     out.sort(key=lambda p: (-p.count, key_of(p.a), key_of(p.b)))
     return out
 
@@ -219,11 +242,11 @@ def entity_table(lib: Library) -> dict[str, EntityRow]:
     return lib._entity_table
 
 
-def entities(lib: Library, etype: str | None = None, doc: str | None = None, min_mentions: int = 1,
-             sort: str = "mentions"):
+def entities(
+    lib: Library, etype: str | None = None, doc: str | None = None, min_mentions: int = 1, sort: str = "mentions"
+):
     """The corpus's entities, one row each: name, type, mentions, documents, aliases."""
-    return list_entities(lib.entity_table(), check_type(etype), lib.resolve(doc) if doc else None,
-                         min_mentions, sort)
+    return list_entities(lib.entity_table(), check_type(etype), lib.resolve(doc) if doc else None, min_mentions, sort)
 
 
 def resolve_entity(lib: Library, name: str) -> str:
@@ -237,8 +260,9 @@ def entity(lib: Library, name: str, top: int = 10):
     key = lib.resolve_entity(name)
     s = lib.searcher()
     detail = entity_detail(s, lib.entity_table(), key, top)
-    detail.events = [{"date": e.date, "id": e.id, "paragraph": e.paragraph, "sentence": e.sentence}
-                     for e in lib.timeline(entity=key)]
+    detail.events = [
+        {"date": e.date, "id": e.id, "paragraph": e.paragraph, "sentence": e.sentence} for e in lib.timeline(entity=key)
+    ]
     return detail
 
 
@@ -279,8 +303,12 @@ def write_network(path, rows: list[EntityRow], edges: list[Pair]) -> None:
             ET.SubElement(es, "edge", id=f"e{i}", source=ids[e.a_key], target=ids[e.b_key], weight=str(e.count))
     else:
         root = ET.Element("graphml", xmlns="http://graphml.graphdrawing.org/xmlns")
-        for kid, target, name, kind in (("label", "node", "label", "string"), ("type", "node", "type", "string"),
-                                        ("mentions", "node", "mentions", "int"), ("weight", "edge", "weight", "int")):
+        for kid, target, name, kind in (
+            ("label", "node", "label", "string"),
+            ("type", "node", "type", "string"),
+            ("mentions", "node", "mentions", "int"),
+            ("weight", "edge", "weight", "int"),
+        ):
             ET.SubElement(root, "key", {"id": kid, "for": target, "attr.name": name, "attr.type": kind})
         graph = ET.SubElement(root, "graph", edgedefault="undirected")
         for r in rows:

@@ -20,8 +20,13 @@ class Filters:
     lang: str | None = None
 
     @classmethod
-    def parse(cls, date_from: str | None = None, date_to: str | None = None,
-              publisher: str | None = None, lang: str | None = None) -> Filters:
+    def parse(
+        cls,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        publisher: str | None = None,
+        lang: str | None = None,
+    ) -> Filters:
         f = parse_date_option(date_from, "date_from")
         t = parse_date_option(date_to, "date_to")
         if f and t and f.start > t.end:
@@ -51,8 +56,9 @@ class Filters:
         if self.publisher:
             words = [t.text for t in folding_analyzer()(self.publisher)]
             if not words:
-                raise InvalidArgument("{publisher} {value!r} has no words to match", param="publisher",
-                                      value=self.publisher)
+                raise InvalidArgument(
+                    "{publisher} {value!r} has no words to match", param="publisher", value=self.publisher
+                )
             out.append(Q.And([Q.Term("publisher", w) for w in words]))
         if self.lang:
             out.append(Q.Term("lang", self.lang))
@@ -80,6 +86,9 @@ def parse_date_option(value: str | None, param: str) -> PartialDate | None:
 
     d = parse_partial_date(value)
     if d is None:
-        raise InvalidArgument("{" + param + "}: {value!r} is not a date (try 1997, 1997-04, 1997-04-22 or "
-                              "'April 1997')", param=param, value=value)
+        raise InvalidArgument(
+            "{" + param + "}: {value!r} is not a date (try 1997, 1997-04, 1997-04-22 or 'April 1997')",
+            param=param,
+            value=value,
+        )
     return d

@@ -42,8 +42,15 @@ class Library:
     block). WARN receives one-line notes (an update, a missing corpus folder); PROGRESS is a
     rich Progress for an update's progress bar."""
 
-    def __init__(self, index_dir: Path | str | None = None, corpus: list[Path] | None = None, *,
-                 refresh: bool = True, warn: Callable[[str], None] | None = None, progress=None):
+    def __init__(
+        self,
+        index_dir: Path | str | None = None,
+        corpus: list[Path] | None = None,
+        *,
+        refresh: bool = True,
+        warn: Callable[[str], None] | None = None,
+        progress=None,
+    ):
         self.index_dir = Path(index_dir) if index_dir else default_index_dir()
         self.corpus = [Path(c) for c in corpus] if corpus else None
         self.auto_refresh = refresh
@@ -100,13 +107,27 @@ class Library:
 
     # -- search
 
-    def search(self, text: str, filters: Filters | None = None, limit: int = 10, explain: bool = False,
-               entity: str | None = None) -> SearchResults:
+    def search(
+        self,
+        text: str,
+        filters: Filters | None = None,
+        limit: int = 10,
+        explain: bool = False,
+        entity: str | None = None,
+    ) -> SearchResults:
         """The documents that match TEXT (best first, each with its best paragraph)."""
         return _module("search").search(self, text, filters, limit, explain, entity)
 
-    def quotes(self, text: str, filters: Filters | None = None, limit: int = 10, entity: str | None = None,
-               doc: str | None = None, context: int = 0, full: bool = False) -> list:
+    def quotes(
+        self,
+        text: str,
+        filters: Filters | None = None,
+        limit: int = 10,
+        entity: str | None = None,
+        doc: str | None = None,
+        context: int = 0,
+        full: bool = False,
+    ) -> list:
         """The sentences that best match TEXT, quoted exactly from the original files, best first:
         a list of perucases.cite.quotes.Quote (see that module for what start/end cover)."""
         return _module("search").quotes(self, text, filters, limit, entity, doc, context, full)
@@ -143,8 +164,9 @@ class Library:
         """The corpus's entities merged across documents, by key (read once, and cached on disk)."""
         return _module("entities").entity_table(self)
 
-    def entities(self, etype: str | None = None, doc: str | None = None, min_mentions: int = 1,
-                 sort: str = "mentions") -> list[EntityRow]:
+    def entities(
+        self, etype: str | None = None, doc: str | None = None, min_mentions: int = 1, sort: str = "mentions"
+    ) -> list[EntityRow]:
         """The corpus's entities, one row each: name, type, mentions, documents, aliases."""
         return _module("entities").entities(self, etype, doc, min_mentions, sort)
 
@@ -166,8 +188,15 @@ class Library:
 
     # -- timeline
 
-    def timeline(self, filters: Filters | None = None, entity: str | None = None, doc: str | None = None,
-                 grep: str | None = None, precision: str | None = None, sort: str = "date") -> list[TimelineEvent]:
+    def timeline(
+        self,
+        filters: Filters | None = None,
+        entity: str | None = None,
+        doc: str | None = None,
+        grep: str | None = None,
+        precision: str | None = None,
+        sort: str = "date",
+    ) -> list[TimelineEvent]:
         """Dated events, in order; see perucases.library.timeline."""
         return _module("timeline").timeline(self, filters, entity, doc, grep, precision, sort)
 
@@ -223,8 +252,9 @@ class Library:
         """Build or update the index from ROOTS (else this library's corpus, else the corpus it was
         built from); OPTIONS as perucases.library.maintenance.update. Returns its report."""
         self.close()
-        return _module("maintenance").update(self.index_dir, roots or self.corpus, warn=self.warn,
-                                             progress=self.progress, **options)
+        return _module("maintenance").update(
+            self.index_dir, roots or self.corpus, warn=self.warn, progress=self.progress, **options
+        )
 
     def check(self):
         """The index checked against its manifest and corpus, without writing (a CheckReport)."""

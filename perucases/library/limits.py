@@ -76,8 +76,7 @@ def check_parsed(q, reader) -> None:
     leaves = list(_leaves(q))
     for leaf in (x for x in leaves if isinstance(x, Q.FuzzyTerm)):
         if leaf.maxdist > MAX_DISTANCE:
-            raise QueryTooCostly(f"{leaf.text}~{leaf.maxdist}: an edit distance of at most {MAX_DISTANCE} "
-                                 f"(~ or ~2)")
+            raise QueryTooCostly(f"{leaf.text}~{leaf.maxdist}: an edit distance of at most {MAX_DISTANCE} (~ or ~2)")
         leaf.prefixlength = max(1, leaf.prefixlength)
     expanded = 0
     for leaf in leaves:
@@ -86,8 +85,10 @@ def check_parsed(q, reader) -> None:
         for _ in leaf._btexts(reader):
             expanded += 1
             if expanded > MAX_EXPANSIONS:
-                raise QueryTooCostly(f"{_describe(leaf)} matches more than {MAX_EXPANSIONS:,} words of the index "
-                                     f"(with the rest of the query); make it more specific")
+                raise QueryTooCostly(
+                    f"{_describe(leaf)} matches more than {MAX_EXPANSIONS:,} words of the index "
+                    f"(with the rest of the query); make it more specific"
+                )
 
 
 def _leaves(q):
@@ -120,14 +121,21 @@ class time_limit:
         self.armed = False
 
     def __enter__(self):
-        if not self.seconds or self.seconds <= 0 or not hasattr(signal, "setitimer") \
-                or threading.current_thread() is not threading.main_thread():
+        if (
+            not self.seconds
+            or self.seconds <= 0
+            or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()
+        ):
             return self
         seconds = self.seconds
 
         def expired(signum, frame):
-            raise QueryTimeout("the query took longer than {seconds:g} s and was stopped ({timeout}); "
-                               "make it more specific", param="timeout", seconds=seconds)
+            raise QueryTimeout(
+                "the query took longer than {seconds:g} s and was stopped ({timeout}); make it more specific",
+                param="timeout",
+                seconds=seconds,
+            )
 
         self.previous = signal.signal(signal.SIGALRM, expired)
         signal.setitimer(signal.ITIMER_REAL, seconds)

@@ -41,10 +41,19 @@ def corpus(index: Path) -> list[Path]:
     return [Path(c) for c in manifest.corpus] if manifest else []
 
 
-def update(index: Path, roots: list[Path] | None = None, *, rebuild: bool = False, wait: float = 60.0,
-           warn: Callable[[str], None] | None = None, progress=None, gazetteers: list[Path] | None = None,
-           procs: int | None = None, max_file_size: int | str | None = None,
-           follow_links: bool | None = None) -> Report:
+def update(
+    index: Path,
+    roots: list[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    wait: float = 60.0,
+    warn: Callable[[str], None] | None = None,
+    progress=None,
+    gazetteers: list[Path] | None = None,
+    procs: int | None = None,
+    max_file_size: int | str | None = None,
+    follow_links: bool | None = None,
+) -> Report:
     """Build or update the index at INDEX from ROOTS (folders or files), or from the corpus it was
     built from (the bundled seeds when there is no index yet). Only files whose size or
     modification time changed are read again; see perucases.index.build.update."""
@@ -57,15 +66,26 @@ def update(index: Path, roots: list[Path] | None = None, *, rebuild: bool = Fals
             raise InvalidArgument(str(exc), param="max_file_size") from None
     if roots is None and Manifest.load(index) is None:
         if (index / "manifest.json").exists():
-            raise IndexDamaged(f"the index at {index} is damaged (its manifest is unreadable); "
-                               f"give its corpus: perucases index CORPUS... --rebuild --index {index}")
+            raise IndexDamaged(
+                f"the index at {index} is damaged (its manifest is unreadable); "
+                f"give its corpus: perucases index CORPUS... --rebuild --index {index}"
+            )
         roots = [bundled_seeds()]
     for p in roots or []:
         if not p.exists():
             raise NotFound(f"{p}: no such file or folder")
-    return build_update(index, roots, rebuild=rebuild, wait=wait, warn=warn or (lambda m: None), progress=progress,
-                        gazetteers=gazetteers, procs=procs, max_file_size=max_file_size,
-                        follow_links=follow_links)
+    return build_update(
+        index,
+        roots,
+        rebuild=rebuild,
+        wait=wait,
+        warn=warn or (lambda m: None),
+        progress=progress,
+        gazetteers=gazetteers,
+        procs=procs,
+        max_file_size=max_file_size,
+        follow_links=follow_links,
+    )
 
 
 def check(index: Path) -> CheckReport:

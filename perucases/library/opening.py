@@ -48,8 +48,10 @@ def read_manifest(lib: Library) -> Manifest | None:
         manifest = Manifest.load(lib.index_dir, max_files=AUTO_REFRESH_MAX_FILES)  # replaced meanwhile?
         if manifest is None and not lib.corpus:
             # Do not replace a damaged index of the user's corpus by one of the bundled seeds.
-            raise IndexDamaged(f"the index at {lib.index_dir} is damaged (its manifest is unreadable); "
-                               f"rebuild it: perucases index CORPUS... --rebuild --index {lib.index_dir}")
+            raise IndexDamaged(
+                f"the index at {lib.index_dir} is damaged (its manifest is unreadable); "
+                f"rebuild it: perucases index CORPUS... --rebuild --index {lib.index_dir}"
+            )
     return manifest
 
 
@@ -78,8 +80,10 @@ def bring_up_to_date(lib: Library, manifest: Manifest | None) -> Manifest | None
         lock = try_lock(lib.index_dir) if lib.index_dir.exists() else None
     except OSError as exc:  # a read-only index folder, another user's index
         if usable:
-            lib.warn(f"the corpus changed but the index at {lib.index_dir} cannot be updated "
-                      f"({LOCK_NAME}: {exc.strerror or exc}); answering from the index as it is")
+            lib.warn(
+                f"the corpus changed but the index at {lib.index_dir} cannot be updated "
+                f"({LOCK_NAME}: {exc.strerror or exc}); answering from the index as it is"
+            )
             return manifest
         raise cannot_lock(lib.index_dir, exc) from None
     if lock is None and lib.index_dir.exists():
@@ -105,14 +109,15 @@ def bring_up_to_date(lib: Library, manifest: Manifest | None) -> Manifest | None
         except IndexWriteError as exc:
             if not usable:
                 raise
-            lib.warn(f"cannot update the index at {lib.index_dir} ({exc.reason}); "
-                      f"answering from the index as it is")
+            lib.warn(f"cannot update the index at {lib.index_dir} ({exc.reason}); answering from the index as it is")
             return manifest
         except Exception as exc:  # noqa: BLE001 - a failed refresh must not cost the answer
             if not usable or isinstance(exc, PerucasesError):
                 raise
-            lib.warn(f"cannot update the index at {lib.index_dir} (internal error: {type(exc).__name__}: "
-                      f"{shorten(str(exc), 120)}); answering from the index as it is")
+            lib.warn(
+                f"cannot update the index at {lib.index_dir} (internal error: {type(exc).__name__}: "
+                f"{shorten(str(exc), 120)}); answering from the index as it is"
+            )
             return manifest
         if report.wrote:
             lib.warn(f"indexed {report.documents} document(s) in {report.seconds:.1f} s")
@@ -139,8 +144,11 @@ def open_index(lib: Library, manifest: Manifest | None):
             searcher = ix.searcher()
         except Exception as exc:  # noqa: BLE001 - sorted out below: a race, or damage
             again = read_manifest(lib)
-            if again is None or state_of(lib, again) != seen or \
-                    current_generation(lib.index_dir, again.indexname) != seen[1]:
+            if (
+                again is None
+                or state_of(lib, again) != seen
+                or current_generation(lib.index_dir, again.indexname) != seen[1]
+            ):
                 manifest = again
                 time.sleep(min(0.2, 0.005 * (attempt + 1)))
                 continue
@@ -168,8 +176,10 @@ def damage(lib: Library, manifest: Manifest, exc: Exception) -> IndexUnavailable
     repair = f"repair it: perucases index --rebuild --index {lib.index_dir}"
     gen = current_generation(lib.index_dir, manifest.indexname)
     if gen is None:
-        return IndexDamaged(f"the index at {lib.index_dir} is damaged: the files of {manifest.indexname}, "
-                            f"which its manifest names, are missing; {repair}")
+        return IndexDamaged(
+            f"the index at {lib.index_dir} is damaged: the files of {manifest.indexname}, "
+            f"which its manifest names, are missing; {repair}"
+        )
     what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     name = f"_{manifest.indexname}_{gen}.toc"
     try:
@@ -188,8 +198,9 @@ def damage(lib: Library, manifest: Manifest, exc: Exception) -> IndexUnavailable
                 break
     except Exception as toc_exc:  # noqa: BLE001 - the table of contents itself
         what = f"{type(toc_exc).__name__}: {toc_exc}" if str(toc_exc) else type(toc_exc).__name__
-    return IndexDamaged(f"the index at {lib.index_dir} is damaged: {name} cannot be read ({shorten(what, 120)}); "
-                        f"{repair}")
+    return IndexDamaged(
+        f"the index at {lib.index_dir} is damaged: {name} cannot be read ({shorten(what, 120)}); {repair}"
+    )
 
 
 def staleness(lib: Library, manifest: Manifest | None, wanted: list[Path]) -> tuple[str, bool] | None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 QUERY_FIELDS = {
     "title": "the document's title",
     "body": "the document's text",
-    "publisher": "the publisher (Amnesty, \"Human Rights Watch\")",
+    "publisher": 'the publisher (Amnesty, "Human Rights Watch")',
     "lang": "the language code (en, es)",
     "id": "the document id (exact, or with a wildcard: id:003*)",
 }
@@ -90,8 +90,12 @@ def check_query(text: str) -> None:
     for m in re.finditer(r"(?<![\w:])([A-Za-z_]\w*):(\S?)", outside):
         name, after = m.group(1), m.group(2)
         if name not in QUERY_FIELDS:
-            raise InvalidArgument("query syntax: unknown field {name!r} (fields: {fields})", param="query", name=name,
-                                  fields=", ".join(QUERY_FIELDS))
+            raise InvalidArgument(
+                "query syntax: unknown field {name!r} (fields: {fields})",
+                param="query",
+                name=name,
+                fields=", ".join(QUERY_FIELDS),
+            )
         if not after or after in ")":
             raise InvalidArgument("query syntax: {name}: needs a value", param="query", name=name)
     tokens = re.findall(r"[()]|[^\s()]+", outside)
@@ -112,9 +116,14 @@ def check_query(text: str) -> None:
     del prev
 
 
-
-def search(lib: Library, text: str, filters: Filters | None = None, limit: int = 10,
-           explain: bool = False, entity: str | None = None) -> SearchResults:
+def search(
+    lib: Library,
+    text: str,
+    filters: Filters | None = None,
+    limit: int = 10,
+    explain: bool = False,
+    entity: str | None = None,
+) -> SearchResults:
 
     check_query(text)
     if limit < 1:
@@ -125,8 +134,13 @@ def search(lib: Library, text: str, filters: Filters | None = None, limit: int =
     if explain:
         notes += _explain(text, parsed, filters)
     if q is None:
-        return SearchResults(text, [], 0, [], notes + [
-            "the query has no word the index keeps (stop words and single letters are left out)"])
+        return SearchResults(
+            text,
+            [],
+            0,
+            [],
+            notes + ["the query has no word the index keeps (stop words and single letters are left out)"],
+        )
     ent_q = entity_filter(lib, entity)
     if explain and ent_q:
         notes.append(f"filter: names the entity {lib.entity_table()[ent_q[0].text].name!r}")
@@ -165,9 +179,22 @@ def search(lib: Library, text: str, filters: Filters | None = None, limit: int =
     for rank, (score, doc_id, _docnum, meta) in enumerate(scored, 1):
         para, snippet, keys, page = best[doc_id]
         names = [meta["entities"][k][0] for k in keys if k in meta.get("entities", {})]
-        hits.append(SearchHit(rank, doc_id, meta.get("title"), meta.get("publisher"), meta.get("date"),
-                              round(score, 3), para, snippet, names, page, partial=partial,
-                              missing=missing.get(doc_id, [])))
+        hits.append(
+            SearchHit(
+                rank,
+                doc_id,
+                meta.get("title"),
+                meta.get("publisher"),
+                meta.get("date"),
+                round(score, 3),
+                para,
+                snippet,
+                names,
+                page,
+                partial=partial,
+                missing=missing.get(doc_id, []),
+            )
+        )
     if explain:
         if partial and hits:
             notes.append(f"0 documents have every word; {total} have some of them")
@@ -191,8 +218,9 @@ def best_paragraphs(s, q, docs: list[tuple[str, int, int]], ent_q: list) -> dict
     out: dict = {}
     leaves = _body_leaves(q)
     if leaves and docs:
-        spans = sorted((r.start, r.stop, d) for d, n, count in docs if count
-                       for r in [records.paragraph_docnums(n, count)])
+        spans = sorted(
+            (r.start, r.stop, d) for d, n, count in docs if count for r in [records.paragraph_docnums(n, count)]
+        )
         chosen = paragraph_hits(s, leaves, ent_q, spans)
         if any(hit["id"] != doc_id for doc_id, hit in chosen.items()):
             chosen = paragraph_hits(s, leaves, ent_q, None, doc_ids)
@@ -210,17 +238,14 @@ def best_paragraphs(s, q, docs: list[tuple[str, int, int]], ent_q: list) -> dict
             first = None
         base = records.paragraphs_of(doc_id, *ent_q)
         if first is None:
-            first = min((s.stored_fields(n) for n in s.docs_for_query(base)), key=lambda st: st["para"],
-                        default=None)
+            first = min((s.stored_fields(n) for n in s.docs_for_query(base)), key=lambda st: st["para"], default=None)
         if first is None and ent_q:
             base = records.paragraphs_of(doc_id)
-            first = min((s.stored_fields(n) for n in s.docs_for_query(base)), key=lambda st: st["para"],
-                        default=None)
+            first = min((s.stored_fields(n) for n in s.docs_for_query(base)), key=lambda st: st["para"], default=None)
         if first is None:
             out[doc_id] = (1, "", [], None)
         else:
-            out[doc_id] = (first["para"], _shorten(records.body_text(first)),
-                           _para_entities(first), first.get("page"))
+            out[doc_id] = (first["para"], _shorten(records.body_text(first)), _para_entities(first), first.get("page"))
     return out
 
 
@@ -233,7 +258,7 @@ def paragraph_hits(s, leaves: list, ent_q: list, spans, doc_ids: list[str] | Non
     starts = [a for a, _, _ in spans] if spans is not None else []
     chosen: dict = {}
     reader = s.reader()
-    for extra in ([ent_q, []] if ent_q else [[]]):
+    for extra in [ent_q, []] if ent_q else [[]]:
         left = [d for d in wanted if d not in chosen]
         if not left:
             break
@@ -263,8 +288,16 @@ def paragraph_hits(s, leaves: list, ent_q: list, spans, doc_ids: list[str] | Non
     return chosen
 
 
-def quotes(lib: Library, text: str, filters: Filters | None = None, limit: int = 10, entity: str | None = None,
-           doc: str | None = None, context: int = 0, full: bool = False):
+def quotes(
+    lib: Library,
+    text: str,
+    filters: Filters | None = None,
+    limit: int = 10,
+    entity: str | None = None,
+    doc: str | None = None,
+    context: int = 0,
+    full: bool = False,
+):
     """The sentences that best match TEXT, quoted exactly from the original files, best first:
     a list of perucases.cite.quotes.Quote (see that module for what start/end cover)."""
 
@@ -284,14 +317,14 @@ def quotes(lib: Library, text: str, filters: Filters | None = None, limit: int =
     doc_q = [Q.Term("id", lib.resolve(doc))] if doc else []
     out = []
     s = lib.searcher()
-    docs = s.search(records.of_kind(records.DOC, q, *filters.queries(), *ent_q, *doc_q),
-                    limit=max(50, limit * 5))
+    docs = s.search(records.of_kind(records.DOC, q, *filters.queries(), *ent_q, *doc_q), limit=max(50, limit * 5))
     doc_score = {h["id"]: h.score for h in docs}
     if not doc_score:
         return []
     leaves = _body_leaves(q)
-    para_q = records.of_kind(records.PARA, Q.Or([Q.Term("id", i) for i in doc_score]),
-                             Q.Or(leaves) if leaves else Q.NullQuery, *ent_q)
+    para_q = records.of_kind(
+        records.PARA, Q.Or([Q.Term("id", i) for i in doc_score]), Q.Or(leaves) if leaves else Q.NullQuery, *ent_q
+    )
     paras = s.search(para_q, limit=max(100, limit * 20))
     srcs: dict[str, tuple] = {}
     matchers: dict[str, Matcher] = {}
@@ -306,14 +339,16 @@ def quotes(lib: Library, text: str, filters: Filters | None = None, limit: int =
         src, meta = srcs[doc_id]
         fieldname = records.body_field(lang)
         if fieldname not in matchers:
+
             def idf(word, fieldname=fieldname):
                 return s.idf(fieldname, word) if s.doc_frequency(fieldname, word) else 1.0
 
             matchers[fieldname] = Matcher.from_leaves(leaves, idf)
         matcher = matchers[fieldname]
         start, end, pairs, *rest = src["paragraphs"][n - 1]
-        for quote in quotes_in_paragraph(doc_id, n, body, OffsetMap.from_pairs(pairs), src["original"],
-                                         matcher, analyzer(lang), context, full):
+        for quote in quotes_in_paragraph(
+            doc_id, n, body, OffsetMap.from_pairs(pairs), src["original"], matcher, analyzer(lang), context, full
+        ):
             quote.score = round(quote.score + 0.01 * hit.score + 0.001 * doc_score[doc_id], 4)
             quote.sha256 = (meta.get("sha256") or "")[:12]
             quote.page = rest[0] if rest else None
@@ -341,8 +376,11 @@ def parse(lib: Library, text: str, any_word: bool = False):
 
     parsed = {lang: scope(p.parse(text)) for lang, p in parsers(schema, any_word).items()}
     # A language no document of the index is in adds nothing but lookups to every search.
-    alive = [q for lang, q in parsed.items() if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery))
-             and lang in languages(lib)]
+    alive = [
+        q
+        for lang, q in parsed.items()
+        if q is not Q.NullQuery and not isinstance(q, type(Q.NullQuery)) and lang in languages(lib)
+    ]
     if not alive:
         return parsed, None
 
@@ -356,8 +394,12 @@ def parsers(schema, any_word: bool = False):
 
     out = {}
     for lang, sfx in (("en", ""), ("es", "_es")):
-        p = qparser.MultifieldParser([f"title{sfx}", f"text{sfx}"], schema, fieldboosts={f"title{sfx}": 2.0},
-                                     group=qparser.OrGroup if any_word else qparser.AndGroup)
+        p = qparser.MultifieldParser(
+            [f"title{sfx}", f"text{sfx}"],
+            schema,
+            fieldboosts={f"title{sfx}": 2.0},
+            group=qparser.OrGroup if any_word else qparser.AndGroup,
+        )
         p.add_plugin(qparser.FuzzyTermPlugin())
         aliases = {f"text{sfx}": ["body"]}
         if sfx:
@@ -372,11 +414,13 @@ def languages(lib: Library) -> set[str]:
     hold words); both when it has none."""
     ix = lib.ix
     if lib._langs is None or lib._langs[0] is not ix:
-
         s = lib.searcher()
         r = s.reader()
-        langs = {lang for lang in ("en", "es") if r.field_length(field_for("text", lang))
-                 or r.field_length(field_for("title", lang))}
+        langs = {
+            lang
+            for lang in ("en", "es")
+            if r.field_length(field_for("text", lang)) or r.field_length(field_for("title", lang))
+        }
         lib._langs = (ix, langs or {"en", "es"})
     return lib._langs[1]
 
@@ -541,14 +585,15 @@ def _close_word(s, word: str, lang: str) -> tuple[int, int, str] | None:
     word by reading paragraphs that have it (a suggestion is only sought when a query word is
     missing from the whole corpus, so this costs nothing on the usual path)."""
 
-
     stem = [t.text for t in analyzer(lang)(word)]
     if len(stem) != 1:
         return None
     fname, body = field_for("text", lang), field_for("body", lang)
     reader = s.reader()
-    stems = sorted((_edits(stem[0], c), -reader.doc_frequency(fname, c), c)
-                    for c in reader.terms_within(fname, stem[0], 2, prefix=1))[:8]
+    stems = sorted(
+        (_edits(stem[0], c), -reader.doc_frequency(fname, c), c)
+        for c in reader.terms_within(fname, stem[0], 2, prefix=1)
+    )[:8]
     best = None
     for _, df, c in stems:
         for hit in s.search(Q.Term(body, c), limit=3):
@@ -573,8 +618,10 @@ def _suggest(s, text: str) -> list[str]:
         if len(folded) != 1:
             continue
         stems = {lang: [t.text for t in analyzer(lang)(word)] for lang in ("en", "es")}
-        if any(not st or s.doc_frequency(fname, st[0]) > 0
-               for fname, st in (("text", stems["en"]), ("text_es", stems["es"]))):
+        if any(
+            not st or s.doc_frequency(fname, st[0]) > 0
+            for fname, st in (("text", stems["en"]), ("text_es", stems["es"]))
+        ):
             continue  # a stop word, or a word the index has
         found = [c for c in (_close_word(s, folded[0], lang) for lang in ("en", "es")) if c]
         if found:
@@ -597,6 +644,8 @@ def _explain(text: str, parsed: dict, filters: Filters) -> list[str]:
         es = " ".join(t.text for t in analyzer("es")(w)) or "(stop word)"
         lines.append(f"  {w!r} -> en: {en}; es: {es}")
     lines += [f"filter: {d}" for d in filters.describe()]
-    lines.append("fields searched: title (boost 2) and text; phrases need the words in order; "
-                 "accents are folded (José = Jose, Peña = Pena)")
+    lines.append(
+        "fields searched: title (boost 2) and text; phrases need the words in order; "
+        "accents are folded (José = Jose, Peña = Pena)"
+    )
     return lines

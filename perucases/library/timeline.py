@@ -22,8 +22,18 @@ if TYPE_CHECKING:
 
 PRECISIONS = ("day", "month", "year")
 # How precise each kind of value is, for --precision: a week is finer than a month, and so on.
-RANK = {"day": 6, "week": 5, "month": 4, "quarter": 3, "season": 3, "half": 3, "year": 2, "interval": 2,
-        "decade": 1, "century": 0}
+RANK = {
+    "day": 6,
+    "week": 5,
+    "month": 4,
+    "quarter": 3,
+    "season": 3,
+    "half": 3,
+    "year": 2,
+    "interval": 2,
+    "decade": 1,
+    "century": 0,
+}
 NEED = {"day": 6, "month": 4, "year": 2}
 
 
@@ -50,9 +60,17 @@ class TimelineEvent:
         return (self.start or self.date)[:4] if (self.start or self.date[:4].isdigit()) else "undated"
 
 
-def events(searcher, table: dict, date_from=None, date_to=None, entity_key: str | None = None,
-             doc_id: str | None = None, grep: str | None = None, precision: str | None = None,
-             sort: str = "date") -> list[TimelineEvent]:
+def events(
+    searcher,
+    table: dict,
+    date_from=None,
+    date_to=None,
+    entity_key: str | None = None,
+    doc_id: str | None = None,
+    grep: str | None = None,
+    precision: str | None = None,
+    sort: str = "date",
+) -> list[TimelineEvent]:
     qs = [records.of_kind(records.TIMELINE)]
     lo = date_from.start.isoformat() if date_from is not None else None
     hi = date_to.end.isoformat() if date_to is not None else None
@@ -84,14 +102,17 @@ def events(searcher, table: dict, date_from=None, date_to=None, entity_key: str 
                 either.append(Q.And([Q.Term(fname, w) for w in words]))
         if not either:
             raise InvalidArgument("{grep} {value!r} has no words to look for", param="grep", value=grep)
-        paras = {(st["id"], st["para"]) for st in (searcher.stored_fields(n) for n in
-                 searcher.docs_for_query(records.of_kind(records.PARA, Q.Or(either))))}
+        paras = {
+            (st["id"], st["para"])
+            for st in (
+                searcher.stored_fields(n) for n in searcher.docs_for_query(records.of_kind(records.PARA, Q.Or(either)))
+            )
+        }
         if not paras:
             return []
         qs.append(Q.Or([Q.Term("id", i) for i in sorted({i for i, _ in paras})]))
     if precision is not None and precision not in PRECISIONS:
-        raise InvalidArgument("{precision} must be one of {choices}", param="precision",
-                              choices=", ".join(PRECISIONS))
+        raise InvalidArgument("{precision} must be one of {choices}", param="precision", choices=", ".join(PRECISIONS))
     events = []
     for n in searcher.docs_for_query(Q.And(qs)):
         st = searcher.stored_fields(n)
@@ -105,32 +126,66 @@ def events(searcher, table: dict, date_from=None, date_to=None, entity_key: str 
                 continue
             if precision and RANK.get(e["precision"], 0) < NEED[precision]:
                 continue
-            if grep_words and ((st["id"], e["paragraph"]) not in paras or not any(
-                    set(ws) <= {t.text for t in analyzer(lang)(e["sentence"])} for lang, ws in grep_words.items())):
+            if grep_words and (
+                (st["id"], e["paragraph"]) not in paras
+                or not any(
+                    set(ws) <= {t.text for t in analyzer(lang)(e["sentence"])} for lang, ws in grep_words.items()
+                )
+            ):
                 continue
             names = [table[k].name for k in e["entities"] if k in table]
-            events.append(TimelineEvent(e["value"], e["first"], e["last"], e["precision"], e["expression"],
-                                        e["relative"], e["kind"], st["id"], e["paragraph"], e["sentence"], names,
-                                        1, e["unresolved"], list(e["entities"]), e.get("page")))
+            events.append(
+                TimelineEvent(
+                    e["value"],
+                    e["first"],
+                    e["last"],
+                    e["precision"],
+                    e["expression"],
+                    e["relative"],
+                    e["kind"],
+                    st["id"],
+                    e["paragraph"],
+                    e["sentence"],
+                    names,
+                    1,
+                    e["unresolved"],
+                    list(e["entities"]),
+                    e.get("page"),
+                )
+            )
     _count_sources(events)
     if sort == "source":
         events.sort(key=lambda e: (e.id, e.paragraph or 0, e.start or "9999"))
     else:
-        events.sort(key=lambda e: (e.start is None, e.start or "", -RANK.get(e.precision, 0), e.end or "", e.id,
-                                   e.paragraph or 0))
+        events.sort(
+            key=lambda e: (
+                e.start is None,
+                e.start or "",
+                -RANK.get(e.precision, 0),
+                e.end or "",
+                e.id,
+                e.paragraph or 0,
+            )
+        )
     return events
 
 
-def timeline(lib: Library, filters: Filters | None = None, entity: str | None = None, doc: str | None = None,
-             grep: str | None = None, precision: str | None = None, sort: str = "date"):
+def timeline(
+    lib: Library,
+    filters: Filters | None = None,
+    entity: str | None = None,
+    doc: str | None = None,
+    grep: str | None = None,
+    precision: str | None = None,
+    sort: str = "date",
+):
     """Dated events, in order; see `events`."""
     check_text(grep, "grep", "grep")
     filters = filters or Filters()
     ent_key = lib.resolve_entity(entity) if entity else None
     doc_id = lib.resolve(doc) if doc else None
     s = lib.searcher()
-    return events(s, lib.entity_table(), filters.date_from, filters.date_to, ent_key, doc_id, grep,
-                    precision, sort)
+    return events(s, lib.entity_table(), filters.date_from, filters.date_to, ent_key, doc_id, grep, precision, sort)
 
 
 def _count_sources(events: list[TimelineEvent]) -> None:

@@ -79,15 +79,32 @@ MENTION_COLUMNS = [
     Column("context", ratio=1, min_width=30),
 ]
 # entity --format json: one object with these fields; mentions, cooccurs and events are lists of rows.
-ENTITY_DETAIL_FIELDS = [Column(f) for f in ("name", "type", "aliases", "description", "documents", "mentions",
-                                            "cooccurs", "events")]
+ENTITY_DETAIL_FIELDS = [
+    Column(f) for f in ("name", "type", "aliases", "description", "documents", "mentions", "cooccurs", "events")
+]
 COOCCUR_FIELDS = [Column(f) for f in ("name", "type", "count")]
 ENTITY_EVENT_FIELDS = [Column(f) for f in ("date", "id", "paragraph", "sentence")]
 
 # -- timeline
 
-TIMELINE_COLUMNS = [Column(f) for f in ("date", "start", "end", "precision", "expression", "relative", "kind", "id",
-                                          "paragraph", "sentence", "entities", "sources", "page")]
+TIMELINE_COLUMNS = [
+    Column(f)
+    for f in (
+        "date",
+        "start",
+        "end",
+        "precision",
+        "expression",
+        "relative",
+        "kind",
+        "id",
+        "paragraph",
+        "sentence",
+        "entities",
+        "sources",
+        "page",
+    )
+]
 
 # -- cite
 
@@ -154,17 +171,24 @@ def paragraph_rows(selected) -> list[dict]:
 
 def shown_documents(selected) -> list[dict]:
     """show --format json: each document's fields and the paragraphs shown."""
-    return [{**rows([d.info], DOC_COLUMNS)[0],
-             "paragraphs_shown": rows(paras, SHOWN_PARAGRAPH_COLUMNS, paragraph=lambda p: p.n)}
-            for d, paras in selected]
+    return [
+        {
+            **rows([d.info], DOC_COLUMNS)[0],
+            "paragraphs_shown": rows(paras, SHOWN_PARAGRAPH_COLUMNS, paragraph=lambda p: p.n),
+        }
+        for d, paras in selected
+    ]
 
 
 def entity_detail(d) -> dict[str, Any]:
     """entity --format json: the entity, its mentions (plain text), co-occurrences and events."""
-    return rows([d], ENTITY_DETAIL_FIELDS,
-                mentions=lambda d: rows(d.mentions, MENTION_COLUMNS, context=lambda m: plain(m.context)),
-                cooccurs=lambda d: rows(d.cooccurs, COOCCUR_FIELDS),
-                events=lambda d: rows(d.events, ENTITY_EVENT_FIELDS))[0]
+    return rows(
+        [d],
+        ENTITY_DETAIL_FIELDS,
+        mentions=lambda d: rows(d.mentions, MENTION_COLUMNS, context=lambda m: plain(m.context)),
+        cooccurs=lambda d: rows(d.cooccurs, COOCCUR_FIELDS),
+        events=lambda d: rows(d.events, ENTITY_EVENT_FIELDS),
+    )[0]
 
 
 def quote_rows(quotes) -> list[dict]:
@@ -173,8 +197,13 @@ def quote_rows(quotes) -> list[dict]:
 
 def reference_rows(formatted) -> list[dict]:
     """A row per bibliography entry of a perucases.cite.csl.Formatted, in the style's order."""
-    return rows(formatted.bibliography, REFERENCE_COLUMNS, id=lambda entry: entry[0],
-                reference=lambda entry: entry[1], style=lambda entry: formatted.style)
+    return rows(
+        formatted.bibliography,
+        REFERENCE_COLUMNS,
+        id=lambda entry: entry[0],
+        reference=lambda entry: entry[1],
+        style=lambda entry: formatted.style,
+    )
 
 
 def source_rows(works) -> list[dict]:

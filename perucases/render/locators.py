@@ -13,9 +13,16 @@ def short_id(doc_id: str) -> str:
     return head if "_" in doc_id and head.isdigit() else doc_id
 
 
-def locator(doc_id: str, paragraph: int | None = None, sentence: int | None = None, page: int | None = None, *,
-            short: bool = True, whole: str | None = None) -> str:
-    """"003 p.4 ¶2 s1": the document (its short id, or the whole id with short=False), the PDF page
+def locator(
+    doc_id: str,
+    paragraph: int | None = None,
+    sentence: int | None = None,
+    page: int | None = None,
+    *,
+    short: bool = True,
+    whole: str | None = None,
+) -> str:
+    """ "003 p.4 ¶2 s1": the document (its short id, or the whole id with short=False), the PDF page
     if known, the paragraph, the sentence if given. With WHOLE, a fact with no paragraph is
     located in the document as a whole: "003 (published)", "003 (title)"."""
     head = short_id(doc_id) if short else doc_id

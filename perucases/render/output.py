@@ -50,14 +50,21 @@ class Column:
 FORMAT_HELP = "Output format (default: table on a terminal, tsv in a pipe)."
 
 
-def output_options(f: Callable | None = None, *, formats: Sequence[str] = FORMATS, default: str | None = None,
-                   help: str = FORMAT_HELP) -> Callable:
+def output_options(
+    f: Callable | None = None, *, formats: Sequence[str] = FORMATS, default: str | None = None, help: str = FORMAT_HELP
+) -> Callable:
     """The --format option of a listing command: @output_options, or @output_options(formats=...,
     default=..., help=...) for a command with formats of its own."""
 
     def add(f: Callable) -> Callable:
-        return click.option("--format", "fmt", type=click.Choice(tuple(formats)), default=default,
-                            show_default=default is not None, help=help)(f)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(tuple(formats)),
+            default=default,
+            show_default=default is not None,
+            help=help,
+        )(f)
 
     return add(f) if f is not None else add
 
@@ -166,8 +173,14 @@ def emit(rows: list[dict], columns: list[Column], fmt: str, out=None, id_field: 
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(names)
         for r in rows:
-            w.writerow([csv_safe(_cell(r.get(n))) if isinstance(r.get(n), str)
-                        else _CELL_CONTROL.sub(_escape_control, _cell(r.get(n))) for n in names])
+            w.writerow(
+                [
+                    csv_safe(_cell(r.get(n)))
+                    if isinstance(r.get(n), str)
+                    else _CELL_CONTROL.sub(_escape_control, _cell(r.get(n)))
+                    for n in names
+                ]
+            )
         out.write(buf.getvalue())
     elif fmt == "ids":
         seen = set()
@@ -187,8 +200,16 @@ def console(out=None, stderr: bool = False):
     stream = out or (sys.stderr if stderr else sys.stdout)
     color = use_color(stream)
     width = None if is_tty(stream) else int(os.environ.get("COLUMNS", "120") or 120)
-    return Console(file=stream, highlight=False, no_color=not color, force_terminal=color or None,
-                   color_system="auto" if color else None, width=width, emoji=False, markup=False)
+    return Console(
+        file=stream,
+        highlight=False,
+        no_color=not color,
+        force_terminal=color or None,
+        color_system="auto" if color else None,
+        width=width,
+        emoji=False,
+        markup=False,
+    )
 
 
 def rich_text(value: Any):

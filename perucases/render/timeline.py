@@ -112,17 +112,22 @@ def timelinejs(events: list[TimelineEvent], title: str = "perucases timeline") -
     for e in events:
         if not e.start:
             continue  # TimelineJS needs a year
-        item = {"start_date": _tjs_start(e),
-                "text": {"headline": html.escape("published" if e.kind == "publication" else e.expression),
-                         "text": html.escape(f"{e.sentence} ({locator(e)})")},
-                "group": ", ".join(e.entities[:1]) or None}
+        item = {
+            "start_date": _tjs_start(e),
+            "text": {
+                "headline": html.escape("published" if e.kind == "publication" else e.expression),
+                "text": html.escape(f"{e.sentence} ({locator(e)})"),
+            },
+            "group": ", ".join(e.entities[:1]) or None,
+        }
         if e.precision == "interval" and e.end:
             item["end_date"] = {"year": int(e.end[:4])}
         if not item["group"]:
             del item["group"]
         out.append(item)
-    return json.dumps({"title": {"text": {"headline": html.escape(title)}}, "events": out}, ensure_ascii=False,
-                      indent=2)
+    return json.dumps(
+        {"title": {"text": {"headline": html.escape(title)}}, "events": out}, ensure_ascii=False, indent=2
+    )
 
 
 _CSS = """
@@ -184,11 +189,14 @@ def html_page(events: list[TimelineEvent], paths: dict[str, str], title: str = "
                 f'<li class="event" data-entities="{e_("|".join(e.entities))}" data-events="{len(g)}">'
                 f'<span class="date">{e_(e.date)}</span> · {label}'
                 f"<blockquote>{e_(e.sentence)}</blockquote>{ents}"
-                f'<div class="src">{" · ".join(srcs)}</div>{extra}</li>')
-        sections.append(f'<section class="year"><div class="year">{e_(year)}</div>'
-                        f'<ol class="timeline">{"".join(items)}</ol></section>')
+                f'<div class="src">{" · ".join(srcs)}</div>{extra}</li>'
+            )
+        sections.append(
+            f'<section class="year"><div class="year">{e_(year)}</div>'
+            f'<ol class="timeline">{"".join(items)}</ol></section>'
+        )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "script-src 'unsafe-inline'; img-src 'none'\">"
         f"<title>{e_(title)}</title><style>{_CSS}</style></head><body>"
@@ -196,6 +204,6 @@ def html_page(events: list[TimelineEvent], paths: dict[str, str], title: str = "
         f'<div class="filter"><label>Entity: <select id="entity"><option value="">all</option>{options}'
         "</select></label>"
         f' <span id="count">{len(events)}</span> events</div>'
-        f'{"".join(sections)}'
+        f"{''.join(sections)}"
         f"<script>{_JS}</script></body></html>\n"
     )
