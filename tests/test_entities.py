@@ -1,6 +1,7 @@
 """Entities: the cast of the seeds, rules on texts the gazetteer does not know, one name per
 entity, the index-backed queries, and curation."""
 
+import functools
 import json
 
 import pytest
@@ -14,6 +15,13 @@ from perucases.extract.entities import extract, surname_of
 from perucases.extract.gazetteer import load_gazetteer
 from perucases.index.build import update
 from perucases.library import Library
+
+
+@functools.cache
+def gazetteer():
+    """The built-in gazetteer, read once for the module (property tests call extraction hundreds of times)."""
+    return load_gazetteer()
+
 
 # Read from the five seed documents by hand: every person, body, place, case and law their
 # bodies name (not their menus, sidebars or footers), under its canonical name.
@@ -109,7 +117,7 @@ def test_nothing_from_page_chrome(lib, chrome):
 
 
 def found(text):
-    _, ents = extract([text], load_gazetteer())
+    _, ents = extract([text], gazetteer())
     return {e.name: e.type for e in ents.values()}, {e.name: e for e in ents.values()}
 
 
@@ -338,7 +346,7 @@ WORDS = st.sampled_from(
 @given(st.lists(WORDS, max_size=40), st.text(max_size=80))
 def test_extraction_never_fails_and_mentions_point_into_the_text(words, noise):
     text = " ".join(words) + noise
-    mentions, ents = extract([text, noise], load_gazetteer())
+    mentions, ents = extract([text, noise], gazetteer())
     for m in mentions:
         para = [text, noise][m.paragraph - 1]
         assert 0 <= m.start < m.end <= len(para)

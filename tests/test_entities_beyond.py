@@ -4,6 +4,7 @@ surnames and relatives, no fragments. Every sentence here is written for the tes
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -14,13 +15,19 @@ from perucases.extract.entities import extract
 from perucases.extract.gazetteer import load_gazetteer
 
 
+@functools.cache
+def gazetteer():
+    """The built-in gazetteer, read once for the module (property tests call extraction hundreds of times)."""
+    return load_gazetteer()
+
+
 def found(*paragraphs):
-    _, ents = extract(list(paragraphs), load_gazetteer())
+    _, ents = extract(list(paragraphs), gazetteer())
     return {e.name: e.type for e in ents.values()}
 
 
 def aliases(*paragraphs):
-    _, ents = extract(list(paragraphs), load_gazetteer())
+    _, ents = extract(list(paragraphs), gazetteer())
     return {e.name: sorted(e.aliases) for e in ents.values()}
 
 
