@@ -159,6 +159,16 @@ def wait_no_processes(ix: Path, seconds: float = 3.0) -> list[int]:
 # ---------------------------------------------------------------------------- the corpus and its versions
 
 
+def _write(path: Path, text: str) -> None:
+    """Write a note whole, as an editor that saves atomically does: the readers that refresh the
+    index themselves run while the corpus changes, and a file read half-written is indexed as it
+    was read (a content no version of the file has: the next update reads it again), which the
+    checks below would count as a failure of perucases."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 class Corpus:
     """The seeds and notes in a folder, and every version each document's file has had."""
 
@@ -183,7 +193,7 @@ class Corpus:
 
     def add(self) -> None:
         self.serial += 1
-        (self.root / "more" / f"note-{self.serial:05d}.txt").write_text(self.note_text(self.serial), encoding="utf-8")
+        _write(self.root / "more" / f"note-{self.serial:05d}.txt", self.note_text(self.serial))
 
     def files(self) -> list[Path]:
         return sorted(p for p in self.root.rglob("*.txt"))
@@ -201,10 +211,7 @@ class Corpus:
     def change(self, n_change: int, n_add: int, n_remove: int) -> None:
         notes = sorted((self.root / "more").glob("*.txt"))
         for p in self.rnd.sample(notes, min(n_change, len(notes))):
-            p.write_text(
-                p.read_text(encoding="utf-8").rstrip("\n") + f" Amended {self.rnd.randint(0, 10**6)}.\n",
-                encoding="utf-8",
-            )
+            _write(p, p.read_text(encoding="utf-8").rstrip("\n") + f" Amended {self.rnd.randint(0, 10**6)}.\n")
         for p in self.rnd.sample(notes, min(n_remove, len(notes) - n_change)):
             if p.exists():
                 p.unlink()
