@@ -88,6 +88,7 @@ class PerucasesGroup(click.Group):
             if not standalone_mode:  # a command-line run keeps it to the end (the exit clean-up)
                 _restore_ctrl_c(previous)
         if standalone_mode:
+            _ctrl_c["done"] = code  # a Ctrl-C from here on meets a finished command: it exits with CODE
             if code == 130:  # interrupted: end now, with no interpreter clean-up for another Ctrl-C to hit
                 for stream in (sys.stdout, sys.stderr):
                     with contextlib.suppress(OSError, ValueError):
@@ -140,7 +141,7 @@ def _unreadable(exc: BaseException) -> bool:
     return isinstance(exc, tuple(kinds))
 
 
-_ctrl_c = {"pressed": False, "reported": False}
+_ctrl_c: dict = {"pressed": False, "reported": False, "done": None}
 
 
 def _on_ctrl_c(signum, frame) -> None:
@@ -148,6 +149,11 @@ def _on_ctrl_c(signum, frame) -> None:
     processes are stopped, and the command ends with "interrupted" (130). A second one while
     that clean-up runs ends the process at once, as quietly (the index is safe either way: it is
     crash-safe, and the clean-up only removes files nothing uses)."""
+    if _ctrl_c["done"] is not None:  # the command has done its work: a Ctrl-C during the exit ends it so
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):  # (a flush the signal interrupted may refuse)
+                stream.flush()
+        os._exit(_ctrl_c["done"])
     if _ctrl_c["pressed"]:
         try:
             if not _ctrl_c["reported"]:
@@ -168,7 +174,7 @@ def _catch_ctrl_c():
         previous = signal.getsignal(signal.SIGINT)
         if previous is not signal.default_int_handler:  # ignored, or someone else's: leave it
             return None
-        _ctrl_c.update(pressed=False, reported=False)
+        _ctrl_c.update(pressed=False, reported=False, done=None)
         signal.signal(signal.SIGINT, _on_ctrl_c)
     except (ValueError, OSError):
         return None

@@ -229,6 +229,33 @@ main()
 """
 
 
+CTRL_C_AT_EXIT = """
+import os, signal, sys
+real_exit = sys.exit
+def exit_(code=0):
+    os.kill(os.getpid(), signal.SIGINT)  # a Ctrl-C as the finished command exits
+    real_exit(code)
+sys.exit = exit_
+from perucases.cli import main
+sys.argv = ["perucases", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_ctrl_c_as_a_finished_command_exits_is_no_interruption(tmp_path, seed_index):
+    # found by bench/stress.py: a Ctrl-C that came after the build had finished, as the process
+    # exited, raised KeyboardInterrupt over its exit: the process died of SIGINT (-2), with a
+    # traceback, after saying the index was built
+    r = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AT_EXIT, "docs", "--index", str(seed_index), "--format", "ids"],
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+    )
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    assert len(r.stdout.split()) == 5 and "Traceback" not in r.stderr
+
+
 FULL_DISK_IN_WORKERS = """
 import errno, os, sys
 from perucases.index import store
