@@ -1113,7 +1113,16 @@ def show(ids, spec, raw, fmt, index_dir) -> int:
 
 
 def main() -> None:
-    cli.main(prog_name="perucases")
+    """The `perucases` program (tests call `cli` itself, in their own process)."""
+    import signal
+
+    try:
+        cli.main(prog_name="perucases")
+    finally:
+        # The command has ended, its output written and its exit code set. A Ctrl-C from here on
+        # would meet the interpreter's shut-down, which puts back the default SIGINT action: the
+        # process would die of SIGINT over a finished command (found by bench/stress.py).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

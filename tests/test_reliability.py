@@ -256,6 +256,30 @@ def test_a_ctrl_c_as_a_finished_command_exits_is_no_interruption(tmp_path, seed_
     assert len(r.stdout.split()) == 5 and "Traceback" not in r.stderr
 
 
+SIGINT_AT_SHUTDOWN = """
+import atexit, signal, sys
+atexit.register(lambda: print("SIGINT ignored at shut-down:", signal.getsignal(signal.SIGINT) == signal.SIG_IGN,
+                              file=sys.stderr))
+from perucases.cli import main
+sys.argv = ["perucases", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_ctrl_c_during_the_interpreter_s_shut_down_cannot_kill_a_finished_command(seed_index):
+    # the interpreter's shut-down restores SIGINT's default action after the last Python code
+    # ran, so a Ctrl-C then killed the process (-2) after its work was done (2 of 30 Ctrl-C
+    # rounds of bench/stress.py): by then the program ignores SIGINT
+    r = subprocess.run(
+        [sys.executable, "-c", SIGINT_AT_SHUTDOWN, "docs", "--index", str(seed_index), "--format", "ids"],
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "SIGINT ignored at shut-down: True" in r.stderr, r.stderr
+
+
 FULL_DISK_IN_WORKERS = """
 import errno, os, sys
 from perucases.index import store
