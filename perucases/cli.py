@@ -88,7 +88,8 @@ class PerucasesGroup(click.Group):
             if not standalone_mode:  # a command-line run keeps it to the end (the exit clean-up)
                 _restore_ctrl_c(previous)
         if standalone_mode:
-            _ctrl_c["done"] = code  # a Ctrl-C from here on meets a finished command: it exits with CODE
+            if _ctrl_c["program"]:
+                _ctrl_c["done"] = code  # a Ctrl-C from here on meets a finished command: it exits with CODE
             if code == 130:  # interrupted: end now, with no interpreter clean-up for another Ctrl-C to hit
                 for stream in (sys.stdout, sys.stderr):
                     with contextlib.suppress(OSError, ValueError):
@@ -141,7 +142,8 @@ def _unreadable(exc: BaseException) -> bool:
     return isinstance(exc, tuple(kinds))
 
 
-_ctrl_c: dict = {"pressed": False, "reported": False, "done": None}
+# "program": run as the perucases program (main() below), not by a test's CliRunner in its process
+_ctrl_c: dict = {"pressed": False, "reported": False, "done": None, "program": False}
 
 
 def _on_ctrl_c(signum, frame) -> None:
@@ -1116,6 +1118,7 @@ def main() -> None:
     """The `perucases` program (tests call `cli` itself, in their own process)."""
     import signal
 
+    _ctrl_c["program"] = True
     try:
         cli.main(prog_name="perucases")
     finally:
