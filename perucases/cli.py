@@ -89,7 +89,13 @@ class PerucasesGroup(click.Group):
                 _restore_ctrl_c(previous)
         if standalone_mode:
             if _ctrl_c["program"]:
-                _ctrl_c["done"] = code  # a Ctrl-C from here on meets a finished command: it exits with CODE
+                # The command has ended, its output written and its exit code set: a Ctrl-C from
+                # here on is ignored, else it would kill a finished command by SIGINT (also during
+                # the interpreter's shut-down, which puts back the default action; found by
+                # bench/stress.py). Only in the perucases program: a CliRunner's process keeps its own.
+                import signal
+
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
             if code == 130:  # interrupted: end now, with no interpreter clean-up for another Ctrl-C to hit
                 for stream in (sys.stdout, sys.stderr):
                     with contextlib.suppress(OSError, ValueError):
@@ -143,7 +149,7 @@ def _unreadable(exc: BaseException) -> bool:
 
 
 # "program": run as the perucases program (main() below), not by a test's CliRunner in its process
-_ctrl_c: dict = {"pressed": False, "reported": False, "done": None, "program": False}
+_ctrl_c: dict = {"pressed": False, "reported": False, "program": False}
 
 
 def _on_ctrl_c(signum, frame) -> None:
@@ -151,11 +157,6 @@ def _on_ctrl_c(signum, frame) -> None:
     processes are stopped, and the command ends with "interrupted" (130). A second one while
     that clean-up runs ends the process at once, as quietly (the index is safe either way: it is
     crash-safe, and the clean-up only removes files nothing uses)."""
-    if _ctrl_c["done"] is not None:  # the command has done its work: a Ctrl-C during the exit ends it so
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):  # (a flush the signal interrupted may refuse)
-                stream.flush()
-        os._exit(_ctrl_c["done"])
     if _ctrl_c["pressed"]:
         try:
             if not _ctrl_c["reported"]:
@@ -176,7 +177,7 @@ def _catch_ctrl_c():
         previous = signal.getsignal(signal.SIGINT)
         if previous is not signal.default_int_handler:  # ignored, or someone else's: leave it
             return None
-        _ctrl_c.update(pressed=False, reported=False, done=None)
+        _ctrl_c.update(pressed=False, reported=False)
         signal.signal(signal.SIGINT, _on_ctrl_c)
     except (ValueError, OSError):
         return None
@@ -1116,16 +1117,8 @@ def show(ids, spec, raw, fmt, index_dir) -> int:
 
 def main() -> None:
     """The `perucases` program (tests call `cli` itself, in their own process)."""
-    import signal
-
     _ctrl_c["program"] = True
-    try:
-        cli.main(prog_name="perucases")
-    finally:
-        # The command has ended, its output written and its exit code set. A Ctrl-C from here on
-        # would meet the interpreter's shut-down, which puts back the default SIGINT action: the
-        # process would die of SIGINT over a finished command (found by bench/stress.py).
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cli.main(prog_name="perucases")
 
 
 if __name__ == "__main__":
