@@ -21,7 +21,7 @@ settings.load_profile("perucases")
 
 @pytest.fixture(scope="session")
 def _cache_home(tmp_path_factory) -> Path:
-    """One cache folder for the session (the place table, perucases.extract.places, is built once)."""
+    """One cache folder for the session (perucases writes none: if it ever did, not in the user's)."""
     return tmp_path_factory.mktemp("xdg-cache")
 
 

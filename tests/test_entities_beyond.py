@@ -175,9 +175,11 @@ def test_entities_through_the_cli(tmp_path):
 
 
 def test_the_place_table_is_built_once_then_read_from_the_index_folder(tmp_path, monkeypatch):
+    """Without a table shipped in the package for what is installed (see the next test)."""
     from perucases.extract import places
 
     monkeypatch.setattr(places, "_CACHE_DIR", None)
+    monkeypatch.setattr(places, "_shipped", lambda: None)
     places.places.cache_clear()
     try:
         places.prepare(tmp_path)
@@ -191,11 +193,46 @@ def test_the_place_table_is_built_once_then_read_from_the_index_folder(tmp_path,
         # a folder that cannot be written: the table is built and used all the same
         monkeypatch.undo()
         monkeypatch.setattr(places, "_CACHE_DIR", None)
+        monkeypatch.setattr(places, "_shipped", lambda: None)
         places.places.cache_clear()
         places.prepare(tmp_path / "missing")
         assert places.places() == table and not (tmp_path / "missing").exists()
         assert cached.exists()
     finally:
+        places.places.cache_clear()
+
+
+def test_a_table_shipped_with_the_package_is_used_only_under_the_installed_key(tmp_path, monkeypatch):
+    """The package's build writes the table with its key (write_shipped); it is read instead of
+    built while the key is that of the packages and word lists installed, and ignored otherwise."""
+    import pickle
+
+    from perucases.extract import places
+
+    shipped = tmp_path / places.SHIPPED
+    key = places.write_shipped(shipped)
+    assert key == places._key() and key.startswith("pycountry-")
+    built = places._table()
+    monkeypatch.setattr(places, "_shipped_file", lambda: shipped)
+    (tmp_path / "ix1").mkdir()
+    (tmp_path / "ix2").mkdir()
+    monkeypatch.setattr(places, "_CACHE_DIR", None)
+    places._shipped.cache_clear()
+    places.places.cache_clear()
+    try:
+        with monkeypatch.context() as m:
+            m.setattr(places, "_table", lambda: pytest.fail("built, though shipped"))
+            places.prepare(tmp_path / "ix1")
+            assert places.places() == built
+            assert not list((tmp_path / "ix1").glob(".places-*"))  # nothing kept beside the index
+        shipped.write_bytes(pickle.dumps((key.replace("pycountry-", "pycountry-0"), {("x",): ("X", "city")})))
+        places._shipped.cache_clear()
+        places.places.cache_clear()
+        places.prepare(tmp_path / "ix2")
+        assert places._shipped() is None and places.places() == built
+        assert len(list((tmp_path / "ix2").glob(".places-*.pickle"))) == 1
+    finally:
+        places._shipped.cache_clear()
         places.places.cache_clear()
 
 

