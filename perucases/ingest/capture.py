@@ -51,7 +51,8 @@ def caught() -> Iterator[list[str]]:
         for lg, (propagate, level) in zip(loggers, saved, strict=True):
             lg.removeHandler(handler)
             lg.propagate = propagate
-            lg.setLevel(level)
+            if lg.level != level:  # a library changed it (setLevel clears every logger's cache)
+                lg.setLevel(level)
 
 
 def summary(messages: list[str]) -> str | None:

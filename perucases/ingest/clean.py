@@ -246,8 +246,9 @@ def _split_points(s: str) -> list[tuple[int, str]]:
         if s[i] != "(" and not _two_words(s, i):
             continue  # PetroPerú, ProPublica: one name, not two words run together
         points[i] = "word"
-    for m in _SCRIPT_RUN.finditer(s):
-        points.setdefault(m.start(), "word")
+    if not s.isascii() and max(s) >= "\u0250":  # only then can the script change
+        for m in _SCRIPT_RUN.finditer(s):
+            points.setdefault(m.start(), "word")
     return sorted(points.items())
 
 
@@ -322,9 +323,10 @@ def chrome_kind(s: str, latin: bool = True) -> str | None:
     words = WORD.findall(s)
     if not words:
         return "drop"  # punctuation, prices, symbols
-    letters = [c for c in s if c.isalpha()]
-    if latin and letters and len(words) <= 3 and not any(_is_latin(c) for c in letters):
-        return "drop"  # a language menu's item, in its own script: "العربية", "日本語"
+    if latin and len(words) <= 3:
+        letters = [c for c in s if c.isalpha()]
+        if letters and not any(_is_latin(c) for c in letters):
+            return "drop"  # a language menu's item, in its own script: "العربية", "日本語"
     for kind, rx in chrome_rules():
         if kind == "short":
             if len(words) <= 30 and (m := rx.search(s)) and _appeal(s, m.start(), words):
@@ -376,6 +378,8 @@ def _looks_like_title(s: str) -> bool:
 
 def mostly_latin(segments: list[Segment]) -> bool:
     """Whether most letters of the text are in the Latin script."""
+    if all(seg.text.isascii() or max(seg.text) < "\u0250" for seg in segments):
+        return True  # no letter of another script (the common case, decided in C)
     latin = other = 0
     for seg in segments:
         for c in seg.text:
