@@ -651,3 +651,33 @@ def test_updates_do_not_pile_up_segments(tmp_path, corpus):
     assert search_ids(ix, "token3y") == ["extra-3"]
     assert len(Library(ix, refresh=False).search("amended", limit=1000).hits) == n // 2
     assert len(Library(ix, refresh=False).docs()) == 5 + n + 6
+
+
+def test_a_timeline_record_posts_each_of_its_dates_once(tmp_path):
+    """Three events of 1987 in one document: the record is posted once under 1987's terms (whoosh
+    posts a record once a value, so three equal values made three postings of one record)."""
+    from click.testing import CliRunner
+    from whoosh import index as windex
+
+    from perucases.cli import cli
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Report\n\nThe army entered the village in 1987. The trial began in 1987. Another was held in 1987.\n",
+        encoding="utf-8",
+    )
+    ix_dir = tmp_path / "ix"
+    assert CliRunner().invoke(cli, ["index", str(corpus), "--index", str(ix_dir)]).exit_code == 0
+    r = CliRunner().invoke(
+        cli, ["timeline", "--from", "1980", "--to", "2000", "--format", "csv", "--index", str(ix_dir)]
+    )
+    assert r.stdout.count("\n1987,") == 3  # the three events, each once
+    ix = windex.open_dir(str(ix_dir), indexname=Manifest.load(ix_dir).indexname)
+    with ix.reader() as reader:
+        for field in ("ev_first", "ev_last"):
+            terms = list(reader.lexicon(field))
+            assert terms
+            for term in terms:
+                ids = list(reader.postings(field, term).all_ids())
+                assert ids and len(ids) == len(set(ids)), (field, ids)
