@@ -8,6 +8,7 @@ while one file is read, and `summary()` turns them into one short line for the f
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from collections.abc import Iterator
@@ -28,13 +29,19 @@ class _Handler(logging.Handler):
             self.out.append(str(record.msg))
 
 
+@functools.cache
+def _loggers() -> list[logging.Logger]:
+    """The libraries' loggers (logging keeps one a name for the process: looked up once)."""
+    return [logging.getLogger(name) for name in LIBRARIES]
+
+
 @contextmanager
 def caught() -> Iterator[list[str]]:
     """Collect the libraries' warnings (logging records of WARNING and above, and `warnings`)
     into the list yielded, instead of printing them."""
     messages: list[str] = []
     handler = _Handler(messages)
-    loggers = [logging.getLogger(name) for name in LIBRARIES]
+    loggers = _loggers()
     saved = [(lg.propagate, lg.level) for lg in loggers]
     for lg in loggers:
         lg.addHandler(handler)
