@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from perucases.errors import IndexBusy
 from perucases.index import prepared, records
 from perucases.index.build import update
+from perucases.index.location import bundled_seeds
 from perucases.index.manifest import Manifest
 from perucases.library import Library
 
@@ -681,3 +682,19 @@ def test_a_timeline_record_posts_each_of_its_dates_once(tmp_path):
             for term in terms:
                 ids = list(reader.postings(field, term).all_ids())
                 assert ids and len(ids) == len(set(ids)), (field, ids)
+
+
+def test_the_manifest_holds_a_file_a_line_and_reads_back_whole_or_head_only(tmp_path):
+    """Written a line a file by json's C encoder: the same JSON, and its head still reads alone."""
+    ix_dir = tmp_path / "ix"
+    update(ix_dir, [bundled_seeds()])
+    text = (ix_dir / "manifest.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert len(data["files"]) == data["files_count"] > 0
+    for path, rec in data["files"].items():
+        [line] = [ln for ln in text.splitlines() if ln.startswith(f"  {json.dumps(path, ensure_ascii=False)}: ")]
+        assert json.loads(line.split(": ", 1)[1].rstrip(",")) == rec
+    m = Manifest.load(ix_dir)
+    assert {p: r.to_json() for p, r in m.files.items()} == data["files"]
+    head = Manifest.load(ix_dir, max_files=1)
+    assert head.files == {} and head.files_count == len(data["files"]) and head.corpus == m.corpus
