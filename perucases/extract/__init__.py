@@ -14,7 +14,6 @@ def prepare(index_dir) -> None:
     from perucases.ingest import pubdate
 
     places.prepare(index_dir)
-    timex._patterns()
     timex._lower_patterns()
     timex._ascii_as_lower()
     timex._lower_cues()

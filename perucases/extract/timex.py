@@ -79,6 +79,14 @@ def _alt(words) -> str:
 
 @functools.cache
 def _patterns() -> list[tuple[str, re.Pattern]]:
+    """The patterns, ignoring case: for the rare text that cannot be lowercased instead (see
+    `_lower_patterns`), so compiled only when such a text comes (a tenth of a second)."""
+    return [(name, re.compile(source, re.IGNORECASE)) for name, source in _sources()]
+
+
+@functools.cache
+def _sources() -> list[tuple[str, str]]:
+    """(name, regular expression) of every pattern, in the order they are tried."""
     w = _words()
     MON = rf"(?P<mon>{_alt(month_table())})\.?"
     WD = rf"(?:(?P<wd>{_alt(w['weekdays'])})\.?,?\s+)"
@@ -210,7 +218,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
             r"(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of|fines\s+de|principios\s+de|mediados\s+de)[\s-]+)?(?<![\d$£€.,/#-])(?P<year>1[89]\d\d|20\d\d)(?![\d%]|,\d|\.\d|-\d)",
         ),
     ]
-    return [(name, re.compile(rf"(?<!\w){p}(?!\w)", re.IGNORECASE)) for name, p in P]
+    return [(name, rf"(?<!\w){p}(?!\w)") for name, p in P]
 
 
 # ---------------------------------------------------------------------------- values
@@ -1206,7 +1214,7 @@ def _lowercased(pattern: str) -> str:
 def _lower_patterns() -> list[tuple[str, re.Pattern]]:
     """The patterns, for lowercased text and without IGNORECASE (about twice as fast): on text
     whose characters `_folds_as_lower` accepts, they match where the patterns match the text."""
-    return [(name, re.compile(_lowercased(rx.pattern))) for name, rx in _patterns()]
+    return [(name, re.compile(_lowercased(source))) for name, source in _sources()]
 
 
 @functools.cache
@@ -1214,7 +1222,7 @@ def _letters() -> str:
     """Every letter the patterns name (and a to z, for their ranges)."""
     return "".join(
         sorted(
-            {c for _, rx in _patterns() for c in rx.pattern.lower() if c.isalpha()} | set("abcdefghijklmnopqrstuvwxyz")
+            {c for _, source in _sources() for c in source.lower() if c.isalpha()} | set("abcdefghijklmnopqrstuvwxyz")
         )
     )
 
