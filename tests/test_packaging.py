@@ -43,3 +43,30 @@ def test_the_installed_package_ships_the_place_table_of_the_installed_data_packa
     assert shipped is not None
     assert shipped == places._table()
     assert shipped[("lima",)] == ("Lima", "region")
+
+
+def test_the_installed_package_ships_the_known_words_of_the_installed_word_lists():
+    from perucases.ingest import lexicon
+
+    shipped = lexicon._shipped()
+    assert shipped is not None and shipped == lexicon._build()
+    assert "watch" in shipped and "skip" in shipped and "petroperú" not in shipped
+
+
+def test_known_words_shipped_under_another_key_are_built_from_the_word_lists(tmp_path, monkeypatch):
+    import pickle
+
+    from perucases.ingest import lexicon
+
+    stale = tmp_path / lexicon.SHIPPED
+    stale.write_bytes(pickle.dumps(("pyspellchecker-0.0-20", frozenset({"petroperú"}))))
+    monkeypatch.setattr(lexicon, "_shipped_file", lambda: stale)
+    lexicon._words.cache_clear()
+    try:
+        assert lexicon._shipped() is None
+        assert lexicon.known_word("Watch") and not lexicon.known_word("PetroPerú")
+        key = lexicon.write_shipped(stale)  # as the package's build writes it
+        lexicon._words.cache_clear()
+        assert key == lexicon._key() and lexicon._shipped() == lexicon._build()
+    finally:
+        lexicon._words.cache_clear()
