@@ -20,6 +20,8 @@ class ShippedTablesHook(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name != "wheel":  # (an sdist ships the sources; its wheel builds the tables)
+            return
         root = Path(self.root)
         sys.path.insert(0, str(root))
         try:
