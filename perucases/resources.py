@@ -68,3 +68,30 @@ def data_fingerprint() -> str:
             h.update(entry.name.encode())
             h.update(entry.read_bytes())
     return h.hexdigest()[:16]
+
+
+# Tables built when the package is built (perucases/_hatch_build.py), each pickled with the key of
+# what it was built from: perucases.extract.places and perucases.ingest.lexicon.
+
+
+def write_pickle(path, value) -> None:
+    """Pickle VALUE to PATH whole or not at all (a temporary file beside it, then renamed)."""
+    import os
+    import pickle
+
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def read_keyed(source, key: str, kind: type):
+    """The value SOURCE (a file) holds under KEY, if it is a KIND; None when the key differs or
+    the file is missing or unreadable."""
+    import pickle
+
+    try:
+        stored, value = pickle.loads(source.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, IndexError, TypeError):
+        return None
+    return value if stored == key and isinstance(value, kind) else None

@@ -26,7 +26,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 import pickle
 import re
 from importlib import metadata, resources
@@ -34,7 +33,7 @@ from pathlib import Path
 
 from perucases.extract.gazetteer import TOKEN, fold
 from perucases.extract.wordlists import first_names, month_names
-from perucases.resources import data_lines, data_text, data_toml, stopwords
+from perucases.resources import data_lines, data_text, data_toml, read_keyed, stopwords, write_pickle
 
 # Countries whose small towns a case file names (Peru and the Latin American cases around it).
 LATIN_AMERICA = frozenset("PE AR CL BO EC CO VE SV GT HN NI MX PY UY BR CU PA CR DO HT PR".split())
@@ -71,10 +70,7 @@ def _cache_file() -> Path | None:
 def write_shipped(path: Path) -> str:
     """Build the table and write it to PATH with its key, as the package's build does; the key."""
     key = _key()
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump((key, _table()), f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    write_pickle(path, (key, _table()))
     return key
 
 
@@ -85,12 +81,7 @@ def _shipped_file():
 @functools.cache
 def _shipped() -> dict[tuple[str, ...], tuple[str, str]] | None:
     """The table built with the package, if it was built from what is installed now."""
-    try:
-        raw = _shipped_file().read_bytes()
-        key, table = pickle.loads(raw)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, IndexError, TypeError):
-        return None
-    return table if key == _key() and isinstance(table, dict) else None
+    return read_keyed(_shipped_file(), _key(), dict)
 
 
 def prepare(index_dir: Path) -> None:
@@ -255,10 +246,7 @@ def _save(table: dict) -> None:
     if path is None or not path.parent.is_dir():
         return
     try:
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_pickle(path, table)
         for old in path.parent.glob(".places-*.pickle"):  # tables of other versions
             if old != path:
                 old.unlink(missing_ok=True)

@@ -16,6 +16,8 @@ import gzip
 import json
 import unicodedata
 
+from perucases.resources import read_keyed, write_pickle
+
 MIN_COUNT = 20
 LANGUAGES = ("en", "es")
 
@@ -40,14 +42,8 @@ def _build() -> frozenset[str]:
 def write_shipped(path) -> str:
     """Build the set of known words and write it to PATH with its key, as the package's build
     does; the key."""
-    import os
-    import pickle
-
     key = _key()
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump((key, _build()), f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    write_pickle(path, (key, _build()))
     return key
 
 
@@ -59,13 +55,7 @@ def _shipped_file():
 
 def _shipped() -> frozenset[str] | None:
     """The set built with the package, if it was built from the pyspellchecker installed now."""
-    import pickle
-
-    try:
-        key, words = pickle.loads(_shipped_file().read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, IndexError, TypeError):
-        return None
-    return words if key == _key() and isinstance(words, frozenset) else None
+    return read_keyed(_shipped_file(), _key(), frozenset)
 
 
 @functools.cache
