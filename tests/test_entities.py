@@ -418,3 +418,27 @@ def test_token_pattern_is_the_one_character_at_a_time_form(text):
 
     plain = re.compile(r"[^\W_](?:\w|[.'’\-](?=[^\W_]))*")
     assert [m.span() for m in TOKEN.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_the_entity_table_read_back_from_its_file_lists_as_the_index_does(seed_index, tmp_path, monkeypatch):
+    """The table is kept in the index folder between commands; read back, every listing (each
+    sort, each row's every field) is the one read from the documents themselves."""
+    import shutil
+
+    ix = tmp_path / "ix"
+    shutil.copytree(seed_index, ix)
+    for f in ix.glob(".entities-*.pickle"):
+        f.unlink()
+    fresh = Library(ix)
+    listed = {sort: fresh.entities(sort=sort) for sort in ("mentions", "documents", "name")}
+    fresh.close()
+    [kept] = ix.glob(".entities-*.pickle")
+    import perucases.library.entities as entities_module
+
+    monkeypatch.setattr(entities_module, "read_table", lambda s: pytest.fail("read from the documents again"))
+    again = Library(ix)
+    for sort, rows in listed.items():
+        back = again.entities(sort=sort)
+        assert [(r.name, r.name_key) for r in back] == [(r.name, r.name_key) for r in rows]
+        assert [r.as_tuple() for r in back] == [r.as_tuple() for r in rows]
+    assert listed["name"][0].name == "Alberto Fujimori" and listed["name"][0].name_key == "alberto fujimori"

@@ -5,6 +5,9 @@ import csv
 import io
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from perucases.render.output import HL_END, HL_START, Column, emit, use_color
 
 COLS = [Column("id"), Column("text"), Column("tags"), Column("n")]
@@ -124,3 +127,32 @@ def test_locators_import_without_rich_click_or_whoosh():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+_TEXT = st.text(st.characters(blacklist_characters=HL_START + HL_END))  # (markers are stripped: a test above)
+_SCALARS = st.one_of(_TEXT, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=True))
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(st.one_of(_TEXT, st.integers()), inner, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=8), _VALUES, max_size=5), max_size=4))
+def test_json_output_is_json_dumps_character_for_character(rows):
+    """--format json writes rows through its own indenting writer: the text json.dumps(indent=2)
+    gives, whatever the values (lone surrogates as \\u escapes, NaN, numbers as keys)."""
+    out = io.StringIO()
+    emit(rows, [Column(k) for k in dict.fromkeys(k for r in rows for k in r)], "json", out=out)
+    data = [{k: r.get(k) for k in dict.fromkeys(k for r in rows for k in r)} for r in rows]
+    want = json.dumps(data, ensure_ascii=False, indent=2)
+    try:
+        want.encode("utf-8")
+    except UnicodeEncodeError:
+        want = json.dumps(data, ensure_ascii=True, indent=2)
+    assert out.getvalue() == want + "\n"

@@ -17,6 +17,7 @@ terminal output never carries control characters from documents.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -128,13 +129,58 @@ def _cell(value: Any) -> str:
 def _json(value, indent: int | None = None) -> str:
     """JSON text, UTF-8 as it is; with \\u escapes when a value holds a lone surrogate (a file
     name that is not UTF-8), which no UTF-8 output can carry."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
-    if _SURROGATE.search(text):
+    text = None
+    if indent == 2:
+        with contextlib.suppress(_Unusual):
+            text = _indented(value, "\n")
+    if text is None:
+        text = json.dumps(value, ensure_ascii=False, indent=indent)
+    try:
+        text.encode("utf-8")  # (a fifth of the time a search for surrogates takes)
+    except UnicodeEncodeError:
         text = json.dumps(value, ensure_ascii=True, indent=indent)
     return text
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+class _Unusual(Exception):
+    """A value `_indented` leaves to json.dumps."""
+
+
+_encode_str = json.encoder.encode_basestring  # json's own string encoder (C), as json.dumps uses it
+
+
+def _indented(v: Any, pad: str) -> str:
+    """`json.dumps(v, ensure_ascii=False, indent=2)`, character for character (a test holds it),
+    for the strings, whole numbers, booleans, nulls, lists and string-keyed dicts that rows are
+    made of; json's indenting encoder is pure Python and took 0.2 s of the 1 s that `entities
+    --format json` takes on 20,000 entities, this a third less."""
+    t = type(v)
+    if t is str:
+        return _encode_str(v)
+    if v is None:
+        return "null"
+    if t is bool:
+        return "true" if v else "false"
+    if t is int:
+        return int.__repr__(v)
+    inner = pad + "  "
+    if t is list or t is tuple:
+        if not v:
+            return "[]"
+        items = [_encode_str(x) if type(x) is str else _indented(x, inner) for x in v]
+        return "[" + inner + ("," + inner).join(items) + pad + "]"
+    if t is dict:
+        if not v:
+            return "{}"
+        parts = []
+        for k, x in v.items():
+            if type(k) is not str:
+                raise _Unusual
+            parts.append(_encode_str(k) + ": " + (_encode_str(x) if type(x) is str else _indented(x, inner)))
+        return "{" + inner + ("," + inner).join(parts) + pad + "}"
+    raise _Unusual  # floats (NaN, Infinity), subclasses, anything else: json.dumps decides
+
+
 # Control characters a TSV or CSV cell never carries as they are (a terminal would obey them):
 # every C0 and C1 control but tab, line feed and carriage return, DEL and the bidirectional ones.
 _CELL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
