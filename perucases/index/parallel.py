@@ -191,6 +191,7 @@ def run_segments(
     the segments are committed."""
     import multiprocessing as mp
     import threading
+    import time
 
     ctx: Any = mp.get_context("fork" if os.name != "nt" else "spawn")  # (typeshed: a BaseContext has no Process)
     jobq, results = ctx.Queue(), ctx.Queue()
@@ -214,6 +215,7 @@ def run_segments(
     pending: dict[int, list] = {}
     skipped: dict[str, str | None] = {}  # path -> why it was skipped (None: read), for its repeats
     nxt = 0
+    looked = time.monotonic()
     try:
         while nxt < n_chunks or len(segments) < workers:
             if failure:
@@ -227,6 +229,13 @@ def run_segments(
                 if all(p.exitcode == 0 for p in procs) and results.empty():
                     raise WorkerDied(0) from None
                 continue
+            if time.monotonic() - looked > 0.5:
+                # A process killed while the others still hand back work ends the build now, not
+                # when they have read everything (seconds to minutes later).
+                looked = time.monotonic()
+                dead = [p for p in procs if p.exitcode not in (None, 0)]
+                if dead:
+                    raise WorkerDied(dead[0].exitcode) from None
             if kind == "error":
                 if isinstance(n, BaseException):
                     raise n
