@@ -57,8 +57,10 @@ def read_user_toml(path) -> dict:
         raise PerucasesError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+@functools.cache
 def data_fingerprint() -> str:
-    """A hash of every data file: a change to the cleaning rules means a rebuilt index."""
+    """A hash of every data file: a change to the cleaning rules means a rebuilt index. (Read once
+    a process: every opening of an index asks for it, and reading the files took 5 ms.)"""
     import hashlib
 
     h = hashlib.sha256()

@@ -120,6 +120,7 @@ class Gazetteer:
 
     def __init__(self, entries: list[Entry], ignore: set[str] | None = None) -> None:
         self.entries: dict[str, Entry] = {}
+        self._by_form: dict[str, set[str]] = {}  # key_of(a form) -> the keys of the entries with it
         self.ignore = {key_of(n) for n in (ignore or set())}
         for e in entries:
             self.add(e)
@@ -128,16 +129,22 @@ class Gazetteer:
     def add(self, e: Entry) -> None:
         """Add an entry, merging it with every known entity that shares a form with it."""
         forms = {key_of(f) for f in e.forms()}
-        hits = [k for k, old in self.entries.items() if forms & {key_of(f) for f in old.forms()}]
+        sharing = set().union(*(self._by_form.get(f, ()) for f in forms))
+        hits = [k for k in self.entries if k in sharing] if sharing else []  # (in the entries' order)
         merged = Entry(e.name, e.type, set(e.aliases), e.description)
         for k in hits:
             old = self.entries.pop(k)
+            for f in old.forms():
+                self._by_form[key_of(f)].discard(k)
             merged.aliases |= old.forms()
             merged.type = merged.type or old.type
             merged.description = merged.description or old.description
         merged.aliases.discard(merged.name)
         merged.type = merged.type or "ORG"
-        self.entries[merged.key] = merged
+        key = merged.key  # (an entry of this key shares its name's form: merged above)
+        self.entries[key] = merged
+        for f in merged.forms():
+            self._by_form.setdefault(key_of(f), set()).add(key)
 
     def _index(self) -> None:
         conn = rules()["connectors"]
