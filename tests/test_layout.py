@@ -4,6 +4,7 @@ line that starts without Whoosh."""
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -22,20 +23,29 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def _imports(tree: ast.AST):
+def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
     """The import statements of TREE at any level (inside functions too), but those under
     `if TYPE_CHECKING:`, which never run."""
-    for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-            yield from (n for child in node.orelse for n in [child, *_imports(child)])
-            continue
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            yield node
-        yield from _imports(node)
+    found, todo = [], [tree]
+    while todo:
+        for node in ast.iter_child_nodes(todo.pop()):
+            if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+                todo.extend(node.orelse)
+                found.extend(n for n in node.orelse if isinstance(n, (ast.Import, ast.ImportFrom)))
+                continue
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.append(node)
+            todo.append(node)
+    return found
 
 
 def import_graph() -> dict[str, set[str]]:
     """Module -> the perucases modules it imports, at any level (inside functions too)."""
+    return {m: set(imported) for m, imported in _import_graph().items()}  # (a copy: the tests' own)
+
+
+@functools.cache
+def _import_graph() -> dict[str, set[str]]:
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {m: set() for m in modules}
     for name, path in modules.items():
