@@ -150,7 +150,7 @@ def _walk(root: Path, follow_links: bool = False, skipped: list | None = None):
             specs.append((here, spec))
         keep = []
         for d in sorted(dirnames):
-            if d.startswith(".") or ignored(here / d, True):
+            if d.startswith(".") or (specs and ignored(here / d, True)):
                 continue
             if (here / d).is_symlink() and not follow_links:
                 if skipped is not None:
@@ -160,9 +160,11 @@ def _walk(root: Path, follow_links: bool = False, skipped: list | None = None):
         dirnames[:] = keep
         kinds = _kinds(dirpath) if filenames else {}  # one listing, not a stat a file
         for name in sorted(filenames):
-            if name.startswith(".") or ignored(here / name, False):
+            if name.startswith("."):
                 continue
             p = here / name
+            if specs and ignored(p, False):  # (no ignore file on the way: no path to compare)
+                continue
             kind = kinds.get(name, "")
             if kind == "link":
                 broken = _broken_link(p)
@@ -209,7 +211,7 @@ def discover(roots: list[Path], follow_links: bool = False) -> tuple[list[Corpus
     for r in roots:
         if not r.exists():
             raise PerucasesError(f"{r}: no such file or folder")
-    found: list[tuple[Path, Path, str]] = []
+    found: list[tuple[Path, Path, str, str]] = []  # (file, its root, its id's base, its suffix)
     skipped: list[tuple[Path, str]] = []
     prefix_roots = len([r for r in roots if r.is_dir()]) > 1
     for root in roots:
@@ -230,21 +232,24 @@ def discover(roots: list[Path], follow_links: bool = False) -> tuple[list[Corpus
                 if root.is_file():
                     skipped.append((f, f"unsupported file type {f.suffix or '(none)'}"))
                 continue
+            suffix = f.suffix  # (each of pathlib's properties is computed again when asked)
             rel = str(f)[head:]  # f.relative_to(base).with_suffix("").as_posix(), without pathlib's cost
-            rel = rel[: len(rel) - len(f.suffix)].replace(os.sep, "/")
+            rel = rel[: len(rel) - len(suffix)].replace(os.sep, "/")
             if prefix_roots and root.is_dir():
                 rel = f"{root.name}/{rel}"
-            found.append((f, base, rel))
+            found.append((f, base, rel, suffix))
     # Two files with one id (a.txt and a.md): both keep their extension.
     counts: dict[str, int] = {}
-    for _, _, rel in found:
+    for _, _, rel, _ in found:
         counts[rel] = counts.get(rel, 0) + 1
-    out, seen, used = [], set(), set()
-    for f, base, rel in found:
-        doc_id = safe_id(rel + f.suffix if counts[rel] > 1 else rel)
-        if f in seen:
+    out, used = [], set()
+    seen: set[str] = set()  # the files' paths as text (a Path hashes its parts again every time)
+    for f, base, rel, suffix in found:
+        doc_id = safe_id(rel + suffix if counts[rel] > 1 else rel)
+        path = str(f)
+        if path in seen:
             continue
-        seen.add(f)
+        seen.add(path)
         if doc_id in used:  # an escaped name that another file has as it is: a suffix keeps them apart
             n = 2
             while f"{doc_id}~{n}" in used:
