@@ -91,3 +91,24 @@ def test_the_shipped_form_of_the_known_words_holds_what_a_set_holds(words, probe
     assert set(packed) == kept and len(packed) == len(kept)
     for w in [*words, *probes, "", "\n"]:
         assert (w in packed) == (w in kept), w
+
+
+def test_the_data_fingerprint_is_of_the_data_files_not_of_the_tables_built_from_them(tmp_path, monkeypatch):
+    """An index is rebuilt when a data file changes; rebuilding the shipped tables (made from those
+    files) changes nothing."""
+    import shutil
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    import perucases.resources as res
+
+    data = tmp_path / "perucases" / "data"
+    shutil.copytree(Path(res.__file__).parent / "data", data)
+    monkeypatch.setattr(res, "resources", SimpleNamespace(files=lambda package: tmp_path / package))
+    fingerprint = res.data_fingerprint.__wrapped__
+    before = fingerprint()
+    (data / "places.pickle").write_bytes(b"another build of the table")
+    (data / "lexicon.pickle").unlink(missing_ok=True)
+    assert fingerprint() == before
+    (data / "stopwords_en.txt").write_text("changed\n", encoding="utf-8")
+    assert fingerprint() != before
