@@ -92,7 +92,7 @@ def shorten(value: str, n: int = 80) -> str:
     return value if len(value) <= n else value[: n - 1] + "…"
 
 
-def _utf8(value: str) -> bool:
+def is_utf8(value: str) -> bool:
     """Can VALUE be written as UTF-8? (Only lone surrogates cannot: one encode finds them, in a
     fraction of the time a look at each character takes.)"""
     try:
@@ -106,7 +106,7 @@ def check_text(value: str | None, what: str, param: str | None = None) -> None:
     """Refuse text with lone surrogates: bytes from the command line that are not UTF-8 (Python
     keeps them as surrogates), which no index, terminal or file can hold. WHAT names the value
     in the message ("the query"); or PARAM, the parameter it was given as."""
-    if value and not _utf8(value):
+    if value and not is_utf8(value):
         if param is not None:
             raise InvalidArgument("{" + param + "} is not valid text: it holds bytes that are not UTF-8", param=param)
         raise InvalidArgument(f"{what} is not valid text: it holds bytes that are not UTF-8")

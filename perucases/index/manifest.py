@@ -132,12 +132,11 @@ class Manifest:
             "files_count": len(self.files),
             "files": {p: r.to_json() for p, r in sorted(self.files.items())},  # last: see load()
         }
-        text = _manifest_text(data, ascii=False)
         try:
-            text.encode("utf-8")
+            raw = _manifest_text(data, ascii=False).encode("utf-8")
         except UnicodeEncodeError:  # a file name that is not UTF-8 (lone surrogates): escaped in JSON
-            text = _manifest_text(data, ascii=True)
-        write_atomic(index_dir / MANIFEST, text)
+            raw = _manifest_text(data, ascii=True).encode("utf-8")
+        write_atomic_bytes(index_dir / MANIFEST, raw)
 
 
 def _manifest_text(data: dict, ascii: bool) -> str:

@@ -30,6 +30,8 @@ from typing import Any, Literal
 
 import click
 
+from perucases.errors import is_utf8
+
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
 HL_START, HL_END = "\ue000", "\ue001"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -135,9 +137,7 @@ def _json(value, indent: int | None = None) -> str:
             text = _indented(value, "\n")
     if text is None:
         text = json.dumps(value, ensure_ascii=False, indent=indent)
-    try:
-        text.encode("utf-8")  # (a fifth of the time a search for surrogates takes)
-    except UnicodeEncodeError:
+    if not is_utf8(text):
         text = json.dumps(value, ensure_ascii=True, indent=indent)
     return text
 
