@@ -31,9 +31,9 @@ from typing import Any, Literal
 import click
 
 from perucases.errors import is_utf8
+from perucases.highlight import HL_END, HL_START
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "ids")
-HL_START, HL_END = "\ue000", "\ue001"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
