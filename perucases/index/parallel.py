@@ -215,27 +215,25 @@ def run_segments(
     pending: dict[int, list] = {}
     skipped: dict[str, str | None] = {}  # path -> why it was skipped (None: read), for its repeats
     nxt = 0
-    looked = time.monotonic()
+    looked = 0.0
     try:
         while nxt < n_chunks or len(segments) < workers:
             if failure:
                 raise failure[0]
-            try:
-                kind, k, n, payload = results.get(timeout=1.0)
-            except queue_mod.Empty:
-                dead = [p for p in procs if p.exitcode not in (None, 0)]
-                if dead:
-                    raise WorkerDied(dead[0].exitcode) from None
-                if all(p.exitcode == 0 for p in procs) and results.empty():
-                    raise WorkerDied(0) from None
-                continue
             if time.monotonic() - looked > 0.5:
-                # A process killed while the others still hand back work ends the build now, not
-                # when they have read everything (seconds to minutes later).
+                # Twice a second, and after each second with no result: a process killed while
+                # the others still hand back work ends the build now, not when they have read
+                # everything (seconds to minutes later).
                 looked = time.monotonic()
                 dead = [p for p in procs if p.exitcode not in (None, 0)]
                 if dead:
-                    raise WorkerDied(dead[0].exitcode) from None
+                    raise WorkerDied(dead[0].exitcode)
+            try:
+                kind, k, n, payload = results.get(timeout=1.0)
+            except queue_mod.Empty:
+                if all(p.exitcode == 0 for p in procs) and results.empty():
+                    raise WorkerDied(0) from None
+                continue
             if kind == "error":
                 if isinstance(n, BaseException):
                     raise n
