@@ -7,11 +7,12 @@ exposes these as methods; they return plain dataclasses.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import pickle
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from whoosh import query as Q
@@ -41,17 +42,11 @@ class EntityRow:
     name_key: str = field(default="", repr=False, compare=False)  # key_of(name): what a listing sorts by
 
     def as_tuple(self) -> tuple:
-        """The row as EntityRow(*t) takes it back (the entity table's file)."""
-        return (
-            self.name,
-            self.type,
-            self.mentions,
-            self.documents,
-            self.aliases,
-            self.key,
-            self.description,
-            self.name_key,
-        )
+        """The row as EntityRow(*t) takes it back (the entity table's file): its fields in order."""
+        return tuple(getattr(self, name) for name in _ROW_FIELDS)
+
+
+_ROW_FIELDS = tuple(f.name for f in fields(EntityRow))
 
 
 @dataclass
@@ -259,8 +254,9 @@ def entity_table(lib: Library) -> dict[str, EntityRow]:
     return lib._entity_table
 
 
-# The layout of the entity table's file (EntityRow.as_tuple); a new layout, a new name.
-_TABLE_FORMAT = "t1"
+# The layout of the entity table's file (EntityRow.as_tuple), in its name: a file of rows with
+# other fields is made again, never read into the wrong ones.
+_TABLE_FORMAT = hashlib.sha256(" ".join(_ROW_FIELDS).encode()).hexdigest()[:8]
 
 
 def entities(
