@@ -38,6 +38,18 @@ def seed_text(doc_id: str) -> str:
     return (REPO / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
 
 
+def assert_index_sound(ix: Path) -> None:
+    """`perucases index --check` passes on IX, with no traceback (run in this process: a new one
+    costs a second of CPU)."""
+    from click.testing import CliRunner
+
+    from perucases.cli import cli
+
+    r = CliRunner().invoke(cli, ["index", "--check", "--index", str(ix)])
+    assert "Traceback" not in r.stderr, r.stderr
+    assert r.exit_code == 0, r.stderr
+
+
 def perucases() -> str:
     """The installed command, beside this Python."""
     exe = Path(sys.executable).parent / "perucases"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import SEED_IDS, notes_corpus, perucases
+from helpers import SEED_IDS, assert_index_sound, notes_corpus, perucases
 from perucases.cli import cli
 from perucases.index.location import bundled_seeds
 from perucases.library import Library
@@ -31,13 +31,6 @@ def run_cli(*args: str, timeout: float = HANG, env: dict | None = None, **kw) ->
     return subprocess.run(
         [perucases(), *args], capture_output=True, text=True, timeout=timeout, env=env, errors="surrogateescape", **kw
     )  # a path is bytes, as the file system has it
-
-
-def index_is_sound(ix: Path) -> bool:
-    """`perucases index --check` passes (run in this process: a new one costs a second of CPU)."""
-    r = CliRunner().invoke(cli, ["index", "--check", "--index", str(ix)])
-    assert "Traceback" not in r.stderr, r.stderr
-    return r.exit_code == 0
 
 
 def one_line_error(stderr: str) -> str:
@@ -214,7 +207,7 @@ def test_ctrl_c_during_a_build_in_several_processes_ends_at_once(tmp_path, built
         if interrupted >= 2:
             break
     assert interrupted >= 1, seen
-    assert index_is_sound(ix)
+    assert_index_sound(ix)
 
 
 @pytest.mark.slow
@@ -230,7 +223,7 @@ def test_a_dead_extraction_process_ends_the_build_with_one_line(tmp_path, built_
     assert code == 2, err
     assert "an extraction process died" in one_line_error(err)
     assert state(ix) == before
-    assert index_is_sound(ix)
+    assert_index_sound(ix)
 
 
 FULL_DISK = """
@@ -604,7 +597,7 @@ def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
         )
         assert r.returncode == 2 and "No space left on device" in one_line_error(r.stderr)
         assert unlisted(ix) == [], (round_, left)
-        assert index_is_sound(ix)
+        assert_index_sound(ix)
     assert run_cli("index", "--index", str(ix)).returncode == 0
     assert len(state(ix)) == 135 and unlisted(ix) == []
 
@@ -1097,7 +1090,7 @@ def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_me
     )
     assert "Traceback" not in err, err  # what the orphans may have said (they share its stderr)
     assert len(state(ix)) == 255
-    assert index_is_sound(ix)
+    assert_index_sound(ix)
 
 
 def test_a_refresh_that_fails_for_any_reason_still_answers_from_the_index(tmp_path, corpus, monkeypatch):
