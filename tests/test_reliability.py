@@ -165,6 +165,24 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def running(pids: list[int], wait: float = 5.0) -> list[int]:
+    """Those of PIDS still running (neither gone nor a zombie) after up to WAIT seconds: a process
+    that is ending has closed its pipes a moment before the kernel marks it ended."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = [p for p in pids if not _ended(p)]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.01)
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return "zombie" in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True  # gone (reaped)
+
+
 def finish(proc: subprocess.Popen) -> tuple[int, str]:
     """Its exit code and stderr; a process still running after HANG seconds fails the test."""
     try:
@@ -200,9 +218,7 @@ def test_ctrl_c_during_a_build_in_several_processes_ends_at_once(tmp_path, built
             continue
         interrupted += 1
         assert code == 130 and err.splitlines()[-1] == "perucases: interrupted", err
-        assert not [
-            w for w in workers if Path(f"/proc/{w}").exists() and "zombie" not in Path(f"/proc/{w}/status").read_text()
-        ], "an extraction process is left"
+        assert not running(workers), "an extraction process is left"
         assert state(ix) == before
         if interrupted >= 2:
             break
@@ -1085,9 +1101,7 @@ def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_me
     r = run_cli("index", str(corpus), "--index", str(ix), "-j", "1")  # while they still run
     assert r.returncode == 0, r.stderr
     _, err = proc.communicate(timeout=HANG)  # its stderr ends when the last of them has ended
-    assert not any(
-        Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text() for p in orphans
-    )
+    assert not running(orphans)
     assert "Traceback" not in err, err  # what the orphans may have said (they share its stderr)
     assert len(state(ix)) == 255
     assert_index_sound(ix)
