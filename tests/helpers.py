@@ -50,6 +50,14 @@ def assert_index_sound(ix: Path) -> None:
     assert r.exit_code == 0, r.stderr
 
 
+def python(*args: str) -> list[str]:
+    """The command line of this Python running ARGS isolated (-I): it imports the installed
+    perucases, as the `perucases` command does, not the checkout the tests run in (`python -c`
+    puts the working folder first on its path; there, with no bytecode written, every module was
+    also compiled again in each such process)."""
+    return [sys.executable, "-I", *args]
+
+
 def perucases() -> str:
     """The installed command, beside this Python."""
     exe = Path(sys.executable).parent / "perucases"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import ast
 import functools
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import perucases
+from helpers import python
 
 PACKAGE = Path(perucases.__file__).parent
 
@@ -147,9 +147,9 @@ def test_importing_perucases_and_its_command_line_does_not_load_whoosh():
         "import sys, perucases, perucases.cli, perucases.library; "
         "print(sorted(m for m in sys.modules if m == 'whoosh' or m.startswith('whoosh.')))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([*python("-c"), code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     # Nor does the Library class: its concern modules load at their first use.
     code = "import sys, perucases; print(perucases.Library.__module__, 'whoosh' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([*python("-c"), code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "perucases.library.library False"

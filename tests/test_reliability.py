@@ -11,14 +11,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from helpers import SEED_IDS, assert_index_sound, notes_corpus, perucases
+from helpers import SEED_IDS, assert_index_sound, notes_corpus, perucases, python
 from perucases.cli import cli
 from perucases.index.location import bundled_seeds
 from perucases.library import Library
@@ -272,7 +271,7 @@ def test_a_ctrl_c_as_a_finished_command_exits_is_no_interruption(tmp_path, seed_
     # exited, raised KeyboardInterrupt over its exit: the process died of SIGINT (-2), with a
     # traceback, after saying the index was built
     r = subprocess.run(
-        [sys.executable, "-c", CTRL_C_AT_EXIT, "docs", "--index", str(seed_index), "--format", "ids"],
+        [*python("-c"), CTRL_C_AT_EXIT, "docs", "--index", str(seed_index), "--format", "ids"],
         capture_output=True,
         text=True,
         timeout=HANG,
@@ -296,7 +295,7 @@ def test_a_ctrl_c_during_the_interpreter_s_shut_down_cannot_kill_a_finished_comm
     # ran, so a Ctrl-C then killed the process (-2) after its work was done (2 of 30 Ctrl-C
     # rounds of bench/stress.py): by then the program ignores SIGINT
     r = subprocess.run(
-        [sys.executable, "-c", SIGINT_AT_SHUTDOWN, "docs", "--index", str(seed_index), "--format", "ids"],
+        [*python("-c"), SIGINT_AT_SHUTDOWN, "docs", "--index", str(seed_index), "--format", "ids"],
         capture_output=True,
         text=True,
         timeout=HANG,
@@ -348,8 +347,7 @@ def test_a_full_disk_in_the_extraction_processes_prints_no_traceback(tmp_path):
     for round_ in range(1):
         r = subprocess.run(
             [
-                sys.executable,
-                "-c",
+                *python("-c"),
                 FULL_DISK_IN_WORKERS,
                 "index",
                 str(corpus),
@@ -376,7 +374,7 @@ def test_a_full_disk_during_a_large_update_ends_with_one_line_and_queries_answer
     # 300 new files make the update run in several processes
     for k in range(300):
         (mine / "more" / f"new-{k:03d}.txt").write_text(f"New {k}\n\nA new note on Fujimori, {k}.\n", encoding="utf-8")
-    full_disk = [sys.executable, "-c", FULL_DISK]
+    full_disk = [*python("-c"), FULL_DISK]
     r = subprocess.run(
         [*full_disk, "index", "--index", str(ix), "-j", "2"], capture_output=True, text=True, timeout=HANG
     )
@@ -587,8 +585,7 @@ def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
     assert run_cli("index", str(corpus), "--index", str(ix), "-j", "1").returncode == 0
     # the disk fills when the table of contents is written: after the segment files
     full_disk = [
-        sys.executable,
-        "-c",
+        *python("-c"),
         FULL_DISK.replace("structfile.StructFile.write = full", "import whoosh.index; whoosh.index.TOC.write = full"),
     ]
     for round_ in range(3):
@@ -630,7 +627,7 @@ def peak_rss_mb(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float]:
         "print(json.dumps([r.returncode, r.stdout, r.stderr,"
         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))"
     )
-    out = subprocess.run([sys.executable, "-c", script, *cmd], capture_output=True, text=True, timeout=HANG)
+    out = subprocess.run([*python("-c"), script, *cmd], capture_output=True, text=True, timeout=HANG)
     code, stdout, stderr, peak = json.loads(out.stdout)
     return subprocess.CompletedProcess(cmd, code, stdout, stderr), peak
 
@@ -1023,7 +1020,7 @@ def test_check_after_a_kill_between_the_commit_and_the_manifest_says_stale_not_d
         "from perucases.cli import main\nsys.argv = ['perucases', *sys.argv[1:]]\nmain()\n"
     )
     r = subprocess.run(
-        [sys.executable, "-c", killed, "index", "--index", str(ix)], capture_output=True, text=True, timeout=HANG
+        [*python("-c"), killed, "index", "--index", str(ix)], capture_output=True, text=True, timeout=HANG
     )
     assert r.returncode == 9
     r = run_cli("index", "--check", "--index", str(ix))

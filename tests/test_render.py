@@ -8,6 +8,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import python
 from perucases.render.output import HL_END, HL_START, Column, emit, use_color
 
 COLS = [Column("id"), Column("text"), Column("tags"), Column("n")]
@@ -119,13 +120,12 @@ def test_locators_are_spelt_one_way():
 
 def test_locators_import_without_rich_click_or_whoosh():
     import subprocess
-    import sys
 
     code = (
         "import sys; import perucases.render.locators; "
         "print(sorted(m for m in ('rich', 'click', 'whoosh') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([*python("-c"), code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
 

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import SEED_IDS, assert_index_sound
+from helpers import SEED_IDS, assert_index_sound, python
 from perucases.cli import cli
 from perucases.extract.entities import extract
 from perucases.extract.gazetteer import load_gazetteer
@@ -281,7 +281,7 @@ def _paused_build(ix: Path, at: int, args: list[str]) -> tuple[subprocess.Popen,
     import select
 
     proc = subprocess.Popen(
-        [sys.executable, "-c", PAUSED_AT_A_WRITE, str(ix), str(at), *args],
+        [*python("-c"), PAUSED_AT_A_WRITE, str(ix), str(at), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

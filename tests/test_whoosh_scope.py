@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
-from helpers import SEED_IDS
+from helpers import SEED_IDS, python
 
 # A program with its own Whoosh index. With "perucases" it also builds and searches a perucases
 # index, in between. It prints what its own index answers, and what it sees of Whoosh: the
@@ -102,7 +101,7 @@ print(json.dumps({"seen": seen, "answers": answers, "changed": changed, "perucas
 
 
 def _run(arg: str, tmp_path) -> dict:
-    r = subprocess.run([sys.executable, "-c", PROGRAM, arg], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    r = subprocess.run([*python("-c"), PROGRAM, arg], capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 
@@ -216,7 +215,7 @@ def test_another_whoosh_release_is_refused_with_one_line(seed_index):
         "from perucases.cli import main; main()"
     )
     r = subprocess.run(
-        [sys.executable, "-c", program, "search", "Montesinos", "--index", str(seed_index)],
+        [*python("-c"), program, "search", "Montesinos", "--index", str(seed_index)],
         capture_output=True,
         text=True,
         timeout=120,
