@@ -366,10 +366,10 @@ def needs_rebuild(manifest: Manifest | None, index_dir: Path) -> str | None:
     """Why the index must be built from scratch, or None."""
     if manifest is None:
         return "no index yet" if not (index_dir / "manifest.json").exists() else "the manifest is unreadable"
-    if manifest.pipeline != pipeline_fingerprint():
-        old, new = manifest.pipeline.split(":")[:3], pipeline_fingerprint().split(":")[:3]
-        changed = _packages_changed(manifest.pipeline, pipeline_fingerprint())
-        if old == new and changed:
+    current = pipeline_fingerprint()
+    if manifest.pipeline != current:
+        changed = _packages_changed(manifest.pipeline, current)
+        if changed and manifest.pipeline.split(":")[:3] == current.split(":")[:3]:
             return "the packages that read documents changed: " + ", ".join(changed)
         return "the index was built by another version of perucases"
     if current_generation(index_dir, manifest.indexname) is None:
