@@ -242,3 +242,31 @@ def test_short_date_windows_use_month_buckets_and_keep_long_events(tmp_path):
     # The same answers as the open date ranges used for long windows.
     long_window = {e.date for e in lib.timeline(Filters.parse("1990", "1999"))}
     assert set(values("1993-01", "1993-12")) <= long_window
+
+
+def test_long_and_open_date_windows_keep_the_events_that_overlap_them_to_the_day(tmp_path):
+    """A window of more than two years, or open at one end, is a range query on the events' day
+    numbers: an event on its first or last day is in, one a day outside is not."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name, day in (
+        ("a", "31 December 1989"),
+        ("b", "1 January 1990"),
+        ("c", "31 December 2000"),
+        ("d", "1 January 2001"),
+    ):
+        # (a document each: the index query, not the check of each event after it, must keep it)
+        (corpus / f"{name}.txt").write_text(f"Raid {name}\n\nThe raid was on {day}.\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert CliRunner().invoke(cli, ["index", str(corpus), "--index", str(ix)]).exit_code == 0
+
+    def dates(*window: str) -> list[str]:
+        r = CliRunner().invoke(cli, ["timeline", *window, "--format", "json", "--index", str(ix)])
+        assert r.exit_code in (0, 1), r.output
+        return [e["date"] for e in json.loads(r.stdout or "[]")]
+
+    assert dates() == ["1989-12-31", "1990-01-01", "2000-12-31", "2001-01-01"]
+    assert dates("--from", "1990-01-01", "--to", "2000-12-31") == ["1990-01-01", "2000-12-31"]
+    assert dates("--from", "1990") == ["1990-01-01", "2000-12-31", "2001-01-01"]
+    assert dates("--to", "2000") == ["1989-12-31", "1990-01-01", "2000-12-31"]
+    assert dates("--from", "1990-01-02", "--to", "2000-12-30") == []

@@ -264,8 +264,10 @@ def make_schema() -> fields.Schema:
         entities=fields.KEYWORD(commas=True, scorable=True),  # entity keys, on doc and para records
         ments=fields.STORED(),  # para records: [[entity key, start, end], ...]
         page=fields.STORED(),  # para records of PDFs: the page the paragraph starts on
-        ev_first=fields.DATETIME(),  # event records: the calendar interval of the date
-        ev_last=fields.DATETIME(),
+        # event records: the calendar interval of each date, as day numbers (date.toordinal()):
+        # four terms a value, where a DATETIME (microseconds) made eight, five of them one a day
+        ev_first=fields.NUMERIC(int, bits=32, shift_step=8),
+        ev_last=fields.NUMERIC(int, bits=32, shift_step=8),
         # the months the events span, "YYYY-MM", for events of up to MONTH_BUCKETS months, and
         # "long" for longer ones: a short date window is then a few terms, not two open ranges
         ev_month=fields.KEYWORD(commas=True),

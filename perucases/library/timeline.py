@@ -6,7 +6,6 @@ the sentence); only the precision, a property of each value, is applied afterwar
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -82,9 +81,9 @@ def events(
         qs.append(Q.Or([Q.Term("ev_month", m) for m in window] + [Q.Term("ev_month", "long")]))
     else:
         if hi is not None:
-            qs.append(Q.DateRange("ev_first", None, dt.datetime.combine(date_to.end, dt.time())))
+            qs.append(Q.NumericRange("ev_first", None, date_to.end.toordinal()))
         if lo is not None:
-            qs.append(Q.DateRange("ev_last", dt.datetime.combine(date_from.start, dt.time()), None))
+            qs.append(Q.NumericRange("ev_last", date_from.start.toordinal(), None))
     if entity_key:
         qs.append(Q.Term("entities", entity_key))
     if doc_id:
