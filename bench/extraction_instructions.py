@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""What extraction adds to an index build, counted in machine instructions (valgrind), not seconds.
+
+    python bench/extraction_instructions.py [--stories 400]
+
+Builds the index of N Reuters stories in one process, with extraction and without it (the entity
+and event stages replaced by no-ops, as bench/extraction.py does), each under valgrind's
+cachegrind, and the same for one story; the one-story counts (start-up, imports, patterns) are
+subtracted, and the script prints each build's instructions and extraction's share. Instruction
+counts do not move with the machine's load, where bench/extraction.py's wall-clock times swung by
+half on the same code within an hour: use this one to tell whether a change helps, that one for
+the seconds. Needs valgrind (`apt-get install valgrind`); takes a few minutes (the builds run
+about fifty times slower under it, two at a time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reuters import write_corpus  # noqa: E402
+
+BUILD = """
+import sys, tempfile
+from pathlib import Path
+from perucases.index import build, prepared
+stages, corpus = sys.argv[1], Path(sys.argv[2])
+if stages == "none":
+    prepared.extract = lambda paragraphs, gaz: ([], {})
+    prepared.doc_events = lambda doc: []
+build.update(Path(tempfile.mkdtemp()), [corpus], procs=1)
+"""
+
+
+def instructions(stages: str, corpus: Path) -> int:
+    r = subprocess.run(
+        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+        + [sys.executable, "-c", BUILD, stages, str(corpus)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    m = re.search(r"I\s+refs:\s+([\d,]+)", r.stderr)
+    if m is None:
+        raise SystemExit(f"no instruction count in valgrind's output:\n{r.stderr[-2000:]}")
+    return int(m.group(1).replace(",", ""))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--stories", type=int, default=400)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as t:
+        many, one = Path(t) / "many", Path(t) / "one"
+        n = write_corpus(many, args.stories)
+        if n < 2 or write_corpus(one, 1) != 1:
+            raise SystemExit("no Reuters stories found (bench/reuters.py: ../shared/data/reuters21578)")
+        runs = [(s, c) for c in (many, one) for s in ("none", "all")]
+        with ThreadPoolExecutor(2) as pool:
+            got = dict(zip(runs, pool.map(lambda run: instructions(*run), runs), strict=True))
+    none, both = (got[(s, many)] - got[(s, one)] for s in ("none", "all"))
+    print(f"instructions of a build of {n} stories, less those of a build of one (start-up)")
+    print(f"  without extraction  {none / 1e9:7.3f} G")
+    print(f"  with extraction     {both / 1e9:7.3f} G   (+{100 * (both / none - 1):.1f}%; target: at most 30%)")
+    print(f"  with start-up: {got[('none', many)] / 1e9:.3f} G and {got[('all', many)] / 1e9:.3f} G")
+
+
+if __name__ == "__main__":
+    main()
