@@ -33,18 +33,11 @@ def pipeline_fingerprint() -> str:
     return f"{SCHEMA_VERSION}:{__version__}:{data_fingerprint()}:{packages_fingerprint()}"
 
 
-def _packages_changed(old: str, new: str) -> list[str]:
-    """The packages whose versions differ between two pipeline fingerprints: "pypdf 5.1.0 -> 6.0.0"."""
-
-    def versions(fp: str) -> dict[str, str]:
-        parts = fp.split(":")
-        pairs = (kv.partition("=") for kv in parts[3].split(",")) if len(parts) > 3 else ()
-        return {k: v for k, _, v in pairs if k}
-
-    a, b = versions(old), versions(new)
-    return [
-        f"{k} {a.get(k, 'none')} -> {b.get(k, 'none')}" for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k)
-    ]
+def _parts(fingerprint: str) -> tuple[list[str], dict[str, str]]:
+    """A pipeline fingerprint's schema, package and data parts, and its packages' versions."""
+    head = fingerprint.split(":", 3)
+    pairs = (kv.partition("=") for kv in head.pop().split(",")) if len(head) > 3 else ()
+    return head, {k: v for k, _, v in pairs if k}
 
 
 @dataclass
@@ -368,9 +361,11 @@ def needs_rebuild(manifest: Manifest | None, index_dir: Path) -> str | None:
         return "no index yet" if not (index_dir / "manifest.json").exists() else "the manifest is unreadable"
     current = pipeline_fingerprint()
     if manifest.pipeline != current:
-        changed = _packages_changed(manifest.pipeline, current)
-        if changed and manifest.pipeline.split(":")[:3] == current.split(":")[:3]:
-            return "the packages that read documents changed: " + ", ".join(changed)
+        (was, old), (now, new) = _parts(manifest.pipeline), _parts(current)
+        if was == now and old != new:
+            keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+            changed = ", ".join(f"{k} {old.get(k, 'none')} -> {new.get(k, 'none')}" for k in keys)
+            return f"the packages that read documents changed: {changed}"
         return "the index was built by another version of perucases"
     if current_generation(index_dir, manifest.indexname) is None:
         return "the index files are missing"
