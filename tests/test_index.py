@@ -327,6 +327,26 @@ def test_analysis_done_beforehand_equals_whooshs(paragraphs, lang):
 
 
 @given(
+    st.lists(
+        st.sampled_from(_WORDS) | st.from_regex(r"[a-zñé0-9][a-zñé0-9 .'\-]{0,20}[a-zñé0-9]", fullmatch=True),
+        unique=True,
+        max_size=12,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_keywords_posted_beforehand_equal_whooshs(words):
+    """Entity keys and event months are posted as `keywords` makes them, not through whoosh's
+    comma tokenizer: the same postings (term, frequency, weight, value) as the field's own."""
+    from whoosh import fields
+
+    from perucases.index.schema import keywords
+
+    words = [w for w in words if w and "," not in w and w == w.strip()]
+    field = fields.KEYWORD(commas=True, scorable=True)
+    assert sorted(keywords(words).items) == sorted(field.index(",".join(words)))
+
+
+@given(
     st.binary(max_size=200),
     st.lists(
         st.tuples(

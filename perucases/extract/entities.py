@@ -109,14 +109,19 @@ def _name_word(t: Token) -> bool:
     return t.cap and not _DIGIT.search(t.text)
 
 
+@functools.cache
+def _run_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """What `_run_end` asks at every name: connectors, organisations' connectors and head words, given names."""
+    r = rules()
+    return r["connectors"], r["org_connectors"], r["org_words"], first_names()
+
+
 def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
     """The last token of the capitalised name starting at token I: capitalised words, joined by up
     to two lower-case connectors ("Comisión de la Verdad", "Alicia Pérez viuda de Rojas"; "in",
     "en" only inside an organisation's name), never across a possessive, a title after "and" ("the
     Army and President X"), or a connector before another person ("Gobierno ... de Juan Pérez")."""
-    r = rules()
-    conn, org_conn, orgs = r["connectors"], r["org_connectors"], r["org_words"]
-    given = first_names()
+    conn, org_conn, orgs, given = _run_words()
     n = len(toks)
     j = i
     orgish = toks[i].folded in orgs
@@ -252,8 +257,9 @@ def _cue_before(toks: list[Token], i: int, text: str) -> bool:
     return _is_title(prev.folded) or _is_title(one) or two in titles
 
 
-def _classify(words: list[str], cue: bool, after: str, before: str) -> str | None:
-    """The type a capitalised name's own words and the words around it give it, or None.
+def _classify(folded: list[str], cue: bool, after: str, before: str) -> str | None:
+    """The type a capitalised name's own words (FOLDED: as `fold` gives them) and the words around
+    it give it, or None.
 
     Laws by their head word ("Ley", "Decree"); named events by an event word at either end ("the
     Santa Massacre", "Operación Chavín de Huántar") or just after it ("the Putis massacre") or
@@ -262,7 +268,6 @@ def _classify(words: list[str], cue: bool, after: str, before: str) -> str | Non
     Province", "Provincia de Huanta") or a place cue before ("the district of Cayara"); people
     after a title or role, or with a known given name."""
     r = rules()
-    folded = [fold(w) for w in words]
     fs = set(folded)
     if not fs.isdisjoint(r["law_words"]):
         return "LAW"
@@ -272,16 +277,26 @@ def _classify(words: list[str], cue: bool, after: str, before: str) -> str | Non
         return "ORG"
     if len(folded) > 1 and (folded[-1] in r["loc_words"] or folded[0] in r["loc_words"]):
         return "LOC"
-    tails = _tails(before)
-    if after in r["event_after"] or not tails.isdisjoint(r["event_before"]):
+    if after in r["event_after"]:
         return "EVENT"
-    if not tails.isdisjoint(r["place_cues"]):
-        return "LOC"
-    if not tails.isdisjoint(r["org_cues"]):
-        return "ORG"
+    if before[before.rfind(" ") + 1 :] in _cue_ends():  # (most words before a name end no cue)
+        tails = _tails(before)
+        if not tails.isdisjoint(r["event_before"]):
+            return "EVENT"
+        if not tails.isdisjoint(r["place_cues"]):
+            return "LOC"
+        if not tails.isdisjoint(r["org_cues"]):
+            return "ORG"
     if (cue or folded[0] in first_names()) and fs.isdisjoint(r["loc_words"]):
         return "PERSON"
     return None
+
+
+@functools.cache
+def _cue_ends() -> frozenset[str]:
+    """The last words of the cues `_classify` looks for before a name ("of" of "the district of")."""
+    r = rules()
+    return frozenset(cue.split()[-1] for cue in r["event_before"] | r["place_cues"] | r["org_cues"])
 
 
 def _tails(before: str) -> set[str]:
@@ -360,6 +375,8 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
     it spells, or find it among the places of the world; otherwise it is dropped, never guessed."""
     r = rules()
     conn, not_names = r["connectors"], r["not_names"]
+    org_words, loc_words, demonyms, event_after = r["org_words"], r["loc_words"], r["demonyms"], r["event_after"]
+    given = first_names()
     months = month_names()
     lead = _stop_lead()
     heads = _head_words()
@@ -384,7 +401,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         # A nationality stays in front of an organisation: "Peruvian Army", "Argentine Navy".
         while run:
             first = toks[run[0]].folded
-            demonym = first in r["demonyms"] and any(toks[k].folded in r["org_words"] for k in run[1:])
+            demonym = first in demonyms and any(toks[k].folded in org_words for k in run[1:])
             if demonym:
                 break
             if len(run) > 1 and first in r["org_cues"]:
@@ -394,13 +411,13 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 or first in months
                 or _is_title(first)
                 or first in conn
-                or first in r["demonyms"]
+                or first in demonyms
                 or (first in lead and len(run) > 1)
                 or (toks[run[0]].sentence_start and first.endswith("ly"))
                 or (
                     len(run) > 1
                     and ACRONYM_ONLY.fullmatch(toks[run[0]].text) is not None
-                    and toks[run[1]].folded in first_names()
+                    and toks[run[1]].folded in given
                 )
             ):  # "PNP Juan Pérez"
                 break
@@ -414,17 +431,17 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         if (
             len(run) > 1
             and toks[run[0]].sentence_start
-            and toks[run[0]].folded not in first_names()
+            and toks[run[0]].folded not in given
             and not demonym
             and not after_colon
             and not head_word
-            and _classify([toks[k].text for k in run], cue, "", "")
-            != _classify([toks[k].text for k in run[1:]], cue, "", "")
+            and _classify([toks[k].folded for k in run], cue, "", "")
+            != _classify([toks[k].folded for k in run[1:]], cue, "", "")
         ):
             run.pop(0)  # "Later Pérez", "Journalists Juan Pérez": the capital only starts the sentence
         if len(run) > 2 and toks[run[0]].sentence_start and toks[run[1]].folded in conn and not after_colon:
             head = toks[run[0]].folded
-            if head not in heads and head not in first_names():
+            if head not in heads and head not in given:
                 run.pop(0)  # "Officials of the Ministry of Defence": the sentence's first word is not the name
                 while run and toks[run[0]].folded in conn:
                     run.pop(0)
@@ -440,8 +457,8 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             if (
                 _is_title(toks[run[x]].folded)
                 and tail
-                and not any(t.folded in r["org_words"] or t.folded in r["loc_words"] or t.folded in conn for t in tail)
-                and (tail[0].folded in first_names() or (len(tail) >= 2 and toks[run[x - 1]].folded not in conn))
+                and not any(t.folded in org_words or t.folded in loc_words or t.folded in conn for t in tail)
+                and (tail[0].folded in given or (len(tail) >= 2 and toks[run[x - 1]].folded not in conn))
             ):
                 i = run[x + 1]  # read the person on its own, after the title
                 run = run[:x]
@@ -451,7 +468,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         if not run:
             continue
         nxt_cap = run[-1] + 1 < n and toks[run[-1] + 1].cap
-        person = toks[run[0]].folded in first_names()
+        person = toks[run[0]].folded in given
         while (
             len(run) > 1
             and (_is_title(toks[run[-1]].folded) or toks[run[-1]].folded in r["person_roles"])
@@ -465,13 +482,13 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             continue
         words = [strip_possessive(toks[k].text) for k in run]
         nxt = toks[run[-1] + 1].folded if run[-1] + 1 < n and _adjacent(text, toks[run[-1]], toks[run[-1] + 1]) else ""
-        prev = " ".join(t.folded for t in toks[max(0, run[0] - 3) : run[0]])
-        etype = _classify(words, cue, nxt, prev)
+        prev = " ".join([t.folded for t in toks[max(0, run[0] - 3) : run[0]]])
+        etype = _classify([toks[k].folded for k in run], cue, nxt, prev)
         if (
             etype in ("EVENT", "LAW")
             and len(run) == 2
             and toks[run[0]].sentence_start
-            and nxt not in r["event_after"]
+            and nxt not in event_after
             and toks[run[0]].folded not in r["event_first"]
             and toks[run[0]].folded not in r["law_words"]
             and not places.lookup([words[0]])
@@ -480,7 +497,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         # "Santa Province of the Ancash Region": two places
         if etype == "LOC":
             for x in range(1, len(run) - 1):
-                if toks[run[x]].folded in r["loc_words"] and toks[run[x + 1]].folded in conn:
+                if toks[run[x]].folded in loc_words and toks[run[x + 1]].folded in conn:
                     i = run[x + 1]
                     while i < n and toks[i].folded in conn:
                         i += 1
@@ -538,10 +555,10 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             and run[0] > 0
             and taken[run[0] - 1]
             and _adjacent(text, toks[run[0] - 1], toks[run[0]])
-            and (toks[run[0]].folded in r["org_words"] or toks[run[0]].folded in r["loc_words"])
+            and (toks[run[0]].folded in org_words or toks[run[0]].folded in loc_words)
         ):
             # "Lima Province", "Ayacucho Regional ...": the head of a name that starts with a known place
-            etype = "ORG" if toks[run[0]].folded in r["org_words"] else "LOC"
+            etype = "ORG" if toks[run[0]].folded in org_words else "LOC"
             out.append(
                 Candidate(
                     paragraph, toks[run[0]].start, toks[run[0]].end, words[0], None, etype, words, cue, suffix=True
@@ -554,11 +571,11 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             continue  # a given name alone is not a name
         if toks[run[-1]].text.endswith(("'s", "’s")) and b == toks[run[-1]].end:
             b -= 2
-        if etype == "EVENT" and nxt in r["event_after"] and fold(words[-1]) not in r["event_after"]:
+        if etype == "EVENT" and nxt in event_after and fold(words[-1]) not in event_after:
             words = [*words, toks[run[-1] + 1].text]  # "the Putis massacre": the word names it too
             b = toks[run[-1] + 1].end
             i = max(i, run[-1] + 2)
-        if etype == "EVENT" and nxt not in r["event_after"]:
+        if etype == "EVENT" and nxt not in event_after:
             cue_before = next(
                 (e for e in sorted(r["event_before"], key=len, reverse=True) if prev == e or prev.endswith(" " + e)),
                 None,
@@ -628,7 +645,7 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
             if key is None:
                 name = d.forms[0]
                 words = TOKEN.findall(name)
-                etype = _classify(words, False, "", "") or "ORG"
+                etype = _classify([fold(w) for w in words], False, "", "") or "ORG"
                 key = key_of(name)
                 local_entities.setdefault(key, EntityInfo(key, name, etype))
             for f in forms:

@@ -98,14 +98,15 @@ def extract_events(
     # Everything below is looked up by bisection, so that a long paragraph with many dates
     # (a 1 MB line) costs n log n, not n squared.
     for n, text in enumerate(paragraphs, 1):
+        found = [t for t in find(text, anchor, ctx=ctx) if t.precision != "ref"]
+        if not found:
+            continue  # (most paragraphs: no sentences to split)
         spans = sentence_spans(text)
         starts = [x for x, _ in spans]
         cuts_of: dict[tuple[int, int], list[int]] = {}
         ments = sorted(by_para.get(n, []), key=lambda m: m.start)
         ment_starts = [m.start for m in ments]
-        for t in find(text, anchor, ctx=ctx):
-            if t.precision == "ref":
-                continue
+        for t in found:
             _calendar(t)
             k = bisect.bisect_right(starts, t.start) - 1
             a, b = spans[k] if k >= 0 and spans[k][0] <= t.start < spans[k][1] else (0, len(text))

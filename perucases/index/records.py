@@ -109,7 +109,7 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
     """The Whoosh records of one document, in the order above: doc, src, one per paragraph and its
     timeline, each with its stored fields sealed (`schema.seal`). POSTINGS is
     `prepared.analyse(doc)`; CATALOG is the hash of its catalog entry."""
-    from perucases.index.schema import field_for, months_between, seal  # (whoosh: see the module's note)
+    from perucases.index.schema import field_for, keywords, months_between, seal  # (whoosh: see the module's note)
 
     doc_postings, para_postings = postings
 
@@ -139,7 +139,7 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
     }
     rec: dict = dict(kind=DOC, key=doc.id, id=doc.id, lang=md.language or "", meta=meta)
     if doc.entities:
-        rec["entities"] = ",".join(sorted(doc.entities))
+        rec["entities"] = keywords(sorted(doc.entities))
     rec[field_for("text", lang)] = doc_postings
     if md.title:
         rec[field_for("title", lang)] = md.title
@@ -164,7 +164,7 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
             prec["page"] = p.page
         if p.n in by_para:
             prec["ments"] = by_para[p.n]
-            prec["entities"] = ",".join(sorted({k for k, _, _ in by_para[p.n]}))
+            prec["entities"] = keywords(sorted({k for k, _, _ in by_para[p.n]}))
         out.append(prec)
     if doc.events:
         # One timeline record a document: its events stored, their dates and entities indexed
@@ -194,11 +194,11 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
             trec["ev_first"] = sorted({e.first.toordinal() for e in dated})
             trec["ev_last"] = sorted({e.last.toordinal() for e in dated})
             spans = [months_between(e.first, e.last) for e in dated]
-            trec["ev_month"] = ",".join(
+            trec["ev_month"] = keywords(
                 sorted({m for sp in spans if sp for m in sp} | ({"long"} if None in spans else set()))
             )
         keys = sorted({k for e in doc.events for k in e.entities})
         if keys:
-            trec["entities"] = ",".join(keys)
+            trec["entities"] = keywords(keys)
         out.append(trec)
     return [seal(r) for r in out]

@@ -23,6 +23,7 @@ from whoosh import fields
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.lang import stopwords as whoosh_stopwords
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
 
 from perucases.resources import data_lines
 
@@ -115,6 +116,26 @@ class PreTEXT(fields.TEXT):
         if isinstance(value, Analysed):
             return iter(value.items)
         return super().index(value, **kwargs)
+
+
+class PreKEYWORD(fields.KEYWORD):
+    """KEYWORD that also takes an `Analysed` value (`keywords`): a record's entity keys and months
+    are posted as they are, instead of going through whoosh's comma tokenizer, strip filter and
+    frequency count."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Analysed):
+            return iter(value.items)
+        return super().index(value, **kwargs)
+
+
+_ONCE = pack_uint(1)
+
+
+def keywords(words) -> Analysed:
+    """The postings a `KEYWORD(commas=True)` field makes of ",".join(WORDS), for distinct WORDS
+    with no comma and no space at either end (entity keys, "YYYY-MM"): each word once."""
+    return Analysed([(w.encode("utf-8"), 1, 1.0, _ONCE) for w in words])
 
 
 _STEMS: dict[str, dict[str, str]] = {}  # lang -> word -> stem, for this process
@@ -261,7 +282,7 @@ def make_schema() -> fields.Schema:
         date_end=fields.DATETIME(),
         meta=fields.STORED(),
         src=fields.STORED(),
-        entities=fields.KEYWORD(commas=True, scorable=True),  # entity keys, on doc and para records
+        entities=PreKEYWORD(commas=True, scorable=True),  # entity keys, on doc, para and event records
         ments=fields.STORED(),  # para records: [[entity key, start, end], ...]
         page=fields.STORED(),  # para records of PDFs: the page the paragraph starts on
         # event records: the calendar interval of each date, as day numbers (date.toordinal()):
@@ -270,7 +291,7 @@ def make_schema() -> fields.Schema:
         ev_last=fields.NUMERIC(int, bits=32, shift_step=8),
         # the months the events span, "YYYY-MM", for events of up to MONTH_BUCKETS months, and
         # "long" for longer ones: a short date window is then a few terms, not two open ranges
-        ev_month=fields.KEYWORD(commas=True),
+        ev_month=PreKEYWORD(commas=True),
         ev=fields.STORED(),  # event records: everything the timeline shows
     )
     f[SEALED] = fields.STORED()
