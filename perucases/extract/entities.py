@@ -128,7 +128,7 @@ def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
     person = toks[i].folded in given
     while not toks[j].text.endswith(("'s", "’s")):
         k = j + 1
-        if k < n and not taken[k] and _adjacent(text, toks[j], toks[k]) and _name_word(toks[k]):
+        if k < n and not taken[k] and _name_word(toks[k]) and _adjacent(text, toks[j], toks[k]):
             j = k
             orgish = orgish or toks[k].folded in orgs
             continue
@@ -139,8 +139,8 @@ def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
             and len(links) < 2
             and not taken[m]
             and not toks[m].cap
-            and _adjacent(text, toks[m - 1], toks[m])
             and (toks[m].folded in conn or (orgish and toks[m].folded in org_conn))
+            and _adjacent(text, toks[m - 1], toks[m])
         ):
             links.append(toks[m].folded)
             m += 1
