@@ -9,13 +9,15 @@ cachegrind, and the same for one story; the one-story counts (start-up, imports,
 subtracted, and the script prints each build's instructions and extraction's share. Instruction
 counts do not move with the machine's load, where bench/extraction.py's wall-clock times swung by
 half on the same code within an hour: use this one to tell whether a change helps, that one for
-the seconds. Needs valgrind (`apt-get install valgrind`); takes a few minutes (the builds run
+the seconds. The builds run with one hash seed (PYTHONHASHSEED=0), so that a count is the same
+from run to run. Needs valgrind (`apt-get install valgrind`); takes a few minutes (the builds run
 about fifty times slower under it, two at a time).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -46,6 +48,8 @@ def instructions(stages: str, corpus: Path) -> int:
         capture_output=True,
         text=True,
         check=True,
+        # one hash seed: with a random one, the order of sets and dicts moved a count by 50 M
+        env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     m = re.search(r"I\s+refs:\s+([\d,]+)", r.stderr)
     if m is None:

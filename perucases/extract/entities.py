@@ -865,8 +865,8 @@ def _family_names(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[s
     the document gives in full: Alberto Fujimori when only he is named, Keiko Fujimori when only she
     is, and nobody when both are (relatives stay apart; the mention is left unresolved)."""
     people: dict[str, set[str]] = {}  # folded surname -> keys of people named in full with it
-    for c in cands:
-        words = TOKEN.findall(c.surface)
+    words_of = [TOKEN.findall(c.surface) for c in cands]
+    for c, words in zip(cands, words_of, strict=True):
         if c.key is None or len(words) < 2:
             continue
         etype = gaz.entries[c.key].type if c.key in gaz.entries else getattr(local_entities.get(c.key), "type", None)
@@ -874,8 +874,7 @@ def _family_names(cands: list[Candidate], gaz: Gazetteer, local_entities: dict[s
             continue
         for tok in words[1:]:
             people.setdefault(fold(tok), set()).add(c.key)
-    for c in cands:
-        words = TOKEN.findall(c.surface)
+    for c, words in zip(cands, words_of, strict=True):
         if c.key in gaz.entries and gaz.entries[c.key].type == "PERSON" and len(words) == 1:
             owners = people.get(fold(words[0]), set())
             if len(owners) == 1:

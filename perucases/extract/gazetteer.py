@@ -43,6 +43,7 @@ def fold(text: str) -> str:
     return s.rstrip("'.")
 
 
+@functools.lru_cache(maxsize=200_000)
 def key_of(name: str) -> str:
     """The key an entity is known by: its folded canonical name."""
     return " ".join(fold(t) for t in TOKEN.findall(name))
