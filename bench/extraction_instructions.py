@@ -9,9 +9,9 @@ cachegrind, and the same for one story; the one-story counts (start-up, imports,
 subtracted, and the script prints each build's instructions and extraction's share. Instruction
 counts do not move with the machine's load, where bench/extraction.py's wall-clock times swung by
 half on the same code within an hour: use this one to tell whether a change helps, that one for
-the seconds. The builds run with one hash seed (PYTHONHASHSEED=0), so that a count is the same
-from run to run. Needs valgrind (`apt-get install valgrind`); takes a few minutes (the builds run
-about fifty times slower under it, two at a time).
+the seconds. The builds run with one hash seed (PYTHONHASHSEED=0) and in the same folders every
+time, so that a count is the same from run to run. Needs valgrind (`apt-get install valgrind`);
+takes a few minutes (the builds run about fifty times slower under it, two at a time).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,21 +31,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reuters import write_corpus  # noqa: E402
 
 BUILD = """
-import sys, tempfile
+import sys
 from pathlib import Path
 from perucases.index import build, prepared
-stages, corpus = sys.argv[1], Path(sys.argv[2])
+stages, corpus, ix = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 if stages == "none":
     prepared.extract = lambda paragraphs, gaz: ([], {})
     prepared.doc_events = lambda doc: []
-build.update(Path(tempfile.mkdtemp()), [corpus], procs=1)
+build.update(ix, [corpus], procs=1)
 """
 
 
 def instructions(stages: str, corpus: Path) -> int:
+    ix = corpus.parent / f"index-{stages}-{corpus.name}"  # the same path every time (see main)
     r = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
-        + [sys.executable, "-c", BUILD, stages, str(corpus)],
+        + [sys.executable, "-c", BUILD, stages, str(corpus), str(ix)],
         capture_output=True,
         text=True,
         check=True,
@@ -61,14 +63,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--stories", type=int, default=400)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as t:
-        many, one = Path(t) / "many", Path(t) / "one"
+    # Fixed paths, not random temporary names: the paths' hashes order sets and dicts, and with
+    # new names each run the same code's count moved by tens of millions.
+    work = Path(tempfile.gettempdir()) / "perucases-bench-instructions"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        many, one = work / "many", work / "one"
         n = write_corpus(many, args.stories)
         if n < 2 or write_corpus(one, 1) != 1:
             raise SystemExit("no Reuters stories found (bench/reuters.py: ../shared/data/reuters21578)")
         runs = [(s, c) for c in (many, one) for s in ("none", "all")]
         with ThreadPoolExecutor(2) as pool:
             got = dict(zip(runs, pool.map(lambda run: instructions(*run), runs), strict=True))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     none, both = (got[(s, many)] - got[(s, one)] for s in ("none", "all"))
     print(f"instructions of a build of {n} stories, less those of a build of one (start-up)")
     print(f"  without extraction  {none / 1e9:7.3f} G")
