@@ -10,7 +10,8 @@ subtracted, and the script prints each build's instructions and extraction's sha
 counts do not move with the machine's load, where bench/extraction.py's wall-clock times swung by
 half on the same code within an hour: use this one to tell whether a change helps, that one for
 the seconds. The builds run with one hash seed (PYTHONHASHSEED=0) and in the same folders every
-time, so that a count is the same from run to run. Needs valgrind (`apt-get install valgrind`);
+time: with random ones a count moved by up to 250 M; it still moves by about 30 M (0.3 points)
+between runs of the same code. Needs valgrind (`apt-get install valgrind`);
 takes a few minutes (the builds run about fifty times slower under it, two at a time).
 """
 
@@ -50,7 +51,7 @@ def instructions(stages: str, corpus: Path) -> int:
         capture_output=True,
         text=True,
         check=True,
-        # one hash seed: with a random one, the order of sets and dicts moved a count by 50 M
+        # one hash seed: with a random one, the order of sets and dicts moved a count by 50 M or more
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     m = re.search(r"I\s+refs:\s+([\d,]+)", r.stderr)
@@ -64,7 +65,7 @@ def main() -> None:
     ap.add_argument("--stories", type=int, default=400)
     args = ap.parse_args()
     # Fixed paths, not random temporary names: the paths' hashes order sets and dicts, and with
-    # new names each run the same code's count moved by tens of millions.
+    # new names each run the same code's count moved by up to 250 M.
     work = Path(tempfile.gettempdir()) / "perucases-bench-instructions"
     shutil.rmtree(work, ignore_errors=True)
     try:

@@ -108,25 +108,24 @@ class Analysed:
         self.items = items
 
 
-class PreTEXT(fields.TEXT):
+class _TakesAnalysed:
+    """A field that also takes an `Analysed` value: its postings, as they are."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Analysed):
+            return iter(value.items)
+        return super().index(value, **kwargs)  # type: ignore[misc]  # (the whoosh field after this class)
+
+
+class PreTEXT(_TakesAnalysed, fields.TEXT):
     """TEXT that also takes an `Analysed` value, so that the index writer does not analyse
     again what an extraction process analysed while the writer was busy."""
 
-    def index(self, value, **kwargs):
-        if isinstance(value, Analysed):
-            return iter(value.items)
-        return super().index(value, **kwargs)
 
-
-class PreKEYWORD(fields.KEYWORD):
+class PreKEYWORD(_TakesAnalysed, fields.KEYWORD):
     """KEYWORD that also takes an `Analysed` value (`keywords`): a record's entity keys and months
     are posted as they are, instead of going through whoosh's comma tokenizer, strip filter and
     frequency count."""
-
-    def index(self, value, **kwargs):
-        if isinstance(value, Analysed):
-            return iter(value.items)
-        return super().index(value, **kwargs)
 
 
 _ONCE = pack_uint(1)
