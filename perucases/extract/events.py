@@ -100,7 +100,7 @@ def extract_events(
     for n, text in enumerate(paragraphs, 1):
         found = [t for t in find(text, anchor, ctx=ctx) if t.precision != "ref"]
         if not found:
-            continue  # (most paragraphs: no sentences to split)
+            continue  # (a paragraph with no date: no sentences to split)
         spans = sentence_spans(text)
         starts = [x for x, _ in spans]
         cuts_of: dict[tuple[int, int], list[int]] = {}
