@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from perucases import compiled
 from perucases.resources import data_toml
 
 
@@ -87,11 +88,11 @@ def _forms() -> list[re.Pattern]:
     year = r"(?P<year>\d{4})"
     return [
         # September 26, 2000 / Sept. 26 2000
-        re.compile(rf"{mon}\s+{day},?\s+{year}"),
+        compiled.compile(rf"{mon}\s+{day},?\s+{year}"),
         # 26 September 2000 / 26 de septiembre de 2000 / 26 de septiembre del 2000
-        re.compile(rf"{day}\s+(?:de\s+)?{mon}\s*,?\s+(?:de[l]?\s+)?{year}"),
+        compiled.compile(rf"{day}\s+(?:de\s+)?{mon}\s*,?\s+(?:de[l]?\s+)?{year}"),
         # September 2000 / septiembre de 2000
-        re.compile(rf"{mon}\s*,?\s+(?:de[l]?\s+)?{year}"),
+        compiled.compile(rf"{mon}\s*,?\s+(?:de[l]?\s+)?{year}"),
     ]
 
 
@@ -138,7 +139,7 @@ def _dateline_re() -> re.Pattern:
         rf"|\d{{4}}-\d{{2}}-\d{{2}})"
     )
     time = r"(?:\s*,?\s*\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?)?"
-    return re.compile(rf"{weekday}(?P<date>{date}){time}")
+    return compiled.compile(rf"{weekday}(?P<date>{date}){time}")
 
 
 def parse_dateline(text: str) -> PartialDate | None:

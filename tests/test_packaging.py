@@ -146,3 +146,77 @@ def test_an_upgraded_reading_package_rebuilds_the_index_and_names_itself(tmp_pat
     assert "5 added" in said[-1], said
     quiet = subprocess.run([perucases(), "index"], capture_output=True, text=True, env=env)
     assert quiet.returncode == 0 and "building" not in quiet.stderr, quiet.stderr
+
+
+def test_the_installed_package_ships_the_engine_code_of_its_date_and_chrome_patterns():
+    """perucases.compiled: the patterns come from the shipped code, and each is the Pattern that
+    re.compile makes (CPython's Pattern equality compares the engine code, flags and text)."""
+    import re
+
+    from perucases import compiled
+
+    shipped = compiled._shipped()
+    assert len(shipped) > 200
+    for (pattern, flags), args in shipped.items():
+        assert compiled._sre.compile(pattern, *args) == re.compile(pattern, flags)
+    some = next(iter(shipped))
+    made = compiled.compile(*some)
+    assert made == re.compile(*some) and made is not re.compile(*some)  # (not re's cache: the shipped code)
+    assert compiled.compile(r"(?P<y>\d{4}) not shipped", re.I) == re.compile(r"(?P<y>\d{4}) not shipped", re.I)
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "3"])
+def test_every_pattern_an_index_build_compiles_is_shipped_whatever_the_hash_seed(seed):
+    """The patterns are the same text in every process (no order of a set in them), so that each is
+    found in the shipped table, not compiled again."""
+    import subprocess
+    import sys
+
+    script = (
+        "from perucases import compiled\n"
+        "table, real, seen = compiled._shipped(), compiled.compile, []\n"
+        "def spy(pattern, flags=0):\n"
+        "    seen.append((pattern, int(flags)) in table)\n"
+        "    return real(pattern, flags)\n"
+        "compiled.compile = spy\n"
+        "from perucases.extract import compile_patterns\n"
+        "from perucases.ingest import clean\n"
+        "compile_patterns(rare=True)\n"
+        "clean.chrome_rules()\n"
+        "print(len(seen), seen.count(False))\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env={"PYTHONHASHSEED": seed}
+    )
+    assert r.returncode == 0, r.stderr
+    count, missing = map(int, r.stdout.split())
+    assert count > 200 and missing == 0
+
+
+def test_shipped_engine_code_of_another_python_is_not_used(tmp_path, monkeypatch):
+    import pickle
+    import re
+
+    from perucases import compiled
+
+    pattern = r"(?<!\w)(?:mayo|junio)\s+de\s+(?P<y>\d{4})"
+    args = compiled._engine_arguments(pattern, re.I)
+    stale = tmp_path / "patterns.pickle"
+    # the code of another pattern filed under this one: used, it would match "junio" differently
+    wrong = compiled._engine_arguments(r"(?<!\w)(?:mayo)\s+de\s+(?P<y>\d{4})", re.I)
+    stale.write_bytes(pickle.dumps(("another python", {(pattern, int(re.I)): wrong})))
+    monkeypatch.setattr(compiled, "resources", type("R", (), {"files": staticmethod(lambda _: tmp_path / "x")}))
+    (tmp_path / "x" / "data").mkdir(parents=True)
+    (tmp_path / "x" / "data" / compiled.SHIPPED).write_bytes(stale.read_bytes())
+    compiled._shipped.cache_clear()
+    try:
+        assert compiled._shipped() == {}
+        assert compiled.compile(pattern, re.I).search("el 5 de Junio de 1992").group("y") == "1992"
+        # under this Python's key, the same file's code is used, as it is
+        (tmp_path / "x" / "data" / compiled.SHIPPED).write_bytes(
+            pickle.dumps((compiled.engine(), {(pattern, int(re.I)): args}))
+        )
+        compiled._shipped.cache_clear()
+        assert compiled.compile(pattern, re.I) == re.compile(pattern, re.I)
+    finally:
+        compiled._shipped.cache_clear()

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from perucases import compiled
 from perucases.dates import month_table, number_words_re, spelled_number
 from perucases.resources import data_toml
 
@@ -69,19 +70,21 @@ def _words() -> dict:
         "same_year": d["same_year"],
         "count_nouns": frozenset(d["count_nouns"]),
         "count_before": d["count_before"],
-        "nowadays": [re.compile(x, re.I) for x in d["nowadays"]],
+        "nowadays": [compiled.compile(x, re.I) for x in d["nowadays"]],
     }
 
 
 def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """The words as alternatives, longest first (then in alphabetical order: the same pattern in
+    every process, whatever the order of a set, so that its shipped code is found)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
 @functools.cache
 def _patterns() -> list[tuple[str, re.Pattern]]:
     """The patterns, ignoring case: for the rare text that cannot be lowercased instead (see
     `_lower_patterns`), so compiled only when such a text comes (a tenth of a second)."""
-    return [(name, re.compile(source, re.IGNORECASE)) for name, source in _sources()]
+    return [(name, compiled.compile(source, re.IGNORECASE)) for name, source in _sources()]
 
 
 @functools.cache
@@ -287,12 +290,12 @@ def _shift(d: dt.date, unit: str, n: int) -> dt.date:
 
 @functools.cache
 def _future_re() -> re.Pattern:
-    return re.compile(rf"(?<!\w)(?:{_alt(_words()['future'])})(?!\w)")
+    return compiled.compile(rf"(?<!\w)(?:{_alt(_words()['future'])})(?!\w)")
 
 
 @functools.cache
 def _count_before_re() -> re.Pattern:
-    return re.compile(rf"(?<!\w)(?:{_alt(_words()['count_before'])})\s+$")
+    return compiled.compile(rf"(?<!\w)(?:{_alt(_words()['count_before'])})\s+$")
 
 
 def _forward(text: str, start: int) -> bool:
@@ -1037,7 +1040,10 @@ def _cues() -> dict[str, re.Pattern]:
         "month_de": rf"\bde\s+(?:{_alt(month_table())})\s+del?\s",
         "same_year": rf"(?<!\w)(?:{_alt(w['same_year'])})(?!\w)",
     }
-    return {cue: re.compile(named.get(cue, rf"(?<!\w)(?:{cue})"), re.IGNORECASE) for cue in set(_NEEDS.values())}
+    return {
+        cue: compiled.compile(named.get(cue, rf"(?<!\w)(?:{cue})"), re.IGNORECASE)
+        for cue in sorted(set(_NEEDS.values()))
+    }
 
 
 @functools.cache
@@ -1049,7 +1055,7 @@ def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     for cue, rx in _cues().items():
         pattern = re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), rx.pattern)  # FY, not \W
         loose = pattern[len("(?<!\\w)") :] if pattern.startswith("(?<!\\w)") else pattern
-        out[cue] = (re.compile(pattern), re.compile(loose))
+        out[cue] = (compiled.compile(pattern), compiled.compile(loose))
     return out
 
 
@@ -1128,7 +1134,7 @@ def _lead(pattern: str) -> re.Pattern | None:
         if not word or not all(c.isalpha() or c in "?()[]:|" for c in word):
             return None
         leads.append(word if cut is not None or whole else word + r"\w*")
-    return re.compile("|".join(f"(?:{x})" for x in leads))
+    return compiled.compile("|".join(f"(?:{x})" for x in leads))
 
 
 @functools.cache
@@ -1143,7 +1149,7 @@ def _word_cues() -> tuple[list[tuple[str, re.Pattern]], list[str], re.Pattern]:
             scanned.append(cue)
         else:
             by_word.append((cue, lead))
-    any_lead = re.compile("|".join(f"(?:{lead.pattern})" for _, lead in by_word))
+    any_lead = compiled.compile("|".join(f"(?:{lead.pattern})" for _, lead in by_word))
     return by_word, scanned, any_lead
 
 
@@ -1214,7 +1220,7 @@ def _lowercased(pattern: str) -> str:
 def _lower_patterns() -> list[tuple[str, re.Pattern]]:
     """The patterns, for lowercased text and without IGNORECASE (about twice as fast): on text
     whose characters `_folds_as_lower` accepts, they match where the patterns match the text."""
-    return [(name, re.compile(_lowercased(source))) for name, source in _sources()]
+    return [(name, compiled.compile(_lowercased(source))) for name, source in _sources()]
 
 
 @functools.cache

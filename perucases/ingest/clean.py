@@ -20,6 +20,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from perucases import compiled
 from perucases.dates import PartialDate, parse_dateline
 from perucases.ingest.normalize import Builder, OffsetMap, normalize_text
 from perucases.resources import data_lines, data_toml, stopwords
@@ -302,7 +303,7 @@ def chrome_rules() -> list[tuple[str, re.Pattern]]:
         kind, _, pattern = line.partition("\t")
         if kind.strip() not in ("drop", "short", "tail") or not pattern:
             raise ValueError(f"chrome.txt: bad rule {line!r}")
-        rules.append((kind.strip(), re.compile(pattern.strip(), re.IGNORECASE)))
+        rules.append((kind.strip(), compiled.compile(pattern.strip(), re.IGNORECASE)))
     return rules
 
 

@@ -25,6 +25,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from perucases import compiled
 from perucases.dates import PartialDate, _month_re, number_words_re, parse_partial_date, spelled_number
 from perucases.resources import data_toml
 
@@ -88,22 +89,24 @@ def _forms() -> dict[str, re.Pattern]:
     flags = re.IGNORECASE
     return {
         # "Published: June 6, 2001", "Publicado el 28 de mayo de 2022", "Updated June 22, 2001"
-        "strong": re.compile(rf"(?:{strong})\s*(?:[:\-–]\s*|\s+(?:on|el|en)\s+|\s+)(?:{_WEEKDAY})?{date}", flags),
+        "strong": compiled.compile(rf"(?:{strong})\s*(?:[:\-–]\s*|\s+(?:on|el|en)\s+|\s+)(?:{_WEEKDAY})?{date}", flags),
         # "Date: 12/03/2001", "Fecha: 8 de abril de 2002" (with the colon)
-        "weak": re.compile(rf"(?:{weak})\s*:\s*(?:{_WEEKDAY})?{date}{_TIME}\s*$", flags),
+        "weak": compiled.compile(rf"(?:{weak})\s*:\s*(?:{_WEEKDAY})?{date}{_TIME}\s*$", flags),
         # a label alone on its line: the date is on the next one
-        "label": re.compile(rf"(?P<label>[\w ]{{0,30}}?(?:{strong}|{weak}))\s*:?\s*$", flags),
-        "any_label": re.compile(r"(?P<label>[A-Za-zÁÉÍÓÚÑáéíóúñ][\w ()/]{0,40}):\s*$"),
+        "label": compiled.compile(rf"(?P<label>[\w ]{{0,30}}?(?:{strong}|{weak}))\s*:?\s*$", flags),
+        "any_label": compiled.compile(r"(?P<label>[A-Za-zÁÉÍÓÚÑáéíóúñ][\w ()/]{0,40}):\s*$"),
         # the whole line a date: "TUESDAY, AUGUST 22, 2000, 1:15 P.M.", "(8 de Abril del 2002)"
-        "line": re.compile(rf"\(?(?:{_WEEKDAY})?{date}\)?{_TIME}{_NOTE}\.?", flags),
+        "line": compiled.compile(rf"\(?(?:{_WEEKDAY})?{date}\)?{_TIME}{_NOTE}\.?", flags),
         # place and date: "Lima, diez de junio de dos mil veintiséis"
-        "place": re.compile(
+        "place": compiled.compile(
             rf"(?P<place>{place})(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*,\s+(?:(?:el|a|on)\s+)?(?:{_WEEKDAY})?{date}\.?"
         ),
         # a byline with its date: "By Jane Roe · September 28, 2000", "Por Redacción | 3 de mayo de 2004"
-        "byline": re.compile(rf"(?:by|por)\s+[^\n]{{2,80}}?\s*[·|•,–—-]\s*(?:{_WEEKDAY})?{date}{_TIME}\.?", flags),
+        "byline": compiled.compile(
+            rf"(?:by|por)\s+[^\n]{{2,80}}?\s*[·|•,–—-]\s*(?:{_WEEKDAY})?{date}{_TIME}\.?", flags
+        ),
         # "Released by the Bureau of Democracy, Human Rights, and Labor February 23, 2001"
-        "released": re.compile(
+        "released": compiled.compile(
             rf"\b(?:{_alt(lab['by'])})\s+(?:[^.!?\n]|(?<=\b[A-Z])\.){{3,160}}?[\s,]\s*{date}", flags
         ),
     }
@@ -228,7 +231,7 @@ _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 def _inline_re() -> re.Pattern:
     mon = _month_re().replace("(?P<mon>", "(?:")
     day = r"\d{1,2}(?:st|nd|rd|th)?"
-    return re.compile(
+    return compiled.compile(
         rf"(?P<date>{mon}\s+{day},?\s+\d{{4}}|{day}\s+(?:de\s+)?{mon}\s*,?\s+(?:del?\s+)?\d{{4}})", re.IGNORECASE
     )
 

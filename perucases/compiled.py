@@ -1,0 +1,91 @@
+"""Regular expressions compiled when the package is built, not in every process that reads a file.
+
+The date and publication-date patterns are long (hundreds of alternatives: month names, numbers in
+words, cue words), and `re.compile` spent about 0.12 s on them in every index build, a quarter of
+a small update's time. `re.compile` parses a pattern in Python, turns it into the regex engine's
+code, and hands that code to `_sre.compile`, which makes the Pattern. The package's build
+(perucases/_hatch_build.py) keeps the code of each of these patterns in data/patterns.pickle;
+`compile` here hands it to `_sre.compile` directly (a few milliseconds for all of them).
+
+The file is used only by the Python it was made with (its version string and the regex engine's
+magic number, code size and limits): any other Python, and any pattern not in the file, compiles
+as usual. Either way the result is the same Pattern: CPython's Pattern equality compares the
+engine code, and a test holds every shipped pattern equal to what `re.compile` makes of it.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+import sys
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from perucases.resources import read_keyed, write_pickle
+
+SHIPPED = "patterns.pickle"
+
+_sre: Any = importlib.import_module("_sre")  # (CPython's regex engine; no type stubs)
+
+# While the package is built: (pattern, flags) -> what re.compile handed to _sre.compile.
+_recording: dict[tuple[str, int], tuple] | None = None
+
+
+def engine() -> str:
+    """What the shipped code is valid for: this Python and its regex engine."""
+    return repr((sys.implementation.cache_tag, sys.version, _sre.MAGIC, _sre.CODESIZE, _sre.MAXREPEAT, _sre.MAXGROUPS))
+
+
+@functools.cache
+def _shipped() -> dict[tuple[str, int], tuple]:
+    return read_keyed(resources.files("perucases") / "data" / SHIPPED, engine(), dict) or {}
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern:
+    """re.compile(PATTERN, FLAGS), from the code shipped with the package when it holds it."""
+    if _recording is not None:
+        _recording[(pattern, int(flags))] = _engine_arguments(pattern, flags)
+        return re.compile(pattern, flags)
+    args = _shipped().get((pattern, int(flags)))
+    if args is not None:
+        return _sre.compile(pattern, *args)
+    return re.compile(pattern, flags)
+
+
+def _engine_arguments(pattern: str, flags: int) -> tuple:
+    """What re's compiler hands to `_sre.compile` for PATTERN (after the pattern itself): flags,
+    code, groups, group index, index group; the code as plain ints (re's opcodes are named ints,
+    which do not pickle). Only while the package is built."""
+    compiler: Any = getattr(re, "_compiler", None) or importlib.import_module("sre_compile")  # (3.10: sre_compile)
+    seen: list[tuple] = []
+    real = _sre.compile
+
+    def grab(*args):
+        seen.append(args)
+        return real(*args)
+
+    _sre.compile = grab
+    try:
+        compiler.compile(pattern, flags)
+    finally:
+        _sre.compile = real
+    _, got_flags, code, groups, groupindex, indexgroup = seen[-1]
+    return int(got_flags), [int(c) for c in code], int(groups), dict(groupindex), tuple(indexgroup)
+
+
+def write_shipped(path, compile_all: Callable[[], None]) -> str:
+    """Run COMPILE_ALL (which compiles the patterns through `compile`), write their engine code to
+    PATH with this Python's `engine()` key, as the package's build does; how many were kept. Each
+    is checked against re.compile's own Pattern before it is kept."""
+    global _recording
+    _recording = {}
+    try:
+        compile_all()
+        table = _recording
+    finally:
+        _recording = None
+    kept = {k: v for k, v in table.items() if _sre.compile(k[0], *v) == re.compile(*k)}
+    write_pickle(path, (engine(), kept))
+    return f"{len(kept)} patterns"
