@@ -202,7 +202,7 @@ def test_ctrl_c_during_a_build_in_several_processes_ends_at_once(tmp_path, built
     before = state(ix)
     interrupted = 0
     seen = []  # each build's exit code and last line, for the message of a failure
-    for _ in range(4):  # a build that ends before its Ctrl-C is only checked; at least one is interrupted
+    for _ in range(4):  # a build that ends before its Ctrl-C is only checked, until one is interrupted
         proc = start_build(["index", str(corpus), "--index", str(ix), "--rebuild", "-j", "2"])
         time.sleep(0.5)  # the extraction processes are at work, the job queue full
         workers = children(proc.pid)
@@ -219,9 +219,8 @@ def test_ctrl_c_during_a_build_in_several_processes_ends_at_once(tmp_path, built
         assert code == 130 and err.splitlines()[-1] == "perucases: interrupted", err
         assert not running(workers), "an extraction process is left"
         assert state(ix) == before
-        if interrupted >= 2:
-            break
-    assert interrupted >= 1, seen
+        break
+    assert interrupted == 1, seen
     assert_index_sound(ix)
 
 
@@ -450,10 +449,10 @@ def test_rebuilds_to_another_corpus_while_queries_run_are_never_undone_and_queri
                 lib.close()
             except Exception as exc:  # noqa: BLE001 - any failure is the finding
                 failures.append(repr(exc))
-            # A breath between queries, as a user's come: the readers still answer dozens of
-            # times a second through each rebuild, and leave the rebuild the core it needs
-            # (spinning, they took as much CPU as the builds).
-            time.sleep(0.005)
+            # A breath between queries, as a user's come: the readers still answer many times
+            # through each rebuild, and leave the rebuild the core it needs (spinning, they took
+            # as much CPU as the builds).
+            time.sleep(0.02)
 
     def answered_again(times: int):
         """Until every reader has answered TIMES more (the deadline only catches a hang)."""
@@ -470,7 +469,7 @@ def test_rebuilds_to_another_corpus_while_queries_run_are_never_undone_and_queri
     for t in readers:
         t.start()
     try:
-        for k in range(6):  # (before the fix, queries failed in every run of this test)
+        for k in range(4):  # each way twice (before the fix, queries failed in every run of this test)
             target = other if k % 2 == 0 else corpus
             answered_again(1)  # the readers are at work when the rebuild starts
             r = run_cli("index", str(target), "--index", str(ix), "--rebuild")
@@ -482,7 +481,7 @@ def test_rebuilds_to_another_corpus_while_queries_run_are_never_undone_and_queri
         for t in readers:
             t.join(timeout=HANG)
     assert not failures, failures[:3]
-    assert all(len(mine) >= 6 * 3 for mine in answers)
+    assert all(len(mine) >= 4 * 3 for mine in answers)
     assert {n for mine in answers for n in mine} == {5, 35}  # each corpus, as each rebuild left it
 
 
@@ -588,7 +587,7 @@ def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
         *python("-c"),
         FULL_DISK.replace("structfile.StructFile.write = full", "import whoosh.index; whoosh.index.TOC.write = full"),
     ]
-    for round_ in range(3):
+    for round_ in range(2):
         for k in range(30):
             (corpus / "more" / f"new-{round_}-{k:02d}.txt").write_text(
                 f"New {round_} {k}\n\nFujimori and the SIN, note {k}.\n" * (k + 1), encoding="utf-8"
@@ -612,7 +611,7 @@ def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
         assert unlisted(ix) == [], (round_, left)
         assert_index_sound(ix)
     assert run_cli("index", "--index", str(ix)).returncode == 0
-    assert len(state(ix)) == 135 and unlisted(ix) == []
+    assert len(state(ix)) == 5 + 40 + 2 * 30 and unlisted(ix) == []
 
 
 # ---------------------------------------------------------------------------- bounded cost per file
@@ -1079,9 +1078,10 @@ def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_me
 
     corpus = notes_corpus(tmp_path / "c", 250)
     sentence = "Montesinos met the Colina group in Lima in March 1991, a witness said. "
-    for name in ("aa-long.txt", "more/aa-long.txt"):  # one at the head of each process's first job
+    # one at the head of each process's first job: a second or more of work, most of it left after the kill
+    for name in ("aa-long.txt", "more/aa-long.txt"):
         (corpus / name).write_text(
-            f"Long {name}\n\n" + sentence * (limits.MAX_TEXT // len(sentence) // 3) + "\n", encoding="utf-8"
+            f"Long {name}\n\n" + sentence * (limits.MAX_TEXT // len(sentence) // 8) + "\n", encoding="utf-8"
         )
     ix = tmp_path / "ix"
     assert run_cli("index", str(corpus / "000_ca4e617775ace81b.txt"), "--index", str(ix)).returncode == 0

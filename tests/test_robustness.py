@@ -335,7 +335,7 @@ def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
         assert proc.wait() == 0 and said.startswith("writes "), said
         writes[k] = int(said.split()[1])
     kills = 0
-    for k in range(8):
+    for k in range(6):  # two rebuilds (k = 0, 3) and four updates, killed anywhere in them
         change(k)
         proc, said = _paused_build(ix, rnd.randint(1, writes[0 if k % 3 == 0 else 1]), args(k))
         if said == "paused":
@@ -347,7 +347,7 @@ def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
         for doc_id, sha in state.items():
             assert sha in versions[doc_id], doc_id
         assert_index_sound(ix)
-    assert kills >= 6  # the builds really were killed at work (the pause points, not the timing, decide)
+    assert kills >= 4  # the builds really were killed at work (the pause points, not the timing, decide)
     assert subprocess.run([_perucases(), "index", str(corpus), "--index", str(ix)], capture_output=True).returncode == 0
     final = _state(ix)
     for p in corpus.rglob("*.txt"):
@@ -379,7 +379,7 @@ def test_kill_9_during_a_build_in_several_processes_leaves_no_orphan_and_a_whole
     ix = tmp_path / "ix"
     shutil.copytree(built, ix)
     cmd = [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "2", "--rebuild"]
-    for _ in range(3):
+    for _ in range(2):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
@@ -394,8 +394,12 @@ def test_kill_9_during_a_build_in_several_processes_leaves_no_orphan_and_a_whole
         assert _processes_naming(str(ix)) == []  # the extraction processes saw it and stopped
         assert len(_state(ix)) == 1205  # the previous build answers, whole
         assert_index_sound(ix)
-    assert subprocess.run(cmd, capture_output=True).returncode == 0
-    assert len(_state(ix)) == 1205
+    # The next update takes the index over (the lock of the killed builds is free, their
+    # leftovers no obstacle); a rebuild after kills in one process is the test above.
+    r = subprocess.run(cmd[:-1], capture_output=True, text=True)  # (without --rebuild)
+    assert r.returncode == 0 and "1205 unchanged" in r.stderr, r.stderr
+    assert len(_state(ix)) == 1205 and _processes_naming(str(ix)) == []
+    assert_index_sound(ix)
 
 
 def test_queries_during_an_update_see_a_consistent_index(tmp_path):
