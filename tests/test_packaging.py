@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import REPO, SEED_IDS
+from helpers import REPO, SEED_IDS, python
 from perucases.index.location import bundled_seeds
 
 
@@ -170,7 +170,6 @@ def test_every_pattern_an_index_build_compiles_is_shipped_whatever_the_hash_seed
     """The patterns are the same text in every process (no order of a set in them), so that each is
     found in the shipped table, not compiled again."""
     import subprocess
-    import sys
 
     script = (
         "from perucases import compiled\n"
@@ -185,8 +184,8 @@ def test_every_pattern_an_index_build_compiles_is_shipped_whatever_the_hash_seed
         "clean.chrome_rules()\n"
         "print(len(seen), seen.count(False))\n"
     )
-    r = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env={"PYTHONHASHSEED": seed}
+    r = subprocess.run(  # (isolated: the installed perucases, not the checkout's)
+        [*python("-c"), script], capture_output=True, text=True, timeout=60, env={"PYTHONHASHSEED": seed}
     )
     assert r.returncode == 0, r.stderr
     count, missing = map(int, r.stdout.split())
