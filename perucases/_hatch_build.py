@@ -36,11 +36,12 @@ class ShippedTablesHook(BuildHookInterface):
                 clean.chrome_rules()
 
             data = root / "perucases" / "data"
-            keys = [
-                places.write_shipped(data / places.SHIPPED),
-                lexicon.write_shipped(data / lexicon.SHIPPED),
-                compiled.write_shipped(data / compiled.SHIPPED, every_pattern),
-            ]
+            keys = [places.write_shipped(data / places.SHIPPED), lexicon.write_shipped(data / lexicon.SHIPPED)]
+            try:
+                keys.append(compiled.write_shipped(data / compiled.SHIPPED, every_pattern))
+            except RuntimeError as exc:  # (this Python's re works otherwise: the patterns compile as usual)
+                (data / compiled.SHIPPED).unlink(missing_ok=True)
+                self.app.display_warning(f"perucases: no patterns shipped: {exc}")
         finally:
             sys.path.remove(str(root))
         self.app.display_info(f"perucases: place table, known words and date patterns built ({', '.join(keys)})")

@@ -19,6 +19,7 @@ import functools
 import importlib
 import re
 import sys
+from array import array
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -43,21 +44,41 @@ def _shipped() -> dict[tuple[str, int], tuple]:
     return read_keyed(resources.files("perucases") / "data" / SHIPPED, engine(), dict) or {}
 
 
+# Flags whose compiled code is not the pattern's alone: DEBUG prints while compiling, LOCALE
+# depends on the locale of the moment. Never shipped (no pattern of perucases uses them).
+_UNSHIPPED_FLAGS = re.DEBUG | re.LOCALE
+
+
 def compile(pattern: str, flags: int = 0) -> re.Pattern:
     """re.compile(PATTERN, FLAGS), from the code shipped with the package when it holds it."""
+    if not isinstance(pattern, str) or flags & _UNSHIPPED_FLAGS:
+        return re.compile(pattern, flags)
     if _recording is not None:
         _recording[(pattern, int(flags))] = _engine_arguments(pattern, flags)
         return re.compile(pattern, flags)
     args = _shipped().get((pattern, int(flags)))
     if args is not None:
-        return _sre.compile(pattern, *args)
+        got_flags, code, groups, groupindex, indexgroup = args
+        return _sre.compile(pattern, got_flags, _code_list(code), groups, groupindex, indexgroup)
     return re.compile(pattern, flags)
+
+
+def _typecode() -> str:
+    """The array type of the engine's code words (_sre.CODESIZE bytes each)."""
+    return next(t for t in "IL" if array(t).itemsize == _sre.CODESIZE)
+
+
+def _code_list(packed: bytes) -> list[int]:
+    """A pattern's engine code as `_sre.compile` takes it (a list), from its packed form (the file
+    holds bytes: read in well under a millisecond, where lists of ints took 5 ms)."""
+    code = array(_typecode())
+    code.frombytes(packed)
+    return code.tolist()
 
 
 def _engine_arguments(pattern: str, flags: int) -> tuple:
     """What re's compiler hands to `_sre.compile` for PATTERN (after the pattern itself): flags,
-    code, groups, group index, index group; the code as plain ints (re's opcodes are named ints,
-    which do not pickle). Only while the package is built."""
+    code (packed), groups, group index, index group. Only while the package is built."""
     compiler: Any = getattr(re, "_compiler", None) or importlib.import_module("sre_compile")  # (3.10: sre_compile)
     seen: list[tuple] = []
     real = _sre.compile
@@ -71,14 +92,23 @@ def _engine_arguments(pattern: str, flags: int) -> tuple:
         compiler.compile(pattern, flags)
     finally:
         _sre.compile = real
-    _, got_flags, code, groups, groupindex, indexgroup = seen[-1]
-    return int(got_flags), [int(c) for c in code], int(groups), dict(groupindex), tuple(indexgroup)
+    if len(seen) != 1 or len(seen[0]) != 6 or seen[0][0] != pattern:
+        raise RuntimeError(f"re's compiler no longer calls _sre.compile as perucases.compiled expects: {pattern!r}")
+    _, got_flags, code, groups, groupindex, indexgroup = seen[0]
+    packed = array(_typecode(), [int(c) for c in code]).tobytes()  # (re's opcodes are named ints)
+    return int(got_flags), packed, int(groups), dict(groupindex), tuple(indexgroup)
+
+
+def _same(a: re.Pattern, b: re.Pattern) -> bool:
+    """The same Pattern: equal (text, flags and engine code) and with the same groups."""
+    return a == b and a.groups == b.groups and dict(a.groupindex) == dict(b.groupindex)
 
 
 def write_shipped(path, compile_all: Callable[[], None]) -> str:
     """Run COMPILE_ALL (which compiles the patterns through `compile`), write their engine code to
-    PATH with this Python's `engine()` key, as the package's build does; how many were kept. Each
-    is checked against re.compile's own Pattern before it is kept."""
+    PATH with this Python's `engine()` key, as the package's build does; how many. Each is checked
+    against re.compile's own Pattern first: a difference, or no pattern at all (their builders
+    already run and cached in this process), stops the build."""
     global _recording
     _recording = {}
     try:
@@ -86,6 +116,11 @@ def write_shipped(path, compile_all: Callable[[], None]) -> str:
         table = _recording
     finally:
         _recording = None
-    kept = {k: v for k, v in table.items() if _sre.compile(k[0], *v) == re.compile(*k)}
-    write_pickle(path, (engine(), kept))
-    return f"{len(kept)} patterns"
+    if not table:
+        raise RuntimeError("perucases.compiled: no pattern was compiled: nothing to ship")
+    for (pattern, flags), (got_flags, packed, groups, groupindex, indexgroup) in table.items():
+        made = _sre.compile(pattern, got_flags, _code_list(packed), groups, groupindex, indexgroup)
+        if not _same(made, re.compile(pattern, flags)):
+            raise RuntimeError(f"perucases.compiled: shipped code differs from re.compile's: {pattern!r}")
+    write_pickle(path, (engine(), table))
+    return f"{len(table)} patterns"
