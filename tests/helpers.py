@@ -50,6 +50,18 @@ def assert_index_sound(ix: Path) -> None:
     assert r.exit_code == 0, r.stderr
 
 
+def index_here(*args: str) -> None:
+    """`perucases index ARGS`, run in this process (CliRunner), as the set-up of a test whose
+    subject comes after it: the same command and index as the installed one makes, without the
+    half second of CPU a new process costs."""
+    from click.testing import CliRunner
+
+    from perucases.cli import cli
+
+    r = CliRunner().invoke(cli, ["index", *args])
+    assert r.exit_code == 0, r.output
+
+
 def python(*args: str) -> list[str]:
     """The command line of this Python running ARGS isolated (-I): it imports the installed
     perucases, as the `perucases` command does, not the checkout the tests run in (`python -c`

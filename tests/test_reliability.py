@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import SEED_IDS, assert_index_sound, notes_corpus, perucases, python
+from helpers import SEED_IDS, assert_index_sound, index_here, notes_corpus, perucases, python
 from perucases.cli import cli
 from perucases.index.location import bundled_seeds
 from perucases.library import Library
@@ -368,7 +368,7 @@ def test_a_full_disk_in_the_extraction_processes_prints_no_traceback(tmp_path):
 def test_a_full_disk_during_a_large_update_ends_with_one_line_and_queries_answer(tmp_path):
     mine = notes_corpus(tmp_path / "c", 20)
     ix = tmp_path / "ix"
-    assert run_cli("index", str(mine), "--index", str(ix), "-j", "1").returncode == 0
+    index_here(str(mine), "--index", str(ix), "-j", "1")
     before = state(ix)
     # 300 new files make the update run in several processes
     for k in range(300):
@@ -404,7 +404,7 @@ def test_a_reader_that_read_the_manifest_before_a_rebuild_switched_never_undoes_
     from perucases.index.manifest import Manifest
 
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    index_here(str(corpus), "--index", str(ix))
     stale = Manifest.load(ix)
     new = notes_corpus(tmp_path / "new", 20)
     r = run_cli("index", str(new), "--index", str(ix), "--rebuild")
@@ -436,7 +436,7 @@ def test_rebuilds_to_another_corpus_while_queries_run_are_never_undone_and_queri
     ix = tmp_path / "ix"
     other = notes_corpus(tmp_path / "other", 30)
     sizes = {str(corpus): 5, str(other): 35}
-    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    index_here(str(corpus), "--index", str(ix))
     stop = threading.Event()
     answers: list[list[int]] = [[], []]  # each reader's answers
     failures: list = []
@@ -493,7 +493,7 @@ def test_rebuilds_to_another_corpus_while_queries_run_are_never_undone_and_queri
 @pytest.mark.parametrize("damage", ["truncated", "empty"])
 def test_a_damaged_segment_is_named_as_damaged(tmp_path, corpus, damage):
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    index_here(str(corpus), "--index", str(ix))
     seg = next(ix.glob("*.seg"))
     seg.write_bytes(seg.read_bytes()[: seg.stat().st_size // 3] if damage == "truncated" else b"")
     for args in (["search", "Montesinos"], ["docs"], ["show", "003"]):
@@ -518,7 +518,7 @@ def test_index_files_are_readable_as_the_rest_of_the_index_is(tmp_path, corpus):
 
 def test_a_manifest_that_cannot_be_read_is_a_permission_problem_not_damage(tmp_path, corpus):
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    index_here(str(corpus), "--index", str(ix))
     (ix / "manifest.json").chmod(0)
     try:
         r = subprocess.run(
@@ -536,7 +536,7 @@ def test_a_manifest_that_cannot_be_read_is_a_permission_problem_not_damage(tmp_p
 
 def test_a_read_only_index_answers_when_the_corpus_changed(tmp_path, corpus):
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    index_here(str(corpus), "--index", str(ix))
     (corpus / "new.txt").write_text("New\n\nMontesinos, in a file the read-only index lacks.\n", encoding="utf-8")
     modes = {p: p.stat().st_mode for p in [ix, *ix.iterdir()]}
     for p in modes:
@@ -581,7 +581,7 @@ def unlisted(ix: Path) -> list[str]:
 def test_failed_and_killed_updates_leave_no_segment_files_behind(tmp_path):
     corpus = notes_corpus(tmp_path / "c", 40)
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus), "--index", str(ix), "-j", "1").returncode == 0
+    index_here(str(corpus), "--index", str(ix), "-j", "1")
     # the disk fills when the table of contents is written: after the segment files
     full_disk = [
         *python("-c"),
@@ -1009,7 +1009,7 @@ def test_check_after_a_kill_between_the_commit_and_the_manifest_says_stale_not_d
     """An update killed after its whoosh commit, before the manifest was written: the next update
     reconciles the two, so --check must not call the index damaged nor advise a rebuild."""
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    index_here(str(corpus), "--index", str(ix))
     (corpus / "new.txt").write_text("New\n\nThe Colina group, again.\n", encoding="utf-8")
     with open(corpus / f"{SEED_IDS[0]}.txt", "a", encoding="utf-8") as f:
         f.write("\nA changed ending about Panama.\n")
@@ -1035,7 +1035,7 @@ def test_an_open_library_answers_from_its_state_after_a_rebuild_removed_its_file
     removes the old one's files meanwhile must not touch it (whoosh's ix.schema read the latest
     table of contents again, which a writer may just have removed)."""
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    index_here(str(corpus), "--index", str(ix))
     lib = Library(ix, refresh=False)
     lib.open()
     first = lib.search("Montesinos").hits
@@ -1058,7 +1058,7 @@ def test_an_update_is_not_stopped_by_whoosh_s_own_lock_held_by_a_dead_build_s_pr
     from perucases.index.manifest import Manifest
 
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    index_here(str(corpus), "--index", str(ix))
     whoosh_lock = FileStorage(str(ix)).lock(f"{Manifest.load(ix).indexname}_WRITELOCK")
     assert whoosh_lock.acquire(blocking=False)  # as an orphaned extraction process holds it
     try:
@@ -1084,7 +1084,7 @@ def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_me
             f"Long {name}\n\n" + sentence * (limits.MAX_TEXT // len(sentence) // 8) + "\n", encoding="utf-8"
         )
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus / "000_ca4e617775ace81b.txt"), "--index", str(ix)).returncode == 0
+    index_here(str(corpus / "000_ca4e617775ace81b.txt"), "--index", str(ix))
     proc = start_build(["index", str(corpus), "--index", str(ix), "--rebuild", "-j", "2"])
     orphans = children(proc.pid)
     deadline = time.monotonic() + HANG
@@ -1108,7 +1108,7 @@ def test_a_refresh_that_fails_for_any_reason_still_answers_from_the_index(tmp_pa
     import perucases.index.build as build
 
     ix = tmp_path / "ix"
-    assert run_cli("index", str(corpus), "--index", str(ix)).returncode == 0
+    index_here(str(corpus), "--index", str(ix))
     (corpus / "new.txt").write_text("New\n\nThe Colina group, again.\n", encoding="utf-8")
 
     def broken(*args, **kwargs):

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import SEED_IDS, assert_index_sound, python
+from helpers import SEED_IDS, assert_index_sound, index_here, python
 from perucases.cli import cli
 from perucases.extract.entities import extract
 from perucases.extract.gazetteer import load_gazetteer
@@ -302,12 +302,7 @@ def test_kill_9_during_indexing_never_breaks_the_index(tmp_path):
     corpus = _seeds_and_notes(tmp_path, 30, 2)
     extra = corpus / "more"
     ix = tmp_path / "ix"
-    assert (
-        subprocess.run(
-            [_perucases(), "index", str(corpus), "--index", str(ix), "-j", "1"], capture_output=True
-        ).returncode
-        == 0
-    )
+    index_here(str(corpus), "--index", str(ix), "-j", "1")
     versions: dict[str, set] = {}
 
     def remember():
