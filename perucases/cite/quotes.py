@@ -186,8 +186,8 @@ def quotes_in_paragraph(
     spans = sentence_spans(text)
     out = []
     for i, (a, b) in enumerate(spans):
-        tokens = [t.text for t in analyzer(text[a:b])]
-        score, matched = matcher.score(tokens)
+        analysed = [(t.text, t.startchar, t.endchar) for t in analyzer(text[a:b], chars=True)]
+        score, matched = matcher.score([w for w, _, _ in analysed])
         if not score:
             continue
         lo_i, hi_i = max(0, i - context), min(len(spans) - 1, i + context)
@@ -203,7 +203,7 @@ def quotes_in_paragraph(
             cut_a, cut_b = best[0] > qa, best[1] < qb
             qa, qb = best
         if not full and not context and qb - qa > LONG_QUOTE:
-            lo, hi = _match_extent(text, qa, qb, analyzer, matcher)
+            lo, hi = _match_extent(text, qa, qb, analyzer, matcher, analysed if (qa, qb) == (a, b) else None)
             ca, cb = clause_span(text, qa, qb, lo, hi, LONG_QUOTE, shortest=120)
             ca, cb = _trim(text, ca, cb)
             cut_a, cut_b = cut_a or ca > qa, cut_b or cb < qb
@@ -227,14 +227,24 @@ def quotes_in_paragraph(
     return out
 
 
-def _match_extent(text: str, a: int, b: int, analyzer, matcher: Matcher) -> tuple[int, int]:
-    """The characters from the first to the last matching word of text[a:b]."""
+def _match_extent(
+    text: str, a: int, b: int, analyzer, matcher: Matcher, analysed: list[tuple[str, int, int]] | None = None
+) -> tuple[int, int]:
+    """The characters from the first to the last matching word of text[a:b]; ANALYSED, when given,
+    is text[a:b] analysed already ((word, start, end) a token). Each distinct word is matched
+    once: a long sentence repeats its words."""
+    if analysed is None:
+        analysed = [(t.text, t.startchar, t.endchar) for t in analyzer(text[a:b], chars=True)]
+    verdicts: dict[str, bool] = {}
     lo: int | None = None
     hi = a
-    for t in analyzer(text[a:b], chars=True):
-        if matcher.score([t.text])[0]:
-            lo = t.startchar + a if lo is None else lo
-            hi = t.endchar + a
+    for word, start, end in analysed:
+        hit = verdicts.get(word)
+        if hit is None:
+            hit = verdicts[word] = bool(matcher.score([word])[0])
+        if hit:
+            lo = start + a if lo is None else lo
+            hi = end + a
     if lo is None:
         return a, min(b, a + 1)
     return lo, hi
