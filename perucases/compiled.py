@@ -58,8 +58,11 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:
         return re.compile(pattern, flags)
     args = _shipped().get((pattern, int(flags)))
     if args is not None:
-        got_flags, code, groups, groupindex, indexgroup = args
-        return _sre.compile(pattern, got_flags, _code_list(code), groups, groupindex, indexgroup)
+        try:
+            got_flags, code, groups, groupindex, indexgroup = args
+            return _sre.compile(pattern, got_flags, _code_list(code), groups, groupindex, indexgroup)
+        except (TypeError, ValueError, RuntimeError, OverflowError, MemoryError):
+            pass  # a damaged entry: compiled as usual
     return re.compile(pattern, flags)
 
 

@@ -225,6 +225,11 @@ def test_the_shipped_code_is_used_under_this_pythons_key_only(tmp_path, monkeypa
         compiled._shipped.cache_clear()
         assert compiled.compile(pattern, re.I).search("el 5 de Junio de 1992") is None
         assert compiled.compile(pattern, re.I).search("el 5 de Mayo de 1992").group("y") == "1992"
+        # a damaged entry (the code cut short, or not code at all) is compiled as usual
+        for damaged in ((wrong[0], wrong[1][:-4], *wrong[2:]), ("x", b"", 0, {}, ())):
+            shipped.write_bytes(pickle.dumps((compiled.engine(), {(pattern, int(re.I)): damaged})))
+            compiled._shipped.cache_clear()
+            assert compiled.compile(pattern, re.I) is re.compile(pattern, re.I)
     finally:
         compiled._shipped.cache_clear()
 
