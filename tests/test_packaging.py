@@ -44,7 +44,7 @@ def test_the_installed_package_ships_the_place_table_of_the_installed_data_packa
     shipped = places._shipped()
     assert shipped is not None
     assert shipped == places._table()
-    assert shipped[("lima",)] == ("Lima", "region")
+    assert places.lookup(["Lima"]) == ("Lima", "region") and places.lookup(["perú"]) == ("Peru", "country")
 
 
 def test_the_installed_package_ships_the_known_words_of_the_installed_word_lists():
