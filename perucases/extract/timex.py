@@ -1198,21 +1198,19 @@ def _cue_windows(low: str) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+# What `_lowercased` keeps as it is: an escape (`\\W`, `\\S`), a group's name.
+_KEPT_CASE = re.compile(r"\\.?|\(\?P<[^>]*>|\(\?P=[^)]*\)", re.DOTALL)
+
+
 def _lowercased(pattern: str) -> str:
     """PATTERN for lowercased text: its letters in lower case, escapes (`\\W`, `\\S`) and group
     names as they are."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-        elif pattern.startswith(("(?P<", "(?P="), i):
-            j = pattern.index(">" if pattern[i + 3] == "<" else ")", i)
-            out.append(pattern[i : j + 1])
-            i = j + 1
-        else:
-            out.append(pattern[i].lower())
-            i += 1
+    out, at = [], 0
+    for m in _KEPT_CASE.finditer(pattern):
+        out.append(pattern[at : m.start()].lower())
+        out.append(m.group())
+        at = m.end()
+    out.append(pattern[at:].lower())
     return "".join(out)
 
 
@@ -1243,16 +1241,23 @@ def _as_lower(c: str) -> bool:
     ok = _AS_LOWER.get(c)
     if ok is None:
         low = c.lower()
+        letters, kinds = _probes()
         ok = (
             len(low) == 1
-            and all((re.fullmatch(re.escape(x), c, re.IGNORECASE) is not None) == (low == x) for x in _letters())
-            and all(
-                (re.fullmatch(k, c, re.IGNORECASE) is not None) == (re.fullmatch(k, low) is not None)
-                for k in (r"\w", r"\d", r"\s", "[a-z]")
-            )
+            and all((rx.fullmatch(c) is not None) == (low == x) for x, rx in letters)
+            and all((rx.fullmatch(c) is not None) == (lower.fullmatch(low) is not None) for rx, lower in kinds)
         )
         _AS_LOWER[c] = ok
     return ok
+
+
+@functools.cache
+def _probes() -> tuple[list[tuple[str, re.Pattern]], list[tuple[re.Pattern, re.Pattern]]]:
+    """What `_as_lower` tries a character with, compiled once: each letter the patterns name,
+    ignoring case; and \\w, \\d, \\s, [a-z], ignoring case and not."""
+    letters = [(x, re.compile(re.escape(x), re.IGNORECASE)) for x in _letters()]
+    kinds = [(re.compile(k, re.IGNORECASE), re.compile(k)) for k in (r"\w", r"\d", r"\s", "[a-z]")]
+    return letters, kinds
 
 
 def _folds_as_lower(text: str) -> bool:
