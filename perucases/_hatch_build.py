@@ -28,16 +28,12 @@ class ShippedTablesHook(BuildHookInterface):
         try:
             from perucases import compiled
             from perucases.extract import compile_patterns, places
-            from perucases.ingest import clean, lexicon
-
-            def every_pattern() -> None:
-                compile_patterns(rare=True)
-                clean.chrome_rules()
+            from perucases.ingest import lexicon
 
             data = root / "perucases" / "data"
             keys = [places.write_shipped(data / places.SHIPPED), lexicon.write_shipped(data / lexicon.SHIPPED)]
             try:
-                keys.append(compiled.write_shipped(data / compiled.SHIPPED, every_pattern))
+                keys.append(compiled.write_shipped(data / compiled.SHIPPED, lambda: compile_patterns(rare=True)))
             except RuntimeError as exc:  # (this Python's re works otherwise: the patterns compile as usual)
                 (data / compiled.SHIPPED).unlink(missing_ok=True)
                 self.app.display_warning(f"perucases: no patterns shipped: {exc}")

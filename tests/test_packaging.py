@@ -189,9 +189,7 @@ def test_every_pattern_an_index_build_compiles_is_shipped_whatever_the_hash_seed
         "    return real(pattern, flags)\n"
         "compiled.compile = spy\n"
         "from perucases.extract import compile_patterns\n"
-        "from perucases.ingest import clean\n"
         "compile_patterns(rare=True)\n"
-        "clean.chrome_rules()\n"
         "print(count[0], len(missing), missing[:3])\n"
     )
     r = subprocess.run(  # (isolated: the installed perucases, not the checkout's)

@@ -7,8 +7,8 @@
 
 def prepare(index_dir) -> None:
     """Before an index build starts its extraction processes: load the place table (kept in the
-    index folder) and compile the patterns of dates and publication dates, so that the processes,
-    forked from this one, share them instead of each building them again."""
+    index folder) and compile the patterns of dates, publication dates and page chrome, so that
+    the processes, forked from this one, share them instead of each building them again."""
     from perucases.extract import places
 
     places.prepare(index_dir)
@@ -16,24 +16,24 @@ def prepare(index_dir) -> None:
 
 
 def compile_patterns(rare: bool = False) -> None:
-    """Compile the patterns of dates and publication dates (each once a process: they are cached);
-    with RARE, also those for the rare text whose lower case the lowercased patterns cannot read
-    ('ſ'). The package's build compiles them all to ship their engine code (perucases.compiled)."""
+    """Compile the patterns of dates, publication dates and page chrome (each once a process:
+    they are cached); with RARE, also those for the rare text whose lower case the lowercased
+    patterns cannot read ('ſ'). The package's build compiles them all to ship their engine code
+    (perucases.compiled)."""
     from perucases.dates import _dateline_re, _forms
     from perucases.extract import timex
-    from perucases.ingest import pubdate
+    from perucases.ingest import clean, pubdate
 
     if rare:
         timex._patterns()
     timex._lower_patterns()
     timex._ascii_as_lower()
-    timex._cues()
     timex._lower_cues()
     timex._word_cues()
-    timex._words()
     timex._future_re()
     timex._count_before_re()
     pubdate._forms()
     pubdate._inline_re()
     _forms()
     _dateline_re()
+    clean.chrome_rules()
