@@ -59,13 +59,19 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:
     args = _shipped().get((pattern, int(flags)))
     if args is not None:
         try:
-            got_flags, code, groups, groupindex, indexgroup = args
-            return _sre.compile(pattern, got_flags, _code_list(code), groups, groupindex, indexgroup)
+            return _made(pattern, args)
         except (TypeError, ValueError, RuntimeError, OverflowError, MemoryError):
             pass  # a damaged entry: compiled as usual
     return re.compile(pattern, flags)
 
 
+def _made(pattern: str, args: tuple) -> re.Pattern:
+    """The Pattern of PATTERN from its shipped engine arguments (see `_engine_arguments`)."""
+    got_flags, packed, groups, groupindex, indexgroup = args
+    return _sre.compile(pattern, got_flags, _code_list(packed), groups, groupindex, indexgroup)
+
+
+@functools.cache
 def _typecode() -> str:
     """The array type of the engine's code words (_sre.CODESIZE bytes each)."""
     return next(t for t in "IL" if array(t).itemsize == _sre.CODESIZE)
@@ -121,9 +127,8 @@ def write_shipped(path, compile_all: Callable[[], None]) -> str:
         _recording = None
     if not table:
         raise RuntimeError("perucases.compiled: no pattern was compiled: nothing to ship")
-    for (pattern, flags), (got_flags, packed, groups, groupindex, indexgroup) in table.items():
-        made = _sre.compile(pattern, got_flags, _code_list(packed), groups, groupindex, indexgroup)
-        if not _same(made, re.compile(pattern, flags)):
+    for (pattern, flags), args in table.items():
+        if not _same(_made(pattern, args), re.compile(pattern, flags)):
             raise RuntimeError(f"perucases.compiled: shipped code differs from re.compile's: {pattern!r}")
     write_pickle(path, (engine(), table))
     return f"{len(table)} patterns"
