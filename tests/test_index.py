@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perucases.errors import IndexBusy
-from perucases.index import prepared, records
+from perucases.index import build, prepared, records
 from perucases.index.build import update
 from perucases.index.location import bundled_seeds
 from perucases.index.manifest import Manifest
@@ -398,12 +398,20 @@ def test_manifest_head_without_the_file_table(tmp_path, corpus, monkeypatch):
     assert [h.id for h in Library(ix).search("quartermaster").hits] == ["005_new"]
 
 
-# A corpus large enough (POOL_MIN_FILES) for the extraction processes, which each write a segment.
+# A corpus large enough for the extraction processes, which each write a segment: the build starts
+# them for POOL_MIN_FILES files or more (200), these tests (the `pool` fixture) for 20 or more, so
+# that the same code runs on 40 notes instead of 230.
+
+
+@pytest.fixture()
+def pool(monkeypatch):
+    monkeypatch.setattr(build, "POOL_MIN_FILES", 20)
+
 
 NAMES = ["Vladimiro Montesinos", "Alberto Fujimori", "the Colina group", "Barrios Altos", "La Cantuta"]
 
 
-def _many(corpus, n=230):
+def _many(corpus, n=40):
     more = corpus / "more"
     more.mkdir()
     for k in range(n):
@@ -438,7 +446,7 @@ def _everything(ix_dir):
     return hits, docs, ents, tl
 
 
-def test_a_build_in_several_processes_equals_one_in_this_process(tmp_path, corpus):
+def test_a_build_in_several_processes_equals_one_in_this_process(tmp_path, corpus, pool):
     n = _many(corpus)
     said1, said2 = [], []
     one = update(tmp_path / "one", [corpus], procs=1, warn=said1.append)
@@ -465,7 +473,7 @@ def test_a_build_in_several_processes_equals_one_in_this_process(tmp_path, corpu
     assert Manifest.load(tmp_path / "two").files == Manifest.load(tmp_path / "one").files
 
 
-def test_a_large_update_in_several_processes(tmp_path, corpus):
+def test_a_large_update_in_several_processes(tmp_path, corpus, pool):
     ix = tmp_path / "ix"
     update(ix, [corpus], procs=2)  # 5 files: read in this process
     (corpus / "003_ed39d894751b7a98.txt").write_text("Replaced: the quartermaster spoke.\n")
@@ -482,7 +490,7 @@ def test_a_large_update_in_several_processes(tmp_path, corpus):
     assert not [x for x in os.listdir(ix) if x.endswith(".tmp")]  # no temporary folder left
 
 
-def test_a_failure_in_an_extraction_process_stops_the_build_and_keeps_the_index(tmp_path, corpus, monkeypatch):
+def test_a_failure_in_an_extraction_process_stops_the_build_and_keeps_the_index(tmp_path, corpus, monkeypatch, pool):
     import multiprocessing
 
     ix = tmp_path / "ix"
@@ -491,22 +499,22 @@ def test_a_failure_in_an_extraction_process_stops_the_build_and_keeps_the_index(
     real = prepared.read_one
 
     def failing(cf, *args):  # the extraction processes are forks: they run this too
-        if cf.path.name == "note-150.txt":
-            raise ValueError("a bug met note-150")
+        if cf.path.name == "note-030.txt":
+            raise ValueError("a bug met note-030")
         return real(cf, *args)
 
     monkeypatch.setattr(prepared, "read_one", failing)
-    with pytest.raises(ValueError, match="a bug met note-150"):
+    with pytest.raises(ValueError, match="a bug met note-030"):
         update(ix, [corpus], procs=2, rebuild=True)
     assert multiprocessing.active_children() == []
     monkeypatch.setattr(prepared, "read_one", real)
     assert search_ids(ix, "Colina") == ["000_ca4e617775ace81b"]  # the old index, whole
     assert len(Library(ix, refresh=False).docs()) == 5
-    assert update(ix, [corpus], procs=2).documents == 5 + 230
+    assert update(ix, [corpus], procs=2).documents == 5 + 40
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_a_build_in_several_processes(tmp_path, corpus):
+def test_ctrl_c_during_a_build_in_several_processes(tmp_path, corpus, pool):
     import multiprocessing
 
     ix = tmp_path / "ix"
@@ -524,7 +532,7 @@ def test_ctrl_c_during_a_build_in_several_processes(tmp_path, corpus):
     assert Manifest.load(ix).generation == gen
     assert len(Library(ix, refresh=False).docs()) == 5
     r = update(ix, [corpus], procs=2)
-    assert (r.added, r.documents) == (230, 235)
+    assert (r.added, r.documents) == (40, 45)
     assert not [x for x in os.listdir(ix) if x.endswith(".tmp")]  # no temporary folder left
 
 
@@ -652,9 +660,11 @@ def test_segment_postings_written_byte_for_byte_as_whoosh(tmp_path_factory, docs
     assert files[0] == files[1]
 
 
-def test_updates_do_not_pile_up_segments(tmp_path, corpus):
+def test_updates_do_not_pile_up_segments(tmp_path, corpus, pool, monkeypatch):
     """Each update writes a segment; small ones (and ones with many deleted records) are merged
     at the next commit, so searches do not slow down with the number of updates."""
+    # Small is under an 8th of the largest here, not a 32nd: the pool's segments hold 20 notes, not 115.
+    monkeypatch.setattr(build, "SMALL_SEGMENT", 8)
     ix = tmp_path / "ix"
     n = _many(corpus)
     update(ix, [corpus], procs=2)

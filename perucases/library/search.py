@@ -256,6 +256,9 @@ def paragraph_hits(s, leaves: list, ent_q: list, spans, doc_ids: list[str] | Non
 
     wanted = [d for _, _, d in spans] if spans is not None else (doc_ids or [])
     starts = [a for a, _, _ in spans] if spans is not None else []
+    # Words are counted in the paragraph fields only: a search by id matches the id term as well,
+    # and an entity's terms match in every paragraph that names it.
+    body = {leaf.fieldname for leaf in leaves}
     chosen: dict = {}
     reader = s.reader()
     for extra in [ent_q, []] if ent_q else [[]]:
@@ -277,8 +280,9 @@ def paragraph_hits(s, leaves: list, ent_q: list, spans, doc_ids: list[str] | Non
                 doc_id = spans[k][2]
             else:
                 doc_id = hit["id"]
-            words = len({t for _, t in hit.matched_terms()})
-            field = next((f for f, _ in hit.matched_terms()), "body")
+            matched = [(f, t) for f, t in hit.matched_terms() if f in body]
+            words = len({t for _, t in matched})
+            field = next((f for f, _ in matched), "body")
             short = reader.doc_field_length(hit.docnum, field, 0) <= HEADING_WORDS
             key = (words, not short)
             if doc_id not in best or key > best[doc_id][0]:
