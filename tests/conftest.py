@@ -19,6 +19,35 @@ settings.register_profile("perucases", deadline=None)
 settings.load_profile("perucases")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow (kill -9, Ctrl-C, scale): CI (.ci/run) does",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave the slow tests out unless --slow is given, a -m expression chooses, or a test is named
+    by its id (pytest tests/test_robustness.py::test_kill_9_during_indexing_never_breaks_the_index)."""
+    if config.getoption("--slow") or config.getoption("markexpr"):
+        return
+    named = set()
+    for arg in config.args:
+        file, sep, name = arg.partition("::")
+        if sep:
+            named.add(((config.invocation_params.dir / file).resolve(), name.split("[")[0]))
+    kept, left_out = [], []
+    for item in items:
+        if item.get_closest_marker("slow") and (item.path.resolve(), item.name.split("[")[0]) not in named:
+            left_out.append(item)
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def _cache_home(tmp_path_factory) -> Path:
     """One cache folder for the session (perucases writes none: if it ever did, not in the user's)."""
