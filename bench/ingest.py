@@ -11,6 +11,9 @@ the whole ingest (reader + cleaning + metadata).
 
 PDF: multi-page reports drawn with reportlab (running header, page footer, one and two
 columns, hyphenated words), as the tests make them, with Reuters text: MB/s and pages/s.
+
+Long lines: cleaning one line of Reuters words with no line break (as some PDF and text
+extracts are), plain and with one word in ten run into the next ("denialReport"), in seconds of CPU.
 """
 
 from __future__ import annotations
@@ -190,11 +193,29 @@ def measure_pdf(n: int, pages_each: int) -> dict:
         }
 
 
+def measure_long_lines(words: int) -> dict:
+    from perucases.ingest.clean import clean
+
+    pool = " ".join(t for _, t in stories(200)).split()
+    rnd = random.Random(5)
+    picked = [rnd.choice(pool) for _ in range(words)]
+    out = {}
+    for name, line in (
+        ("plain", " ".join(picked)),
+        ("run_together", " ".join(w + ("Report" if k % 10 == 0 else "") for k, w in enumerate(picked))),
+    ):
+        t = time.process_time()
+        clean("Long\n\n" + line)
+        out[name] = (len(line), time.process_time() - t)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=300, help="HTML pages")
     ap.add_argument("--pdfs", type=int, default=20)
     ap.add_argument("--pdf-pages", type=int, default=30)
+    ap.add_argument("--line-words", type=int, default=20_000, help="words of the long line")
     a = ap.parse_args()
     h = measure_html(a.pages)
     print(
@@ -209,6 +230,8 @@ def main() -> None:
         f"PDF: {p['pdfs']} files, {p['pages']} pages, {p['MB']:.1f} MB: {p['MBps']:.2f} MB/s, "
         f"{p['pages_per_s']:.0f} pages/s"
     )
+    for name, (chars, secs) in measure_long_lines(a.line_words).items():
+        print(f"long line, {name}: {chars / 1000:.0f} KB cleaned in {secs:.2f} s of CPU")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import CHROME_WORDS, SEED_IDS, seed_text
+from perucases.ingest import clean as clean_module
 from perucases.ingest.clean import WORD, clean
 from perucases.ingest.decode import SkipFile, decode
 from perucases.ingest.normalize import normalize_text
@@ -198,3 +199,20 @@ def test_copying_single_spaces_changes_nothing(pieces, pad):
     out, offsets = fast.build()
     assert (out, offsets) == general.build()
     assert "  " not in out and out == out.strip(" ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "Z", "é", "Þ", "1", " ", "\n", "×", "(", "q" * 70, "Q" * 70, "7" * 70]), max_size=40
+    ),
+    st.integers(min_value=0),
+)
+def test_the_word_before_a_run_together_point_is_the_one_a_search_of_the_whole_line_finds(parts, at):
+    """The word left of a run-together point is sought in the last characters first (a long line
+    took seconds): it must be the match of the pattern over everything before the point."""
+    s = "".join(parts)
+    i = at % (len(s) + 1)
+    whole = clean_module._LEFT_WORD.search(s, 0, i)
+    got = clean_module._left_word(s, i)
+    assert (got and got.span()) == (whole and whole.span())

@@ -214,12 +214,27 @@ _LEFT_WORD = re.compile(r"(?:[A-ZÀ-Þ]?[a-zà-ÿ]+|[A-ZÀ-Þ]+|\d+)$")
 _RIGHT_WORD = re.compile(r"[A-ZÀ-Þ]?[a-zà-ÿ]+|[A-ZÀ-Þ]+")
 
 
+_WORD_WINDOW = 64
+
+
+def _left_word(s: str, i: int) -> re.Match | None:
+    """_LEFT_WORD's match that ends at offset I of S. A search of all of S[:I] tries every start
+    before I (a long line with many run-together points took seconds), so the last 64 characters
+    are searched first: a match that starts later than that is the one the whole search finds;
+    one at the window's edge may be part of a longer word, and then all of S[:I] is searched."""
+    lo = max(0, i - _WORD_WINDOW)
+    m = _LEFT_WORD.search(s, lo, i)
+    if m is not None and m.start() == lo and lo > 0:
+        m = _LEFT_WORD.search(s, 0, i)
+    return m
+
+
 def _two_words(s: str, i: int) -> bool:
     """Whether the word that runs across offset I of S is two known words ("WatchSkip",
     "EDTAvailable", "1997Report") rather than one name ("PetroPerú", "OjoPúblico")."""
     from perucases.ingest.lexicon import known_word
 
-    left = _LEFT_WORD.search(s, 0, i)
+    left = _left_word(s, i)
     right = _RIGHT_WORD.match(s, i)
     if not left or not right:
         return True
