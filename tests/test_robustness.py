@@ -135,7 +135,9 @@ def test_a_megabyte_line_with_no_line_break(tmp_path):
     assert lib.quotes("Montesinos commission", limit=1)[0].id == "long"
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Random input through the commands: a few hundred commands a run here; bench/fuzz.py runs thousands
+# (through the library) when a change calls for a longer search.
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=TEXT)
 def test_random_search_queries(run, q):
     _no_traceback(run("search", q, "--format", "json"))
@@ -170,7 +172,7 @@ def test_random_date_filters(run, a, b):
         _check_events(json.loads(r.stdout))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=TEXT)
 def test_random_entity_names_and_ids(run, name):
     _no_traceback(run("entity", name, "--format", "json"))
