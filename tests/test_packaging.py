@@ -129,12 +129,11 @@ def test_an_upgraded_reading_package_rebuilds_the_index_and_names_itself(tmp_pat
     import os
     import subprocess
 
-    from helpers import perucases
+    from helpers import index_here, perucases
 
     ix = tmp_path / "ix"
     env = {**os.environ, "PERUCASES_INDEX": str(ix)}
-    first = subprocess.run([perucases(), "index", str(bundled_seeds())], capture_output=True, text=True, env=env)
-    assert first.returncode == 0, first.stderr
+    index_here(str(bundled_seeds()), "--index", str(ix))
     newer = tmp_path / "site"
     (newer / "pypdf-99.0.dist-info").mkdir(parents=True)  # first on the path: the version Python sees
     env["PYTHONPATH"] = str(newer)
