@@ -39,7 +39,8 @@ def pytest_collection_modifyitems(config, items):
             named.add(((config.invocation_params.dir / file).resolve(), name.split("[")[0]))
     kept, left_out = [], []
     for item in items:
-        if item.get_closest_marker("slow") and (item.path.resolve(), item.name.split("[")[0]) not in named:
+        name = item.nodeid.split("::", 1)[-1].split("[")[0]  # (a class's test: Class::test)
+        if item.get_closest_marker("slow") and (item.path.resolve(), name) not in named:
             left_out.append(item)
         else:
             kept.append(item)
