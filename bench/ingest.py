@@ -12,8 +12,9 @@ the whole ingest (reader + cleaning + metadata).
 PDF: multi-page reports drawn with reportlab (running header, page footer, one and two
 columns, hyphenated words), as the tests make them, with Reuters text: MB/s and pages/s.
 
-Long lines: cleaning one line of Reuters words with no line break (as some PDF and text
-extracts are), plain and with one word in ten run into the next ("denialReport"), in seconds of CPU.
+Long lines: one line of Reuters words with no line break (as some PDF and text extracts are),
+plain, with one word in ten run into the next ("denialReport"), and with a parenthesis after one
+word in ten ("(UN)"): seconds of CPU to clean it, find its entities and find its dates.
 """
 
 from __future__ import annotations
@@ -194,8 +195,12 @@ def measure_pdf(n: int, pages_each: int) -> dict:
 
 
 def measure_long_lines(words: int) -> dict:
+    from perucases.extract import timex
+    from perucases.extract.entities import extract
+    from perucases.extract.gazetteer import load_gazetteer
     from perucases.ingest.clean import clean
 
+    gazetteer = load_gazetteer(())
     pool = " ".join(t for _, t in stories(200)).split()
     rnd = random.Random(5)
     picked = [rnd.choice(pool) for _ in range(words)]
@@ -203,10 +208,16 @@ def measure_long_lines(words: int) -> dict:
     for name, line in (
         ("plain", " ".join(picked)),
         ("run_together", " ".join(w + ("Report" if k % 10 == 0 else "") for k, w in enumerate(picked))),
+        ("with_parentheses", " ".join(w + (" (UN)" if k % 10 == 0 else "") for k, w in enumerate(picked))),
     ):
-        t = time.process_time()
-        clean("Long\n\n" + line)
-        out[name] = (len(line), time.process_time() - t)
+        t0 = time.process_time()
+        paragraphs = [p.text for p in clean("Long\n\n" + line).paragraphs]
+        t1 = time.process_time()
+        extract(paragraphs, gazetteer)
+        t2 = time.process_time()
+        for p in paragraphs:
+            timex.find(p)
+        out[name] = (len(line), t1 - t0, t2 - t1, time.process_time() - t2)
     return out
 
 
@@ -230,8 +241,11 @@ def main() -> None:
         f"PDF: {p['pdfs']} files, {p['pages']} pages, {p['MB']:.1f} MB: {p['MBps']:.2f} MB/s, "
         f"{p['pages_per_s']:.0f} pages/s"
     )
-    for name, (chars, secs) in measure_long_lines(a.line_words).items():
-        print(f"long line, {name}: {chars / 1000:.0f} KB cleaned in {secs:.2f} s of CPU")
+    for name, (chars, cleaning, entities, dates) in measure_long_lines(a.line_words).items():
+        print(
+            f"long line, {name}: {chars / 1000:.0f} KB; seconds of CPU: cleaning {cleaning:.2f}, "
+            f"entities {entities:.2f}, dates {dates:.2f}"
+        )
 
 
 if __name__ == "__main__":

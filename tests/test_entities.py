@@ -442,3 +442,22 @@ def test_the_entity_table_read_back_from_its_file_lists_as_the_index_does(seed_i
         assert [(r.name, r.name_key) for r in back] == [(r.name, r.name_key) for r in rows]
         assert [r.as_tuple() for r in back] == [r.as_tuple() for r in rows]
     assert listed["name"][0].name == "Alberto Fujimori" and listed["name"][0].name_key == "alberto fujimori"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Comisión", "de", "la", "Verdad", " ", "  ", "\n", "(", ")", "CVR", ",", "."]), max_size=40
+    )
+)
+def test_the_name_before_a_parenthesis_is_sought_from_the_last_token_before_it(parts):
+    """The token a long form ends with ("Comisión de la Verdad (CVR)") is found by bisection: it
+    must be the last of the tokens that a look at every token finds with only spaces up to the
+    parenthesis."""
+    from perucases.extract import entities
+
+    text = "".join(parts)
+    toks = entities.tokenize(text)
+    for pos in [k for k, c in enumerate(text) if c == "("] + [len(text)]:
+        every = [i for i, t in enumerate(toks) if t.end <= pos and not text[t.end : pos].strip()]
+        assert entities._last_token_before(text, toks, pos) == (every[-1] if every else -1)
