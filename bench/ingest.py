@@ -14,7 +14,8 @@ columns, hyphenated words), as the tests make them, with Reuters text: MB/s and 
 
 Long lines: one line of Reuters words with no line break (as some PDF and text extracts are),
 plain, with one word in ten run into the next ("denialReport"), and with a parenthesis after one
-word in ten ("(UN)"): seconds of CPU to clean it, find its entities and find its dates.
+word in ten ("(UN)"): seconds of CPU to clean it, find its entities and find its dates; and one
+document of as many paragraphs as a tenth of the line's words (a story's first 60 words each).
 """
 
 from __future__ import annotations
@@ -218,6 +219,14 @@ def measure_long_lines(words: int) -> dict:
         for p in paragraphs:
             timex.find(p)
         out[name] = (len(line), t1 - t0, t2 - t1, time.process_time() - t2)
+    # One long document: a paragraph a story, the stories' first 60 words each.
+    paragraphs = [" ".join(t.split()[:60]) for _, t in stories(words // 10)]
+    t0 = time.process_time()
+    extract(paragraphs, gazetteer)
+    t1 = time.process_time()
+    for p in paragraphs:
+        timex.find(p)
+    out[f"{len(paragraphs)}_paragraphs"] = (sum(map(len, paragraphs)), 0.0, t1 - t0, time.process_time() - t1)
     return out
 
 

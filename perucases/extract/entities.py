@@ -670,6 +670,7 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
     for p, text in enumerate(paragraphs):
         tk = toks[p]
         taken = [False] * len(tk)
+        found: list[Candidate] = []  # the gazetteer's, in this paragraph
         # Only the words an alias starts with can start a match: the others are passed over at once.
         if local_starts:
             firsts = [x for x, t in enumerate(tk) if t.folded in gaz_starts or t.folded in local_starts]
@@ -702,14 +703,14 @@ def extract(paragraphs: list[str], gaz: Gazetteer) -> tuple[list[Mention], dict[
                 a, b = tk[i].start, tk[i + size - 1].end
                 if tk[i + size - 1].text.endswith(("'s", "’s")):
                     b -= 2
-                cands.append(Candidate(p + 1, a, b, " ".join(strip_possessive(t.text) for t in tk[i : i + size]), key))
+                found.append(Candidate(p + 1, a, b, " ".join(strip_possessive(t.text) for t in tk[i : i + size]), key))
                 for x in range(i, i + size):
                     taken[x] = True
                 i += size
             else:
                 i += 1
         ruled = rule_candidates(text, tk, taken, p + 1)
-        cands = _attach_places(text, cands, ruled, gaz)
+        cands.extend(_attach_places(text, found, ruled, gaz))
     return _resolve(cands, gaz, local_entities, paragraphs)
 
 
@@ -719,14 +720,12 @@ _OF = re.compile(r"\s+(?:de|del|de\s+la|of|of\s+the)\s+", re.I)
 def _attach_places(text: str, cands: list[Candidate], ruled: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
     """An organisation or place the rules found, followed by "de"/"of" and a place the gazetteer
     knows, is one name ("Banco de Crédito del Perú", "Destacamento Policial de Huamanga"): the
-    place inside it is not listed apart (flat annotation)."""
+    place inside it is not listed apart (flat annotation). CANDS and RULED are one paragraph's
+    (the gazetteer's and the rules' candidates); the paragraph's candidates come back, CANDS first.
+    (Given the whole document's, it took time in the square of its length.)"""
     if not ruled:
         return cands
-    places_at = {
-        c.start: c
-        for c in cands
-        if c.paragraph == ruled[0].paragraph and c.key in gaz.entries and gaz.entries[c.key].type == "LOC"
-    }
+    places_at = {c.start: c for c in cands if c.key in gaz.entries and gaz.entries[c.key].type == "LOC"}
     drop: set[int] = set()
     ends = {c.end: c for c in places_at.values()}
     for c in ruled:  # "Lima Bar Association", "Lima Province": a known place starts the name
@@ -833,6 +832,7 @@ def _resolve(
             orgs[c.key] = gaz.entries[c.key].name
         elif c.key in local_entities and local_entities[c.key].type == "ORG":
             orgs[c.key] = local_entities[c.key].name
+    by_initials: dict[str, list[str]] | None = None  # initials -> the organisations they spell
     for c in cands:
         if c.key is not None:
             continue
@@ -854,7 +854,11 @@ def _resolve(
         if c.type is None:
             # An acronym spelling the initials of an organisation named in the same document.
             if len(c.tokens) == 1 and ACRONYM_ONLY.fullmatch(c.tokens[0]):
-                match = [o for o, name in orgs.items() if _initials(name) == c.tokens[0]]
+                if by_initials is None:  # (once a document, when it has such an acronym)
+                    by_initials = {}
+                    for o, name in orgs.items():
+                        by_initials.setdefault(_initials(name), []).append(o)
+                match = by_initials.get(c.tokens[0], [])
                 if len(match) == 1:
                     c.key = match[0]
             continue  # otherwise a capitalised phrase with no cue: not a name we can type
