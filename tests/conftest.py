@@ -28,9 +28,9 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Leave the slow tests out unless --slow is given, a -m expression chooses, or a test is named
-    by its id (pytest tests/test_robustness.py::test_kill_9_during_indexing_never_breaks_the_index)."""
-    if config.getoption("--slow") or config.getoption("markexpr"):
+    """Leave the slow tests out unless --slow is given, a -m or -k expression chooses, or a test is
+    named by its id (pytest tests/test_robustness.py::test_kill_9_during_indexing_never_breaks_the_index)."""
+    if config.getoption("--slow") or config.getoption("markexpr") or config.getoption("keyword"):
         return
     named = set()
     for arg in config.args:
