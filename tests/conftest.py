@@ -23,8 +23,15 @@ def pytest_addoption(parser):
     parser.addoption(
         "--slow",
         action="store_true",
-        help="also run the tests marked slow (kill -9, Ctrl-C, scale): CI (.ci/run) does",
+        help="also run the tests marked slow (kill -9, Ctrl-C, scale), and the property tests with all"
+        " their examples: CI (.ci/run) does",
     )
+
+
+def pytest_configure(config):
+    import helpers
+
+    helpers.THOROUGH = config.getoption("--slow")  # property tests: every example under --slow
 
 
 def pytest_collection_modifyitems(config, items):

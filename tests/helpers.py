@@ -34,6 +34,15 @@ CHROME_WORDS = [
 ]
 
 
+# Property tests draw `examples(n)` cases: n under `pytest --slow` (every test, as CI runs them), about
+# half as many in a plain `pytest` (conftest sets THOROUGH from --slow before the tests are collected).
+THOROUGH = False
+
+
+def examples(n: int) -> int:
+    return n if THOROUGH else max(n // 2, min(n, 30))
+
+
 def seed_text(doc_id: str) -> str:
     return (REPO / "seeds" / f"{doc_id}.txt").read_text(encoding="utf-8")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import CHROME_WORDS, SEED_IDS, seed_text
+from helpers import CHROME_WORDS, SEED_IDS, examples, seed_text
 from perucases.cite.csl import pandoc, person
 from perucases.cite.quotes import fold
 from perucases.errors import InvalidArgument
@@ -144,7 +144,7 @@ def _vocabulary() -> list[str]:
 VOCAB = _vocabulary()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=st.lists(st.sampled_from(VOCAB), min_size=1, max_size=3), context=st.integers(0, 2), full=st.booleans())
 def test_property_every_quote_is_the_original_at_its_offsets(lib, words, context, full):
     try:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import CHROME_WORDS, SEED_IDS, seed_text
+from helpers import CHROME_WORDS, SEED_IDS, examples, seed_text
 from perucases.ingest import clean as clean_module
 from perucases.ingest.clean import WORD, clean
 from perucases.ingest.decode import SkipFile, decode
@@ -130,7 +130,7 @@ def test_decode_fallbacks_and_refusals():
         decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
 def test_clean_never_fails_and_offsets_stay_in_bounds(text):
     c = clean(text)
@@ -142,7 +142,7 @@ def test_clean_never_fails_and_offsets_stay_in_bounds(text):
             assert p.start <= a < b <= p.end
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=300))
 def test_decode_any_bytes(data):
     try:
@@ -182,7 +182,7 @@ _NORM_ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.lists(_NORM_ALPHABET, max_size=30).map("".join), min_size=1, max_size=4), st.integers(0, 3))
 def test_copying_single_spaces_changes_nothing(pieces, pad):
     from perucases.ingest import normalize as N
@@ -201,7 +201,7 @@ def test_copying_single_spaces_changes_nothing(pieces, pad):
     assert "  " not in out and out == out.strip(" ")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.sampled_from(["a", "Z", "é", "Þ", "1", " ", "\n", "×", "(", "q" * 70, "Q" * 70, "7" * 70]), max_size=40

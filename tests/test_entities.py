@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from perucases.cli import cli
 from perucases.errors import PerucasesError
 from perucases.extract.entities import extract, surname_of
@@ -342,7 +343,7 @@ WORDS = st.sampled_from(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(WORDS, max_size=40), st.text(max_size=80))
 def test_extraction_never_fails_and_mentions_point_into_the_text(words, noise):
     text = " ".join(words) + noise
@@ -360,7 +361,7 @@ def test_entity_mentions_as_rows(run):
     assert rows[1].startswith("002_43576777d5a8cf2f\t7\t") and "Barrios Altos" in rows[1]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.sampled_from(
@@ -407,7 +408,7 @@ def test_tokens_and_sentence_starts(text):
     assert [(t.start, t.end, t.text, t.folded, t.sentence_start) for t in toks] == want
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(alphabet="aZé9_ .'’-,\n(ñ²—x", max_size=30))
 def test_token_pattern_is_the_one_character_at_a_time_form(text):
     """TOKEN, written as runs of word characters joined by inner marks, finds the tokens the
@@ -444,7 +445,7 @@ def test_the_entity_table_read_back_from_its_file_lists_as_the_index_does(seed_i
     assert listed["name"][0].name == "Alberto Fujimori" and listed["name"][0].name_key == "alberto fujimori"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.sampled_from(["Comisión", "de", "la", "Verdad", " ", "  ", "\n", "(", ")", "CVR", ",", "."]), max_size=40

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from perucases.errors import IndexBusy
 from perucases.index import build, prepared, records
 from perucases.index.build import update
@@ -313,7 +314,7 @@ _WORDS = [
     ),
     st.sampled_from(["en", "es"]),
 )
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_analysis_done_beforehand_equals_whooshs(paragraphs, lang):
     from whoosh import fields
 
@@ -333,7 +334,7 @@ def test_analysis_done_beforehand_equals_whooshs(paragraphs, lang):
         max_size=12,
     )
 )
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_keywords_posted_beforehand_equal_whooshs(words):
     """Entity keys and event months are posted as `keywords` makes them, not through whoosh's
     comma tokenizer: the same postings (term, frequency, weight, value) as the field's own."""
@@ -355,7 +356,7 @@ def test_keywords_posted_beforehand_equal_whooshs(words):
         max_size=25,
     ),
 )
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_segment_parts_read_like_bytesio(data, ops):
     """A segment part is read through a view of the memory map (store.ViewFile), not a copy:
     it must answer as the BytesIO whoosh used did."""
@@ -545,7 +546,7 @@ def test_ctrl_c_during_a_build_in_several_processes(tmp_path, corpus, pool):
         max_size=300,
     )
 )
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
     """Small blocks of postings are written uncompressed (codec.PostingsWriter); every posting
     must read back, through whoosh's own reader, as from the blocks whoosh writes, ids, weights
@@ -629,7 +630,7 @@ def test_postings_spilled_to_runs_read_back_whole(tmp_path):
         max_size=400,
     )
 )
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 def test_segment_postings_written_byte_for_byte_as_whoosh(tmp_path_factory, docs):
     """The writer's posting loop is whoosh's own with its calls inlined (codec.FieldWriter): the
     terms and postings files of a segment must be the same bytes as with whoosh's loop."""

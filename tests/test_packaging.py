@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import REPO, SEED_IDS, python
+from helpers import REPO, SEED_IDS, examples, python
 from perucases.index.location import bundled_seeds
 
 
@@ -77,7 +77,7 @@ def test_known_words_shipped_under_another_key_are_built_from_the_word_lists(tmp
         lexicon._words.cache_clear()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.sets(st.text(max_size=6)), st.lists(st.text(max_size=6), max_size=20))
 def test_the_shipped_form_of_the_known_words_holds_what_a_set_holds(words, probes):
     """The known words ship as one sorted text with offsets (read in milliseconds); a word is in

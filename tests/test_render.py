@@ -8,7 +8,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import python
+from helpers import examples, python
 from perucases.render.output import HL_END, HL_START, Column, emit, use_color
 
 COLS = [Column("id"), Column("text"), Column("tags"), Column("n")]
@@ -142,7 +142,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.dictionaries(st.text(max_size=8), _VALUES, max_size=5), max_size=4))
 def test_json_output_is_json_dumps_character_for_character(rows):
     """--format json writes rows through its own indenting writer: the text json.dumps(indent=2)

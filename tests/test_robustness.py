@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import SEED_IDS, assert_index_sound, index_here, python
+from helpers import SEED_IDS, assert_index_sound, examples, index_here, python
 from perucases.cli import cli
 from perucases.extract.entities import extract
 from perucases.extract.gazetteer import load_gazetteer
@@ -89,7 +89,7 @@ def _no_traceback(result) -> None:
 # ---------------------------------------------------------------------------- random input
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.binary(max_size=3000))
 def test_random_bytes_through_decoding_and_cleaning(data):
     try:
@@ -102,7 +102,7 @@ def test_random_bytes_through_decoding_and_cleaning(data):
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]", p.text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=TEXT, anchor=st.one_of(st.none(), st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))))
 def test_random_unicode_through_cleaning_entities_and_dates(text, anchor):
     c = clean(text)
@@ -137,13 +137,13 @@ def test_a_megabyte_line_with_no_line_break(tmp_path):
 
 # Random input through the commands: a few hundred commands a run here; bench/fuzz.py runs thousands
 # (through the library) when a change calls for a longer search.
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=TEXT)
 def test_random_search_queries(run, q):
     _no_traceback(run("search", q, "--format", "json"))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     a=st.one_of(
         TEXT,
@@ -172,7 +172,7 @@ def test_random_date_filters(run, a, b):
         _check_events(json.loads(r.stdout))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=TEXT)
 def test_random_entity_names_and_ids(run, name):
     _no_traceback(run("entity", name, "--format", "json"))

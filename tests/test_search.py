@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import CHROME_WORDS
+from helpers import CHROME_WORDS, examples
 from perucases.errors import PerucasesError
 from perucases.highlight import HL_END, HL_START
 from perucases.library import Filters
@@ -151,7 +151,7 @@ _QWORDS = ["oil", "prices", "rose", "fell", "Lima", "torture", "Peña"]
         max_size=4,
     ),
 )
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_searches_over_deleted_records_as_whoosh(tmp_path_factory, texts, deleted, queries):
     """Posting lists of a segment with deletions are wrapped by a leaner FilterMatcher
     (store.Excluding): every search must find the same records with the same scores as whoosh's own."""
@@ -191,7 +191,7 @@ def test_searches_over_deleted_records_as_whoosh(tmp_path_factory, texts, delete
 @given(
     st.lists(st.text(alphabet="abcdeinorstuyñ", min_size=1, max_size=12), max_size=60), st.sampled_from(["en", "es"])
 )
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_the_stem_cache_gives_the_stemmers_words(words, lang):
     from whoosh.analysis import StemFilter
     from whoosh.lang import stemmer_for_language

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from perucases.extract.timex import find
 
 
@@ -92,7 +93,7 @@ def test_not_dates(text):
     assert values(text, dt.date(2000, 1, 1)) == []
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=200), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)))
 def test_any_text_gives_valid_spans_and_intervals(text, anchor):
     for t in find(text, anchor):

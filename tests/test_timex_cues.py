@@ -4,6 +4,7 @@ are exactly those a scan of the text for each cue finds (the patterns see the sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from perucases.extract import timex
 
 WORDS = [
@@ -82,7 +83,7 @@ def scanned(low):
     return {cue: timex._windows(exact, low) for cue, (exact, _) in timex._lower_cues().items()}
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPS)), max_size=40))
 def test_cue_windows_are_those_of_a_scan(parts):
     text = "".join(w + s for w, s in parts)
@@ -159,7 +160,7 @@ DATE_WORDS = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.tuples(st.sampled_from(DATE_WORDS), st.sampled_from([" ", ", ", ". ", "-", "–", " de "])), max_size=14)
 )
