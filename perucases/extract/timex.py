@@ -1053,7 +1053,7 @@ def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     nothing, the cue finds nothing either."""
     out = {}
     for cue, rx in _cues().items():
-        pattern = re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), rx.pattern)  # FY, not \W
+        pattern = _lowercased(rx.pattern)  # FY, not \W
         loose = pattern[len("(?<!\\w)") :] if pattern.startswith("(?<!\\w)") else pattern
         out[cue] = (compiled.compile(pattern), compiled.compile(loose))
     return out
