@@ -112,6 +112,15 @@ def lib(seed_index) -> Library:
 
 
 @pytest.fixture()
+def pool(monkeypatch):
+    """A build starts its extraction processes for 20 files or more, not POOL_MIN_FILES (200): the
+    same code, on a few dozen files."""
+    from perucases.index import build
+
+    monkeypatch.setattr(build, "POOL_MIN_FILES", 20)
+
+
+@pytest.fixture()
 def corpus(tmp_path) -> Path:
     """A writable copy of the seeds, catalog included."""
     dst = tmp_path / "corpus"

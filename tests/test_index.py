@@ -399,15 +399,8 @@ def test_manifest_head_without_the_file_table(tmp_path, corpus, monkeypatch):
     assert [h.id for h in Library(ix).search("quartermaster").hits] == ["005_new"]
 
 
-# A corpus large enough for the extraction processes, which each write a segment: the build starts
-# them for POOL_MIN_FILES files or more (200), these tests (the `pool` fixture) for 20 or more, so
-# that the same code runs on 40 notes instead of 230.
-
-
-@pytest.fixture()
-def pool(monkeypatch):
-    monkeypatch.setattr(build, "POOL_MIN_FILES", 20)
-
+# A corpus large enough for the extraction processes, which each write a segment (with the `pool`
+# fixture of conftest.py: 20 files or more, so that the same code runs on 40 notes instead of 230).
 
 NAMES = ["Vladimiro Montesinos", "Alberto Fujimori", "the Colina group", "Barrios Altos", "La Cantuta"]
 

@@ -203,19 +203,17 @@ def test_the_stem_cache_gives_the_stemmers_words(words, lang):
     assert [f._stem(w) for w in words + words] == [stem(w) for w in words + words]
 
 
-def test_best_paragraphs_found_by_docnum_equal_those_found_by_id(tmp_path, monkeypatch):
+def test_best_paragraphs_found_by_docnum_equal_those_found_by_id(tmp_path, monkeypatch, pool):
     """Best paragraphs are sought among the records right after each hit's src record (its
     paragraphs); after a parallel build, updates and merges, the answer must be the one a search
     by document id gives."""
     import shutil
 
-    from perucases.index import build
     from perucases.index.build import update
     from perucases.index.location import bundled_seeds
     from perucases.library import Library
 
-    monkeypatch.setattr(build, "POOL_MIN_FILES", 20)  # extraction processes for these 65 files (not 200)
-    corpus = tmp_path / "c"
+    corpus = tmp_path / "c"  # 65 files: the extraction processes run (the pool fixture)
     shutil.copytree(bundled_seeds(), corpus)
     names = ["Vladimiro Montesinos", "Alberto Fujimori", "the Colina group", "Barrios Altos"]
     for k in range(60):
