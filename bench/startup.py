@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 TARGETS = {  # seconds, median
-    "perucases --help": 0.15,
+    "perucases --help": 0.10,
     "perucases search 'Montesinos asylum'": 0.30,
     "perucases search (jsonl, 3 filters)": 0.30,
     "perucases search --format table": 0.30,

@@ -1,4 +1,4 @@
-from perucases.cli import main
+from perucases.entry import main
 
 if __name__ == "__main__":
     main()

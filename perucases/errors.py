@@ -16,7 +16,6 @@ A message names the library's parameters as the library spells them ("limit must
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 
 
@@ -40,6 +39,8 @@ class LibraryError(PerucasesError):
         NAMES does not have it)."""
         if self.param is None and not self.values:
             return self.template
+        import string  # (here: the start-up of every command loads this module, few errors are worded)
+
         names = names or {}
         params = {
             field: names.get(field, field)

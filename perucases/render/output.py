@@ -18,9 +18,6 @@ terminal output never carries control characters from documents.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import json
 import os
 import re
 import sys
@@ -131,6 +128,8 @@ def _cell(value: Any) -> str:
 def _json(value, indent: int | None = None) -> str:
     """JSON text, UTF-8 as it is; with \\u escapes when a value holds a lone surrogate (a file
     name that is not UTF-8), which no UTF-8 output can carry."""
+    import json  # (here: the commands that print no JSON, and --help, do not load it)
+
     text = None
     if indent == 2:
         with contextlib.suppress(_Unusual):
@@ -146,7 +145,17 @@ class _Unusual(Exception):
     """A value `_indented` leaves to json.dumps."""
 
 
-_encode_str = json.encoder.encode_basestring  # json's own string encoder (C), as json.dumps uses it
+def _encode_first(s: str) -> str:
+    """json's own string encoder (C), as json.dumps uses it: found on first use (see _json), then
+    called directly."""
+    global _encode_str
+    from json.encoder import encode_basestring
+
+    _encode_str = encode_basestring
+    return encode_basestring(s)
+
+
+_encode_str: Callable[[str], str] = _encode_first
 
 
 def _indented(v: Any, pad: str) -> str:
@@ -215,6 +224,9 @@ def emit(rows: list[dict], columns: list[Column], fmt: str, out=None, id_field: 
         for r in rows:
             out.write("\t".join(tsv_escape(_cell(r.get(n))) for n in names) + "\n")
     elif fmt == "csv":
+        import csv  # (here, as json: only the csv output loads it)
+        import io
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(names)
