@@ -30,8 +30,8 @@ from perucases.index.manifest import (
     needs_rebuild,
     pipeline_fingerprint,
 )
+from perucases.ingest.catalog import load_catalog
 from perucases.ingest.document import DEFAULT_MAX_FILE_SIZE
-from perucases.ingest.metadata import load_catalog
 
 if TYPE_CHECKING:
     from perucases.index.store import Index  # (it imports Whoosh: a build with nothing to write never loads it)

@@ -62,7 +62,7 @@ def _version(index_dir: Path) -> tuple:
 
 
 def _check(index_dir: Path) -> CheckReport:
-    from perucases.ingest.metadata import load_catalog
+    from perucases.ingest.catalog import load_catalog
 
     rep = CheckReport()
     manifest = Manifest.load(index_dir)

@@ -222,7 +222,7 @@ def staleness(lib: Library, manifest: Manifest | None, wanted: list[Path]) -> tu
         # Walking a large corpus on every query costs seconds: large corpora are brought up
         # to date by `perucases index` (or a cron job), as a search engine's are.
         return None
-    from perucases.ingest.metadata import load_catalog  # (only now: it loads the ingest modules)
+    from perucases.ingest.catalog import load_catalog  # (only now: see the module's note)
 
     plan = make_plan(manifest, wanted, load_catalog, follow_links=bool(manifest.options.get("follow_links")))
     if plan.needs_writer:
