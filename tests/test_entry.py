@@ -77,7 +77,7 @@ def test_other_command_lines_and_completion_go_to_click(monkeypatch):
 
 
 def test_a_shipped_text_of_other_code_is_not_used(tmp_path, monkeypatch):
-    """The key is a checksum of perucases/cli.py and click's rendering code: a changed cli.py (an
+    """The key is a checksum of perucases/cli.py and click's modules: a changed cli.py (an
     editable install after an edit), another click or a damaged file means click renders."""
     shipped = tmp_path / "help.txt"
     assert entry.write_shipped(shipped) == f"help {entry.key()}"
@@ -91,6 +91,14 @@ def test_a_shipped_text_of_other_code_is_not_used(tmp_path, monkeypatch):
     monkeypatch.setattr(entry, "_here", lambda: str(here))
     assert entry.key() not in (None, before)
     assert entry.shipped_help(str(shipped)) is None
+    monkeypatch.undo()
+    click_files = entry._click_files()
+    assert click_files and any(f.endswith(os.sep + "formatting.py") for f in click_files)
+    other_click = tmp_path / "formatting.py"
+    with open(click_files[-1], encoding="utf-8") as f:
+        other_click.write_text(f.read() + "\n# another release\n", encoding="utf-8")
+    monkeypatch.setattr(entry, "_click_files", lambda: [*click_files[:-1], str(other_click)])
+    assert entry.key() not in (None, before) and entry.shipped_help(str(shipped)) is None
     monkeypatch.undo()
     monkeypatch.setattr(entry, "_click_files", lambda: [str(tmp_path / "no-such-core.py")])
     assert entry.key() is None and entry.shipped_help(str(shipped)) is None
