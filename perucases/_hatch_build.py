@@ -38,7 +38,11 @@ class ShippedTablesHook(BuildHookInterface):
             except RuntimeError as exc:  # (this Python's re works otherwise: the patterns compile as usual)
                 (data / compiled.SHIPPED).unlink(missing_ok=True)
                 self.app.display_warning(f"perucases: no patterns shipped: {exc}")
-            keys.append(entry.write_shipped(data / entry.SHIPPED))
+            try:
+                keys.append(entry.write_shipped(data / entry.SHIPPED))
+            except Exception as exc:  # noqa: BLE001 - any failure: click renders the help at run time, as before
+                (data / entry.SHIPPED).unlink(missing_ok=True)
+                self.app.display_warning(f"perucases: no help shipped: {type(exc).__name__}: {exc}")
         finally:
             sys.path.remove(str(root))
         self.app.display_info(f"perucases: place table, known words, patterns and help built ({', '.join(keys)})")

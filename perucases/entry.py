@@ -4,14 +4,14 @@ loading click; every other command line goes to perucases.cli.
 Loading click takes 60-90 ms on a slow machine, most of a `--help`. The package's build
 (perucases/_hatch_build.py) has click render the top-level help once, as the program prints it
 on a terminal of 80 columns or more or in a pipe, and ships that text (perucases/data/help.txt)
-under a key: a checksum of the code that renders it (perucases/cli.py and click's modules,
-found as the import would find them: about 0.3 MB read in well under a millisecond). The program
-prints the text only when that key is the installed code's, the command line is `--help`, `-h` or nothing, and the terminal is at
-least 80 columns wide (click's own limit: narrower, it wraps to fit); else, and when the file is
-missing, click renders it as before. A test holds the shipped text equal to click's rendering.
+under a key: a checksum of the code that renders it (perucases/cli.py and click's modules, found
+as the import would find them: about 0.3 MB, read in well under a millisecond). The program
+prints the text only when that key is the installed code's, the command line is `--help`, `-h`
+or nothing, and the terminal is at least 80 columns wide (click's own limit: narrower, it wraps
+to fit); else, and when the file is missing, click renders it as before. A test holds the
+shipped text equal to click's rendering.
 
-Only os, sys and zlib are imported here (each already loaded by Python's start or built in):
-even `typing` costs a `--help` 20 ms.
+Only os, sys and zlib (built in) are imported here: even `typing` costs a `--help` 20 ms.
 """
 
 from __future__ import annotations
@@ -140,15 +140,14 @@ def render() -> str:
 
 
 def write_shipped(path) -> str:
-    """Write the top-level help and its key to PATH (the package's build); the key. Nothing is
-    written, and any older file is removed, when the text is not ASCII or the key is unknown."""
+    """Write the top-level help and its key to PATH (the package's build); what was written. When
+    the text is not ASCII or the key is unknown, nothing is, and an older file is removed."""
     text, k = render(), key()
-    tmp = f"{path}.{os.getpid()}.tmp"
     if k is None or not text.isascii():
-        with_path = os.fspath(path)
-        if os.path.exists(with_path):
-            os.unlink(with_path)
+        if os.path.exists(path):
+            os.unlink(path)
         return "no help text"
+    tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="ascii", newline="\n") as f:
         f.write(f"{k}\n{text}")
     os.replace(tmp, path)

@@ -118,3 +118,12 @@ def test_the_help_into_a_closed_pipe_ends_quietly():
     finally:
         os.close(write_end)
     assert (r.returncode, r.stderr) == (0, "")
+
+
+def test_no_help_is_shipped_when_its_key_is_unknown(tmp_path, monkeypatch):
+    """The build writes no text it could not key (click not found as a folder): an older file goes."""
+    shipped = tmp_path / "help.txt"
+    shipped.write_text("0\nan older build's help\n", encoding="ascii")
+    monkeypatch.setattr(entry, "_click_files", lambda: None)
+    assert entry.write_shipped(shipped) == "no help text"
+    assert not shipped.exists() and not list(tmp_path.iterdir())
