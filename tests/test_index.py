@@ -570,6 +570,60 @@ def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
     assert got[0] == got[1]
 
 
+@st.composite
+def _postings(draw):
+    """Postings as a writer adds them: each (field, term, docnum) once, in any order, with any
+    weight and value."""
+    keys = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["body", "body_es", "entities", "ev_first", "kind", "t"]),
+                st.binary(max_size=4),
+                st.integers(0, 60),
+            ),
+            unique=True,
+            max_size=300,
+        )
+    )
+    values = st.tuples(st.sampled_from([1.0, 2.0, 0.5]), st.none() | st.binary(max_size=3))
+    return [(*k, *draw(values)) for k in keys]
+
+
+@given(_postings())
+@settings(max_examples=examples(300), deadline=None)
+def test_postings_are_sorted_as_sorted_sorts_them(items):
+    """codec.sorted_postings (two one-key sorts a field) gives the order of whoosh's sorted()."""
+    from perucases.index import codec
+
+    assert codec.sorted_postings(list(items)) == sorted(items)
+
+
+@given(_postings(), st.sampled_from([0.0005, 0.002, 256]))
+@settings(max_examples=examples(60), deadline=None)
+def test_the_posting_pool_gives_whooshs_order_in_memory_and_through_runs(items, limitmb):
+    """The pool's postings come out as whoosh's own pool gives them, whether they stay in memory
+    or are spilled to sorted runs on disk and merged (a tiny limit: a run every few postings)."""
+    import tempfile
+
+    from whoosh import writing
+    from whoosh.filedb.filestore import FileStorage
+
+    from perucases.index import codec
+
+    out = []
+    for cls in (writing.PostingPool, codec.PostingPool):
+        with tempfile.TemporaryDirectory() as runs:
+            pool = cls(FileStorage(runs), None, limitmb=limitmb)
+            for item in items:
+                pool.add(item)
+            spilled = len(pool.runs)
+            out.append((list(pool.items()), spilled))
+    assert out[0] == out[1]
+    spilled = out[1][1]
+    assert spilled == 0 if limitmb == 256 else (spilled > 0 or len(items) < 20)  # (a run is ~160 bytes a posting)
+    assert out[1][0] == sorted(items)
+
+
 @pytest.mark.slow
 def test_postings_spilled_to_runs_read_back_whole(tmp_path):
     """With a pool far smaller than the postings, the writer spills sorted runs (pickled in chunks,

@@ -10,6 +10,8 @@ contents names plain `W3Codec` (see `Codec.new_segment`), so the on-disk format 
   at a time: the same sort, the same bounded memory, a few calls instead of millions. Its `add`
   sums whoosh's size estimate in one step, without the per-posting asserts (7% of a build; the
   postings come from the schema's own fields).
+- The pool sorts its postings by field, then each field's by docnum and, stably, by term
+  (`sorted_postings`): the order of whoosh's `sorted()` on whole tuples, in half the time.
 - Writing a segment's postings (`FieldWriter.add_postings`) takes whoosh three method calls, four
   asserts and four more calls for the document's field length, for every posting (9% of a build):
   the loop here adds each posting to its block directly and reads lengths from the in-memory
@@ -31,6 +33,7 @@ contents names plain `W3Codec` (see `Codec.new_segment`), so the on-disk format 
 from __future__ import annotations
 
 import itertools
+import operator
 import pickle
 import zlib
 from typing import Any
@@ -78,8 +81,54 @@ class Codec(whoosh3.W3Codec):
         return whoosh3.W3Segment(whoosh3.W3Codec(self._blocklimit, self._compression, self._inlinelimit), indexname)
 
 
+def sorted_postings(items: list) -> list:
+    """ITEMS, postings (field name, term bytes, docnum, weight, value bytes), in the order
+    `sorted(items)` gives them, in half the time or less: grouped by field (a few names), then each
+    field's postings sorted by docnum and, stably, by term, two sorts on one key each where
+    `sorted` compares whole tuples. The same order because a posting is the only one of its field,
+    term and document (whoosh writes each term of a document's field once), so the tuples are
+    already told apart by their first three values. A field's terms share their first bytes, the
+    docnums of a term come in order: a Reuters segment's 85,000 postings sort in 0.065 s instead
+    of 0.14 s."""
+    by_field: dict[str, list] = {}
+    for item in items:
+        field = item[0]
+        if field in by_field:
+            by_field[field].append(item)
+        else:
+            by_field[field] = [item]
+    out: list = []
+    for field in sorted(by_field):
+        group = by_field[field]
+        group.sort(key=_DOCNUM)
+        group.sort(key=_TERM)
+        out.extend(group)
+    return out
+
+
+_TERM, _DOCNUM = operator.itemgetter(1), operator.itemgetter(2)
+
+
 class PostingPool(writing.PostingPool):
-    """whoosh's posting pool, its runs pickled in chunks and its size estimate in one sum."""
+    """whoosh's posting pool, its runs pickled in chunks, its size estimate in one sum, and its
+    postings sorted by `sorted_postings`."""
+
+    current: list  # (whoosh's SortingPool sets it, untyped)
+
+    def save(self) -> None:
+        """whoosh's: the postings so far, sorted, to a run on disk."""
+        if self.current:
+            current = sorted_postings(self.current)
+            path, f = self._new_run()
+            self._write_run(f, current)
+            self._add_run(path)
+            self.current = []
+        self.currentsize = 0
+
+    def items(self, maxfiles=128):
+        if not self.runs:
+            return sorted_postings(self.current)  # (whoosh: sorted(self.current))
+        return super().items(maxfiles)  # (its save() is the one above; the runs are merged as whoosh does)
 
     def add(self, item):
         # The same estimate as whoosh's (150 bytes of tuple, float and int, plus the field name,
