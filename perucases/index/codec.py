@@ -116,19 +116,16 @@ class PostingPool(writing.PostingPool):
     current: list  # (whoosh's SortingPool sets it, untyped)
 
     def save(self) -> None:
-        """whoosh's: the postings so far, sorted, to a run on disk."""
+        """whoosh's (the postings so far to a sorted run on disk), their sort done by
+        `sorted_postings` first: whoosh's own sort then finds them in order, one pass."""
         if self.current:
-            current = sorted_postings(self.current)
-            path, f = self._new_run()
-            self._write_run(f, current)
-            self._add_run(path)
-            self.current = []
-        self.currentsize = 0
+            self.current = sorted_postings(self.current)
+        super().save()
 
     def items(self, maxfiles=128):
         if not self.runs:
             return sorted_postings(self.current)  # (whoosh: sorted(self.current))
-        return super().items(maxfiles)  # (its save() is the one above; the runs are merged as whoosh does)
+        return super().items(maxfiles)  # (it calls save() above; the runs are merged as whoosh does)
 
     def add(self, item):
         # The same estimate as whoosh's (150 bytes of tuple, float and int, plus the field name,
