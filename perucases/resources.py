@@ -57,7 +57,9 @@ def read_user_toml(path) -> dict:
         raise PerucasesError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-BUILT_HELP = "help.txt"  # perucases.entry.SHIPPED (not imported here: entry imports nothing of perucases)
+# perucases.entry.SHIPPED, named again: importing entry here would close a cycle (entry loads cli,
+# which loads this module); tests/test_packaging.py holds the two equal.
+BUILT_HELP = "help.txt"
 
 
 @functools.cache

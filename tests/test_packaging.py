@@ -109,7 +109,10 @@ def test_the_data_fingerprint_is_of_the_data_files_not_of_the_tables_built_from_
     before = fingerprint()
     (data / "places.pickle").write_bytes(b"another build of the table")
     (data / "lexicon.pickle").unlink(missing_ok=True)
-    (data / "help.txt").write_text("0\nanother build of the help\n", encoding="ascii")
+    from perucases import entry
+
+    assert res.BUILT_HELP == entry.SHIPPED
+    (data / entry.SHIPPED).write_text("0\nanother build of the help\n", encoding="ascii")
     assert fingerprint() == before
     (data / "stopwords_en.txt").write_text("changed\n", encoding="utf-8")
     assert fingerprint() != before
