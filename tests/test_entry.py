@@ -3,9 +3,8 @@ same text click prints, and click whenever the shipped text may not be what it w
 
 import os
 import subprocess
-import sys
 
-from helpers import perucases
+from helpers import perucases, python
 from perucases import entry
 
 CLICK_HELP = "import sys; from perucases.cli import main; sys.argv[0] = 'perucases'; main()"
@@ -25,7 +24,7 @@ def test_the_installed_program_prints_the_shipped_help_which_is_what_click_print
     assert shipped is not None, "the package's build ships the top-level help (perucases/data/help.txt)"
     assert shipped == entry.render()
     assert shipped.startswith("Usage: perucases [OPTIONS] COMMAND [ARGS]...\n")
-    by_click = _run([sys.executable, "-c", CLICK_HELP, "--help"])
+    by_click = _run(python("-c", CLICK_HELP, "--help"))
     assert by_click.returncode == 0 and by_click.stdout == shipped
     for args in (["--help"], ["-h"], []):
         r = _run([perucases(), *args])
@@ -37,7 +36,7 @@ def test_the_help_is_printed_without_loading_click():
         "import sys; from perucases import entry; text = entry.fast_help(['--help']); "
         "print(text is not None, 'click' in sys.modules, sorted(m for m in sys.modules if m.startswith('perucases')))"
     )
-    r = _run([sys.executable, "-c", code])
+    r = _run(python("-c", code))
     assert r.stdout.split(maxsplit=2) == ["True", "False", "['perucases', 'perucases.entry']\n"], r.stderr
 
 
@@ -53,13 +52,13 @@ def test_a_module_imported_from_the_package_does_not_load_the_library():
         "import sys; from perucases import entry, errors; "
         "print(sorted(m for m in sys.modules if m.startswith('perucases')))"
     )
-    r = _run([sys.executable, "-c", code])
+    r = _run(python("-c", code))
     assert r.stdout == "['perucases', 'perucases.entry', 'perucases.errors']\n", r.stderr
 
 
 def test_a_narrow_terminal_gets_clicks_own_wrapping():
     narrow = _run([perucases(), "--help"], COLUMNS="60")
-    by_click = _run([sys.executable, "-c", CLICK_HELP, "--help"], COLUMNS="60")
+    by_click = _run(python("-c", CLICK_HELP, "--help"), COLUMNS="60")
     assert narrow.returncode == 0 and narrow.stdout == by_click.stdout
     assert narrow.stdout != entry.shipped_help()
     assert "  cite      Quote the corpus exactly, with locators, and cite it in a...\n" not in narrow.stdout
