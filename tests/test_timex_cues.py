@@ -1,6 +1,8 @@
 """The cues that decide where the date patterns run: found through the words they start at, they
 are exactly those a scan of the text for each cue finds (the patterns see the same stretches)."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +77,9 @@ WORDS = [
     "ſeptember",
     "İstanbul",
     "a_b",
+    "_the",
+    "x_year",
+    "the_",
 ]
 SEPS = [" ", "  ", ", ", ". ", "-", "\n", "", "(", ")", "'", "’", "–"]
 
@@ -99,7 +104,7 @@ def test_cue_windows_of_a_sentence():
 
 
 def test_every_cue_but_digits_is_found_through_words():
-    by_word, scanned_cues, _ = timex._word_cues()
+    by_word, scanned_cues = timex._word_cues()
     assert sorted(scanned_cues) == ["decade", "digits"]
     assert len(by_word) == len(timex._lower_cues()) - 2
 
@@ -184,3 +189,26 @@ def test_characters_ignorecase_treats_otherwise_keep_the_text_path():
     found = timex.find("It happened two yearſ ago, on Monday.", dt.date(2000, 5, 5))
     assert [(t.text, t.value) for t in found] == [("two yearſ ago", "1998"), ("Monday", "2000-05-01")]
     assert timex._lowercased(r"(?P<mon>May)\s+(?:FY|\W)") == r"(?P<mon>may)\s+(?:fy|\W)"
+
+
+def test_a_trie_writes_shared_letters_once():
+    assert timex._trie(["sep", "sept", "september", "septiembre", "may", "mayo", "mar"]) == (
+        "(?:ma(?:r|y(?:o)?)|sep(?:t(?:ember|iembre)?)?)"
+    )
+    assert timex._trie(["ese año", "el año"]) == r"(?:e(?:l\ año|se\ año))"
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(
+    st.lists(st.text(alphabet="abñ .", min_size=1, max_size=5), min_size=1, max_size=8),
+    st.text(alphabet="abñ .1Á", max_size=30),
+)
+def test_a_trie_matches_what_the_alternatives_longest_first_match(words, text):
+    """In any context, also where what follows makes the engine go back to a shorter word."""
+    for tail in ("", r"\d", r"(?!\w)", "a", r"\.?b"):
+        for flags in (0, re.IGNORECASE):
+            flat = re.compile(rf"(?P<w>{timex._alt(words)}){tail}", flags)
+            trie = re.compile(rf"(?P<w>{timex._trie(words)}){tail}", flags)
+            assert [(m.span(), m.group("w")) for m in trie.finditer(text)] == [
+                (m.span(), m.group("w")) for m in flat.finditer(text)
+            ]

@@ -30,6 +30,7 @@ def compile_patterns(rare: bool = False) -> None:
     timex._ascii_as_lower()
     timex._lower_cues()
     timex._word_cues()
+    timex._lead_scan()
     timex._future_re()
     timex._count_before_re()
     pubdate._forms()
