@@ -577,7 +577,7 @@ def _postings(draw):
     keys = draw(
         st.lists(
             st.tuples(
-                st.sampled_from(["body", "body_es", "entities", "ev_first", "kind", "t"]),
+                st.sampled_from(["body", "body_es", "entities", "ev_first_year", "kind", "t"]),
                 st.binary(max_size=4),
                 st.integers(0, 60),
             ),
@@ -754,7 +754,7 @@ def test_a_timeline_record_posts_each_of_its_dates_once(tmp_path):
     assert r.stdout.count("\n1987,") == 3  # the three events, each once
     ix = windex.open_dir(str(ix_dir), indexname=Manifest.load(ix_dir).indexname)
     with ix.reader() as reader:
-        for field in ("ev_first", "ev_last"):
+        for field in ("ev_first_year", "ev_last_year"):
             terms = list(reader.lexicon(field))
             assert terms
             for term in terms:

@@ -245,8 +245,9 @@ def test_short_date_windows_use_month_buckets_and_keep_long_events(tmp_path):
 
 
 def test_long_and_open_date_windows_keep_the_events_that_overlap_them_to_the_day(tmp_path):
-    """A window of more than two years, or open at one end, is a range query on the events' day
-    numbers: an event on its first or last day is in, one a day outside is not."""
+    """A window of more than two years, or open at one end, is a range query on the years of the
+    events, each event then checked against the window: an event on its first or last day is
+    in, one a day outside is not (in the same year: the year's records come, the check drops it)."""
     corpus = tmp_path / "c"
     corpus.mkdir()
     for name, day in (

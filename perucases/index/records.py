@@ -191,8 +191,8 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
         dated = [e for e in doc.events if e.first and e.last]
         if dated:
             # each date once: whoosh would post a record once per value (events repeat their dates)
-            trec["ev_first"] = sorted({e.first.toordinal() for e in dated})
-            trec["ev_last"] = sorted({e.last.toordinal() for e in dated})
+            trec["ev_first_year"] = sorted({e.first.year for e in dated})
+            trec["ev_last_year"] = sorted({e.last.year for e in dated})
             spans = [months_between(e.first, e.last) for e in dated]
             trec["ev_month"] = keywords(
                 sorted({m for sp in spans if sp for m in sp} | ({"long"} if None in spans else set()))

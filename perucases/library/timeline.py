@@ -80,10 +80,11 @@ def events(
         # into thousands of numeric terms (1.5 s of a one-month timeline on 21,578 stories).
         qs.append(Q.Or([Q.Term("ev_month", m) for m in window] + [Q.Term("ev_month", "long")]))
     else:
+        # the records with an event that starts by the window's last year and ends in its first or later
         if hi is not None:
-            qs.append(Q.NumericRange("ev_first", None, date_to.end.toordinal()))
+            qs.append(Q.NumericRange("ev_first_year", None, date_to.end.year))
         if lo is not None:
-            qs.append(Q.NumericRange("ev_last", date_from.start.toordinal(), None))
+            qs.append(Q.NumericRange("ev_last_year", date_from.start.year, None))
     if entity_key:
         qs.append(Q.Term("entities", entity_key))
     if doc_id:
