@@ -462,3 +462,18 @@ def test_the_name_before_a_parenthesis_is_sought_from_the_last_token_before_it(p
     for pos in [k for k, c in enumerate(text) if c == "("] + [len(text)]:
         every = [i for i, t in enumerate(toks) if t.end <= pos and not text[t.end : pos].strip()]
         assert entities._last_token_before(text, toks, pos) == (every[-1] if every else -1)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=12) | st.text(max_size=12))
+def test_a_word_folds_as_the_full_fold_takes_it(word):
+    """fold's short way for plain ASCII gives what taking the accents off in full gives."""
+    import unicodedata
+
+    from perucases.extract.gazetteer import fold
+
+    s = unicodedata.normalize("NFD", word.replace("’", "'"))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = s[:-2] if s.endswith("'s") else s
+    assert fold(word) == s.rstrip("'.")
+    assert fold("Año's") == "ano" and fold("Peru's") == "peru" and fold("U.S.") == "u.s"

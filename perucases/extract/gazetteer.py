@@ -36,8 +36,11 @@ TOKEN = re.compile(r"[^\W_]\w*(?:[.'’\-][^\W_]\w*)*")
 @functools.lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes, no possessive: the form names are compared in."""
-    s = unicodedata.normalize("NFD", text.replace("’", "'"))
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    if text.isascii():
+        s = text.lower()  # (no accent to take off: a sixth of the time, for most words of English)
+    else:
+        s = unicodedata.normalize("NFD", text.replace("’", "'"))
+        s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     if s.endswith("'s"):
         s = s[:-2]
     return s.rstrip("'.")
