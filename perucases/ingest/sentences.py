@@ -14,7 +14,9 @@ import re
 
 from perucases.resources import data_lines
 
-_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["“'‘(\[¿¡]?[A-ZÁÉÍÓÚÑÜ0-9])""")
+# (the mark is matched, not looked behind for: the regex engine then passes over every other
+# character without trying the rest; group 1 is what follows the mark)
+_END = re.compile(r"""[.!?](["'”’)\]]*\s+)(?=["“'‘(\[¿¡]?[A-ZÁÉÍÓÚÑÜ0-9])""")
 _WORD_BEFORE = re.compile(r"([\w.ºª]+)\.$")
 
 
@@ -38,13 +40,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """[(start, end), ...] of the sentences of TEXT, without surrounding white space."""
     out, start = [], 0
     for m in _END.finditer(text):
-        stop = m.start() - 1
-        # the sentence-final mark is the last . ! ? before any closing quotes
-        while stop > 0 and text[stop] not in ".!?":
-            stop -= 1
+        stop = m.start()  # the sentence-final mark: the last . ! ? before any closing quotes
         if text[stop] == "." and _abbreviation(text, stop):
             continue
-        end = m.start()
+        end = m.start(1)
         while end > start and text[end - 1] in " ":
             end -= 1
         out.append((start, end))
