@@ -212,3 +212,69 @@ def test_a_trie_matches_what_the_alternatives_longest_first_match(words, text):
             assert [(m.span(), m.group("w")) for m in trie.finditer(text)] == [
                 (m.span(), m.group("w")) for m in flat.finditer(text)
             ]
+
+
+CUED_WORDS = [
+    "that",
+    "year",
+    "years",
+    "the",
+    "following",
+    "next",
+    "previous",
+    "same",
+    "month",
+    "week",
+    "el",
+    "mismo",
+    "año",
+    "al",
+    "siguiente",
+    "la",
+    "misma",
+    "semana",
+    "mes",
+    "this",
+    "last",
+    "past",
+    "coming",
+    "current",
+    "este",
+    "esta",
+    "pasado",
+    "próximo",
+    "weekend",
+    "fall",
+    "summer",
+    "a",
+    "ago",
+    "earlier",
+    "year-earlier",
+    "year-ago",
+    "May",
+    "5",
+    "1990",
+    "in",
+]
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(CUED_WORDS), st.sampled_from([" ", "  ", "-", ", ", ". ", "\n"])), max_size=16)
+)
+def test_patterns_find_in_their_cues_windows_what_they_find_in_the_whole_text(parts):
+    """Each pattern runs only around its cue: a cue every match of the pattern holds. Run on the
+    whole text instead, the patterns find the same expressions."""
+    from unittest import mock
+
+    text = "".join(w + s for w, s in parts)
+    whole = {cue: [(0, len(text))] for cue in timex._lower_cues()}
+    with mock.patch.object(timex, "_cue_windows", lambda low: whole):
+        everywhere = timex._match(text)
+    assert timex._match(text) == everywhere
+    assert [t.text for t in timex.find("That year and the following month; a year ago, last week.")] == [
+        "That year",
+        "the following month",
+        "a year ago",
+        "last week",
+    ]
