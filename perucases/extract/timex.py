@@ -1394,8 +1394,10 @@ def _match(text: str) -> list[tuple]:
     taken = [False] * (len(text) + 1)
     probe = _Call(text, None, None, False)  # validity only: no anchor, so nothing is computed twice
     for name, rx in patterns:
-        cue = _NEEDS[name]
-        for m in (m for lo, hi in windows[cue] for m in rx.finditer(seen, lo, hi)):
+        spans = windows[_NEEDS[name]]
+        if not spans:
+            continue  # (most patterns, in most paragraphs)
+        for m in (m for lo, hi in spans for m in rx.finditer(seen, lo, hi)):
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " ,.":
                 b -= 1
