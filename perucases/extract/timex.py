@@ -1115,9 +1115,6 @@ def _merge(spans, size: int, before: int = 40, after: int = 70) -> list[tuple[in
     return [(a, b) for a, b in out]
 
 
-_WORD = re.compile(r"\w+")
-
-
 def _top_level(s: str):
     """(index, character) of S's regex syntax outside groups and character classes (escapes as
     one item, at the backslash)."""
@@ -1178,8 +1175,8 @@ def _lead(pattern: str) -> re.Pattern | None:
 
 def _lead_words(lead: re.Pattern) -> list[tuple[str, bool]] | None:
     r"""The words a lead of `_lead` matches, as (letters, open): a whole word, or with open the
-    letters a word starts with (the lead's `\w*`). None for a lead that is not a finite list
-    of them (it cannot be, as `_lead` makes them: then its cue is scanned for as a whole)."""
+    letters a word starts with (the lead's `\w*`). None for a lead that is not such a list:
+    `_word_cues` then scans the text for its cue as a whole."""
     c = _SRE_CONSTANTS
 
     def words(items) -> list[tuple[str, bool]] | None:
@@ -1244,8 +1241,8 @@ def _lead_scan() -> tuple[re.Pattern, re.Pattern]:
     character that is not a word's (the first regex, the word in its group 1) and at the start
     of the text (the second). The first starts with a set of characters, so the regex engine
     passes over the letters of other words without trying it there; the words are a `_trie`.
-    Over a paragraph, this finds the one word in eight that a cue can start at for a seventh of
-    what a Python loop over every word took."""
+    (It replaced a Python loop over every word: `_cue_windows` took 444 M instructions on 400
+    Reuters stories with it, 330 M with this; one word in eight can start a cue there.)"""
     whole: set[str] = set()
     starts: set[str] = set()
     for _, lead in _word_cues()[0]:
