@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """What extraction (entities and dated events) adds to indexing: the seeds, and N Reuters stories.
 
-    python bench/extraction.py [--stories 2000] [--runs 3] [--json bench/results/extraction.json]
+    python bench/extraction.py [--stories 2000] [--runs 3] [--procs N] [--json bench/results/extraction.json]
 
 Builds the index from scratch with extraction and without it (the entity and event stages
 replaced by no-ops), alternating, in one process, and prints the median times and the overhead;
 then the overhead of the best of the runs (the run least slowed by the rest of the machine) and
-of the CPU seconds the builds took (this process and its extraction processes). Target (issues 3,
-4 and 15): extraction adds at most 30%.
+of the CPU seconds the builds took (this process and its extraction processes). --procs 1 builds
+in this process alone, as bench/extraction_instructions.py counts. Target (issues 3, 4 and 15):
+extraction adds at most 30%.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from perucases.index import build, prepared  # noqa: E402
 from perucases.index.location import bundled_seeds  # noqa: E402
 
 
-def timed_build(corpus: Path, tmp: Path, stages: str) -> tuple[float, float]:
+def timed_build(corpus: Path, tmp: Path, stages: str, procs: int | None = None) -> tuple[float, float]:
     """(wall-clock seconds, CPU seconds) of a full build with STAGES: "none", "entities", or "all"
     (entities and events). The CPU seconds count the extraction processes (joined by the build)."""
     real_entities, real_events = prepared.extract, prepared.doc_events
@@ -40,7 +41,7 @@ def timed_build(corpus: Path, tmp: Path, stages: str) -> tuple[float, float]:
     try:
         ix = Path(tempfile.mkdtemp(dir=tmp))
         c0, t0 = os.times(), time.perf_counter()
-        build.update(ix, [corpus])
+        build.update(ix, [corpus], procs=procs)
         wall, c1 = time.perf_counter() - t0, os.times()
         cpu = sum(c1[:4]) - sum(c0[:4])  # user and system, of this process and of its children
         return wall, cpu
@@ -48,12 +49,12 @@ def timed_build(corpus: Path, tmp: Path, stages: str) -> tuple[float, float]:
         prepared.extract, prepared.doc_events = real_entities, real_events
 
 
-def measure(corpus: Path, tmp: Path, runs: int) -> dict:
+def measure(corpus: Path, tmp: Path, runs: int, procs: int | None = None) -> dict:
     times: dict[str, list[float]] = {"none": [], "entities": [], "all": []}
     cpu: dict[str, list[float]] = {"none": [], "entities": [], "all": []}
     for _ in range(runs):
         for stages in times:
-            wall, seconds = timed_build(corpus, tmp, stages)
+            wall, seconds = timed_build(corpus, tmp, stages, procs)
             times[stages].append(wall)
             cpu[stages].append(seconds)
     none, ents, both = (statistics.median(times[k]) for k in ("none", "entities", "all"))
@@ -79,15 +80,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--stories", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--procs", type=int, default=None, help="extraction processes (default: the build's own choice)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        results["seeds (5 documents)"] = measure(bundled_seeds(), tmp, max(args.runs, 5))
+        results["seeds (5 documents)"] = measure(bundled_seeds(), tmp, max(args.runs, 5), args.procs)
         folder = tmp / "reuters"
         n = write_corpus(folder, args.stories)
-        results[f"Reuters-21578 ({n} stories)"] = measure(folder, tmp, args.runs)
+        results[f"Reuters-21578 ({n} stories)"] = measure(folder, tmp, args.runs, args.procs)
     print("full index build, median seconds; overhead of each extraction stage (target: at most 30%)")
     print(f"{'corpus':<34} {'none':>7} {'+ent':>7} {'+events':>8} {'entities':>9} {'events':>7} {'both':>7}")
     for name, r in results.items():
