@@ -476,4 +476,9 @@ def test_a_word_folds_as_the_full_fold_takes_it(word):
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     s = s[:-2] if s.endswith("'s") else s
     assert fold(word) == s.rstrip("'.")
-    assert fold("Año's") == "ano" and fold("Peru's") == "peru" and fold("U.S.") == "u.s"
+
+
+def test_fold_takes_off_accents_possessives_and_final_dots():
+    from perucases.extract.gazetteer import fold
+
+    assert fold("Año's") == "ano" and fold("Peru’s") == "peru" and fold("U.S.") == "u.s"

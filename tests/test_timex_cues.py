@@ -272,6 +272,9 @@ def test_patterns_find_in_their_cues_windows_what_they_find_in_the_whole_text(pa
     with mock.patch.object(timex, "_cue_windows", lambda low: whole):
         everywhere = timex._match(text)
     assert timex._match(text) == everywhere
+
+
+def test_two_word_cues_find_their_expressions():
     assert [t.text for t in timex.find("That year and the following month; a year ago, last week.")] == [
         "That year",
         "the following month",
