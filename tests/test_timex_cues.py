@@ -84,14 +84,19 @@ WORDS = [
 SEPS = [" ", "  ", ", ", ". ", "-", "\n", "", "(", ")", "'", "’", "–"]
 
 
+def texts(words, seps, max_size):
+    """Texts of WORDS, each followed by one of SEPS."""
+    parts = st.lists(st.tuples(st.sampled_from(words), st.sampled_from(seps)), max_size=max_size)
+    return parts.map(lambda ps: "".join(w + s for w, s in ps))
+
+
 def scanned(low):
     return {cue: timex._windows(exact, low) for cue, (exact, _) in timex._lower_cues().items()}
 
 
 @settings(max_examples=examples(400), deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPS)), max_size=40))
-def test_cue_windows_are_those_of_a_scan(parts):
-    text = "".join(w + s for w, s in parts)
+@given(texts(WORDS, SEPS, 40))
+def test_cue_windows_are_those_of_a_scan(text):
     low = text.lower()
     assert timex._cue_windows(low) == scanned(low)
 
@@ -166,15 +171,12 @@ DATE_WORDS = [
 
 
 @settings(max_examples=examples(300), deadline=None)
-@given(
-    st.lists(st.tuples(st.sampled_from(DATE_WORDS), st.sampled_from([" ", ", ", ". ", "-", "–", " de "])), max_size=14)
-)
-def test_patterns_match_lowercased_text_as_they_match_the_text(parts):
+@given(texts(DATE_WORDS, [" ", ", ", ". ", "-", "–", " de "], 14))
+def test_patterns_match_lowercased_text_as_they_match_the_text(text):
     """The patterns run on the lowercased text without IGNORECASE: the same matches, the same
     groups (as the text writes them) as with IGNORECASE on the text itself."""
     from unittest import mock
 
-    text = "".join(w + s for w, s in parts)
     fast = timex._match(text)
     with mock.patch.object(timex, "_folds_as_lower", lambda t: False):
         slow = timex._match(text)
@@ -259,15 +261,12 @@ CUED_WORDS = [
 
 
 @settings(max_examples=examples(400), deadline=None)
-@given(
-    st.lists(st.tuples(st.sampled_from(CUED_WORDS), st.sampled_from([" ", "  ", "-", ", ", ". ", "\n"])), max_size=16)
-)
-def test_patterns_find_in_their_cues_windows_what_they_find_in_the_whole_text(parts):
+@given(texts(CUED_WORDS, [" ", "  ", "-", ", ", ". ", "\n"], 16))
+def test_patterns_find_in_their_cues_windows_what_they_find_in_the_whole_text(text):
     """Each pattern runs only around its cue: a cue every match of the pattern holds. Run on the
     whole text instead, the patterns find the same expressions."""
     from unittest import mock
 
-    text = "".join(w + s for w, s in parts)
     whole = {cue: [(0, len(text))] for cue in timex._lower_cues()}
     with mock.patch.object(timex, "_cue_windows", lambda low: whole):
         everywhere = timex._match(text)

@@ -287,7 +287,7 @@ def make_schema() -> fields.Schema:
         # event records: the years each event's interval starts and ends in, one term a year, to
         # find the records a long date window may hold (each event is checked against the window
         # when read). Day numbers took four terms a value, thousands of them a corpus: writing
-        # them cost a tenth of what extraction adds to an index build.
+        # them cost about 100 M instructions on 400 Reuters stories, 3% of what extraction adds.
         ev_first_year=fields.NUMERIC(int, bits=16, shift_step=0),
         ev_last_year=fields.NUMERIC(int, bits=16, shift_step=0),
         # the months the events span, "YYYY-MM", for events of up to MONTH_BUCKETS months, and
