@@ -258,15 +258,17 @@ class Candidate:
 
 
 def _cue_before(toks: list[Token], i: int, text: str) -> bool:
-    titles = rules()["person_titles"]
+    """A title or role right before token I ("President", "ex-general", "el general")."""
     if i == 0:
         return False
     prev = toks[i - 1]
-    if text[prev.end : toks[i].start].strip() not in ("", ","):
+    gap = text[prev.end : toks[i].start]
+    if gap != " " and gap.strip() not in ("", ","):
         return False
-    one = prev.folded.split("-")[-1]
-    two = f"{toks[i - 2].folded} {prev.folded}" if i >= 2 else ""
-    return _is_title(prev.folded) or _is_title(one) or two in titles
+    f = prev.folded
+    if _is_title(f) or ("-" in f and _is_title(f.rsplit("-", 1)[1])):
+        return True
+    return i >= 2 and f"{toks[i - 2].folded} {f}" in rules()["person_titles"]
 
 
 def _classify(folded: list[str], cue: bool, after: str, before: str) -> str | None:
@@ -379,6 +381,9 @@ def _colon_before(text: str, pos: int) -> bool:
     return pos > 0 and text[pos - 1] == ":"
 
 
+_AND = frozenset(("and", "y", "e"))  # what joins two names of people or places
+
+
 def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: int) -> list[Candidate]:
     """Capitalised names the gazetteer did not match, typed by the cues around them.
 
@@ -406,7 +411,8 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         j = _run_end(text, toks, taken, i)
         run = list(range(i, j + 1))
         i = j + 1
-        cue = _cue_before(toks, run[0], text)
+        head_at = run[0]
+        titled = False  # a title among the leading words taken off: a cue, as one right before the name
         org_cue = False
         demonym = False
         # Leading words that are not part of a name: titles, months, "The", a sentence's first word.
@@ -433,8 +439,11 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 )
             ):  # "PNP Juan Pérez"
                 break
-            cue = cue or _is_title(first)
+            titled = titled or _is_title(first)
             run.pop(0)
+        if not run:
+            continue  # (most often one capitalised word that cannot be a name: "The", "In")
+        cue = titled or _cue_before(toks, head_at, text)
         # (both tests below need these only for a name of two words or more opening a sentence)
         after_colon = head_word = False
         if len(run) > 1 and toks[run[0]].sentence_start:
@@ -457,7 +466,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 run.pop(0)  # "Officials of the Ministry of Defence": the sentence's first word is not the name
                 while run and toks[run[0]].folded in conn:
                     run.pop(0)
-        if run and any(toks[k].folded in months for k in run):
+        if run and not months.isdisjoint([toks[k].folded for k in run]):
             run = run[: next(x for x, k in enumerate(run) if toks[k].folded in months)]
         while run and toks[run[-1]].folded in conn:
             run.pop()
@@ -535,7 +544,8 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             etype = None  # "El Salvador", not the given name Salvador
         # "Juan Pérez y María López" are two people, "El Salvador and Guatemala" two places
         if etype in ("PERSON", None):
-            cut = next((x for x, k in enumerate(run) if toks[k].folded in ("and", "y", "e")), None)
+            folded_run = [toks[k].folded for k in run]
+            cut = None if _AND.isdisjoint(folded_run) else next(x for x, f in enumerate(folded_run) if f in _AND)
             if cut:
                 i = run[cut] + 1  # read the second name on its own
                 run, words = run[:cut], words[:cut]
