@@ -1094,8 +1094,14 @@ def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
     for cue, rx in _cues().items():
         pattern = _lowercased(rx.pattern)  # FY, not \W
         loose = pattern[len("(?<!\\w)") :] if pattern.startswith("(?<!\\w)") else pattern
-        out[cue] = (compiled.compile(pattern), compiled.compile(loose))
+        out[cue] = (compiled.compile(pattern), compiled.compile(_LOOSE.get(cue, loose)))
     return out
+
+
+# Looser forms that start with a literal, which the regex engine finds with a fast search where
+# it tries a pattern starting with \d at every character: the decades' ("0s" ends every "1980s")
+# took 30 ms of 2,000 Reuters stories, this one 2 ms.
+_LOOSE = {"decade": r"0(?:'|’)?s\b"}
 
 
 def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> list[tuple[int, int]]:
