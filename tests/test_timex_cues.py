@@ -1,6 +1,7 @@
 """The cues that decide where the date patterns run: found through the words they start at, they
 are exactly those a scan of the text for each cue finds (the patterns see the same stretches)."""
 
+import datetime as dt
 import re
 
 from hypothesis import given, settings
@@ -221,6 +222,16 @@ CUED_WORDS = [
     "year",
     "years",
     "the",
+    "said",
+    "del",
+    "ese",
+    "aquel",
+    "dicho",
+    "citado",
+    "en",
+    "mención",
+    "30",
+    "de",
     "following",
     "next",
     "previous",
@@ -271,6 +282,27 @@ def test_patterns_find_in_their_cues_windows_what_they_find_in_the_whole_text(te
     with mock.patch.object(timex, "_cue_windows", lambda low: whole):
         everywhere = timex._match(text)
     assert timex._match(text) == everywhere
+
+
+def test_every_same_year_phrase_holds_one_of_its_cues():
+    """The "same year" phrases are sought through shorter cues ("the said year" through "year"):
+    each phrase must hold one, as a whole word, or the patterns would not run around it."""
+    w = timex._words()
+    for phrase in w["same_year"]:
+        assert any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", phrase) for cue in w["same_year_cues"]), phrase
+
+
+def test_cues_that_start_after_the_expression_find_it():
+    """Cues need not start where the expression does: "the following day" is found through
+    "following day", "a 40 años del" through "años de", "the said year" through "year"."""
+    anchor = dt.date(2001, 5, 10)
+    found = timex.find("The following day; a 40 años del golpe de 1976; the said year.", anchor)
+    assert [(t.text, t.value) for t in found] == [
+        ("The following day", "2001-05-11"),
+        ("a 40 años del", "2016"),
+        ("1976", "1976"),
+        ("the said year", "1976"),
+    ]
 
 
 def test_two_word_cues_find_their_expressions():

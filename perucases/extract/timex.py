@@ -82,6 +82,7 @@ def _words() -> dict:
         "past": frozenset(d["past_cues"]),
         "reporting": frozenset(d["reporting_verbs"]),
         "same_year": d["same_year"],
+        "same_year_cues": d["same_year_cues"],
         "count_nouns": frozenset(d["count_nouns"]),
         "count_before": d["count_before"],
         "nowadays": [compiled.compile(x, re.I) for x in d["nowadays"]],
@@ -1020,7 +1021,11 @@ _REF_PRECISIONS = frozenset({"day", "month", "year", "season", "decade", "interv
 # ---------------------------------------------------------------------------- find
 
 # Which cheap cue each pattern needs near a match: patterns run only in stretches of text around
-# their cue (most paragraphs lack most cues), which keeps extraction cheap on long documents.
+# their cue (most paragraphs lack most cues), which keeps extraction cheap on long documents. A
+# cue need not start where the match starts ("following day" of "the following day", "años de"
+# of "a 30 años de"): the stretch begins 40 characters before it. A cue starting at a word as
+# common as "the", "a" or "el" is sought at every such word (they were half the places sought
+# in 2,000 Reuters stories).
 _NEEDS = {
     "ddrange": r"(?:between|from|entre|del|desde)\s+(?:el\s+)?[0-3]?\d\s+(?:and|to|y|al|a|hasta)\s",
     "mddrange": r"(?:between|from)\s+[a-z]+\.?\s+[0-3]?\d\s+(?:and|to|through)\s",
@@ -1029,7 +1034,7 @@ _NEEDS = {
     "anosnum": r"años\s+['’]?\d",
     "decadelos": "decadew",
     "anniv": r"anniversary|aniversario",
-    "anosde": r"a\s+\w+\s+años\s+de",
+    "anosde": r"años\s+de",
     "sameyear": "same_year",
     "iso": "digits",
     "mdy": "month",
@@ -1058,7 +1063,7 @@ _NEEDS = {
     "hace": r"hace",
     "yearago": r"year\s(?:ago|earlier)|year-(?:ago|earlier)",
     "weekday": "weekday",
-    "day": r"today|yesterday|tomorrow|hoy|ayer|anteayer|the\s+(?:following|next|previous)\s+day|día\s+siguiente",
+    "day": r"today|yesterday|tomorrow|hoy|ayer|anteayer|(?:following|next|previous)\s+day|día\s+siguiente",
     "ref": r"now|current|recent|lately|past|future|these\s+days|actualmente|recientemente|pasado",
     "following": r"(?:following|next|previous|same|that|mism[oa]|siguiente)\s+(?:year|month|week|año|mes|semana)",
     "fiscal": r"fiscal|FY",
@@ -1077,7 +1082,7 @@ def _cues() -> dict[str, re.Pattern]:
         "season": rf"(?<!\w)(?:{_alt(w['seasons'])})(?!\w)",
         "decadew": rf"(?<!\w)(?:{_alt(w['decades'])})",
         "month_de": rf"\bde\s+(?:{_alt(month_table())})\s+del?\s",
-        "same_year": rf"(?<!\w)(?:{_alt(w['same_year'])})(?!\w)",
+        "same_year": rf"(?<!\w)(?:{_alt(w['same_year_cues'])})(?!\w)",
     }
     return {
         cue: compiled.compile(named.get(cue, rf"(?<!\w)(?:{cue})"), re.IGNORECASE)
