@@ -258,7 +258,8 @@ class Candidate:
 
 
 def _cue_before(toks: list[Token], i: int, text: str) -> bool:
-    """A title or role right before token I ("President", "ex-general", "el general")."""
+    """A title right before token I, with only a space or a comma between: "President", the
+    last part of a hyphenated word ("ex-general"), or two words of a title."""
     if i == 0:
         return False
     prev = toks[i - 1]

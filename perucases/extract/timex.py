@@ -1024,8 +1024,8 @@ _REF_PRECISIONS = frozenset({"day", "month", "year", "season", "decade", "interv
 # their cue (most paragraphs lack most cues), which keeps extraction cheap on long documents. A
 # cue need not start where the match starts ("following day" of "the following day", "años de"
 # of "a 30 años de"): the stretch begins 40 characters before it. A cue starting at a word as
-# common as "the", "a" or "el" is sought at every such word (they were half the places sought
-# in 2,000 Reuters stories).
+# common as "the", "a" or "el" is sought at every such word ("the" and "a" were 57% of the places
+# sought in 2,000 Reuters stories: 19,460 of 33,887).
 _NEEDS = {
     "ddrange": r"(?:between|from|entre|del|desde)\s+(?:el\s+)?[0-3]?\d\s+(?:and|to|y|al|a|hasta)\s",
     "mddrange": r"(?:between|from)\s+[a-z]+\.?\s+[0-3]?\d\s+(?:and|to|through)\s",
