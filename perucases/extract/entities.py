@@ -385,6 +385,14 @@ def _colon_before(text: str, pos: int) -> bool:
 _AND = frozenset(("and", "y", "e"))  # what joins two names of people or places
 
 
+def _first_in(toks: list[Token], run: list[int], words: frozenset[str]) -> int | None:
+    """The position in RUN (token indexes) of its first token whose folded form is in WORDS, or None."""
+    folded = [toks[k].folded for k in run]
+    if words.isdisjoint(folded):  # (the usual case, in one test)
+        return None
+    return next(x for x, f in enumerate(folded) if f in words)
+
+
 def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: int) -> list[Candidate]:
     """Capitalised names the gazetteer did not match, typed by the cues around them.
 
@@ -467,8 +475,9 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 run.pop(0)  # "Officials of the Ministry of Defence": the sentence's first word is not the name
                 while run and toks[run[0]].folded in conn:
                     run.pop(0)
-        if run and not months.isdisjoint([toks[k].folded for k in run]):
-            run = run[: next(x for x, k in enumerate(run) if toks[k].folded in months)]
+        first_month = _first_in(toks, run, months)
+        if first_month is not None:
+            run = run[:first_month]
         while run and toks[run[-1]].folded in conn:
             run.pop()
         if not run:
@@ -545,8 +554,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
             etype = None  # "El Salvador", not the given name Salvador
         # "Juan Pérez y María López" are two people, "El Salvador and Guatemala" two places
         if etype in ("PERSON", None):
-            folded_run = [toks[k].folded for k in run]
-            cut = None if _AND.isdisjoint(folded_run) else next(x for x, f in enumerate(folded_run) if f in _AND)
+            cut = _first_in(toks, run, _AND)
             if cut:
                 i = run[cut] + 1  # read the second name on its own
                 run, words = run[:cut], words[:cut]
