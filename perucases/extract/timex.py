@@ -1184,10 +1184,12 @@ def _lead(pattern: str) -> re.Pattern | None:
     return compiled.compile("|".join(f"(?:{x})" for x in leads))
 
 
+@functools.cache
 def _lead_words(lead: re.Pattern) -> list[tuple[str, bool]] | None:
     r"""The words a lead of `_lead` matches, as (letters, open): a whole word, or with open the
     letters a word starts with (the lead's `\w*`). None for a lead that is not such a list:
-    `_word_cues` then scans the text for its cue as a whole."""
+    `_word_cues` then scans the text for its cue as a whole. (Kept: `_word_cues` and
+    `_lead_scan` both ask, with the same leads.)"""
     c = _SRE_CONSTANTS
 
     def words(items) -> list[tuple[str, bool]] | None:
