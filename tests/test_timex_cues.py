@@ -278,8 +278,12 @@ def test_patterns_find_in_their_cues_windows_what_they_find_in_the_whole_text(te
     whole text instead, the patterns find the same expressions."""
     from unittest import mock
 
-    whole = {cue: [(0, len(text))] for cue in timex._lower_cues()}
-    with mock.patch.object(timex, "_cue_windows", lambda low: whole):
+    whole = {cue: [(0, len(text), len(text))] for cue in timex._lower_cues()}
+    anywhere = dict.fromkeys(timex._lower_start_chars())  # no pattern tried at words only: finditer
+    with (
+        mock.patch.object(timex, "_cue_windows", lambda low: whole),
+        mock.patch.object(timex, "_lower_start_chars", lambda: anywhere),
+    ):
         everywhere = timex._match(text)
     assert timex._match(text) == everywhere
 
@@ -312,3 +316,39 @@ def test_two_word_cues_find_their_expressions():
         "a year ago",
         "last week",
     ]
+
+
+START_WORDS = [*CUED_WORDS, "'90s", "90s", "1990s", "x1990", "_may", "é", "September", "ſ", "may's", "(may)"]
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(texts(START_WORDS, [" ", "", "-", ", ", ". ", "\n", "'", "_"], 16))
+def test_patterns_tried_at_words_start_their_matches_there(text):
+    """Every pattern that `_scan` tries only at the start of a word, with a character it may
+    start with, finds its matches nowhere else: run everywhere, on the lowercased text and
+    (ignoring case) on the text itself."""
+    for patterns, chars, seen in (
+        (timex._lower_patterns(), timex._lower_start_chars(), text.lower()),
+        (timex._patterns(), timex._start_chars(), text),
+    ):
+        for name, rx in patterns:
+            first = chars[name]
+            if first is None:
+                continue
+            for m in rx.finditer(seen):
+                a = m.start()
+                assert a == 0 or not re.match(r"\w", seen[a - 1]), (name, m)
+                assert re.match(r"\w", seen[a]) and (seen[a] in first or not seen[a].isascii()), (name, m)
+
+
+def test_every_pattern_but_the_decades_is_tried_at_words_only():
+    """The decades' pattern may start with an apostrophe ("'90s"); every other starts at a word,
+    each with the characters its first words start with."""
+    lower = timex._lower_start_chars()
+    assert [name for name, chars in lower.items() if chars is None] == ["decade"]
+    assert lower["iso"] == frozenset("12")
+    assert lower["hace"] == frozenset("h")
+    assert lower["weekday"] == frozenset("defjlmnstvw")  # domingo, fri, jueves, lunes, mon, sat, thu, viernes, wed
+    assert [name for name, chars in timex._start_chars().items() if chars is None] == ["decade"]
+    assert timex._start_chars()["iso"] == frozenset("12")
+    assert timex._start_chars()["hace"] >= frozenset("hH")

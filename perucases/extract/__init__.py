@@ -27,6 +27,7 @@ def compile_patterns(rare: bool = False) -> None:
     if rare:
         timex._patterns()
     timex._lower_patterns()
+    timex._lower_start_chars()
     timex._ascii_as_lower()
     timex._lower_cues()
     timex._word_cues()

@@ -29,6 +29,7 @@ from types import ModuleType
 
 from perucases import compiled
 from perucases.dates import month_table, number_words_re, spelled_number
+from perucases.extract.regexstart import word_start_chars
 from perucases.resources import data_toml
 
 
@@ -1109,21 +1110,24 @@ def _lower_cues() -> dict[str, tuple[re.Pattern, re.Pattern]]:
 _LOOSE = {"decade": r"0(?:'|’)?s\b"}
 
 
-def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> list[tuple[int, int]]:
+def _windows(cue: re.Pattern, text: str, before: int = 40, after: int = 70) -> list[tuple[int, int, int]]:
     """Stretches of TEXT around each cue, merged: the only places a pattern needing it can match."""
     return _merge(((m.start(), m.end()) for m in cue.finditer(text)), len(text), before, after)
 
 
-def _merge(spans, size: int, before: int = 40, after: int = 70) -> list[tuple[int, int]]:
-    """The stretches around SPANS (in text order) in a text of SIZE characters, merged."""
+def _merge(spans, size: int, before: int = 40, after: int = 70) -> list[tuple[int, int, int]]:
+    """The stretches around SPANS (in text order) in a text of SIZE characters, merged: (start,
+    end, the end of the last span in it). A match holds its cue, so none starts at that end or
+    after it (see `_scan`)."""
     out: list[list[int]] = []
     for a, b in spans:
         lo, hi = max(0, a - before), min(size, b + after)
         if out and lo <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], hi)
+            w = out[-1]
+            w[1], w[2] = max(w[1], hi), max(w[2], b)
         else:
-            out.append([lo, hi])
-    return [(a, b) for a, b in out]
+            out.append([lo, hi, b])
+    return [(a, b, c) for a, b, c in out]
 
 
 def _top_level(s: str):
@@ -1271,7 +1275,7 @@ _CUES_OF: dict[str, tuple[str, ...]] = {}  # word -> the cues that can start at 
 _CUES_OF_MAX = 200_000
 
 
-def _cue_windows(low: str) -> dict[str, list[tuple[int, int]]]:
+def _cue_windows(low: str) -> dict[str, list[tuple[int, int, int]]]:
     """The windows of every cue in lowercased text LOW, as `_windows` finds them: the words a cue
     can start at are found in one scan of the text (`_lead_scan`) and each looked up once (what
     cues can start at it kept for the next documents); a cue's matches are sought only at the
@@ -1296,7 +1300,7 @@ def _cue_windows(low: str) -> dict[str, list[tuple[int, int]]]:
                 starts[cue].append(p)
             else:
                 starts[cue] = [p]
-    out: dict[str, list[tuple[int, int]]] = dict.fromkeys(cues, [])
+    out: dict[str, list[tuple[int, int, int]]] = dict.fromkeys(cues, [])
     for cue, at in starts.items():
         exact = cues[cue][0]
         spans, end = [], 0
@@ -1387,6 +1391,44 @@ def _ascii_as_lower() -> bool:
     return all(_as_lower(chr(i)) for i in range(128))
 
 
+@functools.cache
+def _lower_start_chars() -> dict[str, frozenset[str] | None]:
+    """For each pattern of `_lower_patterns`, what its matches start with (`word_start_chars`):
+    None for those that may start elsewhere than at a word ("'90s")."""
+    return {name: word_start_chars(rx.pattern, rx.flags) for name, rx in _lower_patterns()}
+
+
+@functools.cache
+def _start_chars() -> dict[str, frozenset[str] | None]:
+    """The same, for `_patterns` (ignoring case)."""
+    return {name: word_start_chars(rx.pattern, rx.flags) for name, rx in _patterns()}
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _word_starts(text: str, spans: list[tuple[int, int, int]]) -> list[list[int]]:
+    """In each window of SPANS, the words of TEXT that start before the end of its last cue (and
+    the window's start, when a word runs across it)."""
+    return [[m.start() for m in _WORD_RUN.finditer(text, lo, last)] for lo, _, last in spans]
+
+
+def _scan(rx: re.Pattern, text: str, spans: list[tuple[int, int, int]], starts: list[list[int]], chars: frozenset[str]):
+    """The matches `rx.finditer` finds in each window of SPANS, tried only at STARTS (from
+    `_word_starts`) whose character is in CHARS or outside ASCII, for a pattern whose matches
+    start there (`word_start_chars`) and hold its cue. The regex engine would try it at every
+    character of a window, and most cannot start a match: inside a word, or after the window's
+    last cue, where the 70 characters a window keeps for the end of a match are most of it."""
+    for (_, hi, _), at in zip(spans, starts, strict=True):
+        end = 0
+        for p in at:
+            if p >= end and (text[p] in chars or text[p] > "\x7f"):
+                m = rx.match(text, p, hi)
+                if m is not None:
+                    yield m
+                    end = m.end()  # (never empty: a pattern that starts at words consumes one)
+
+
 def _match(text: str) -> list[tuple]:
     """Every pattern's matches, longest first where they overlap: (pattern, groups, start, end,
     the value when it depends on no anchor). A match whose value the pattern's handler refuses (the
@@ -1395,19 +1437,32 @@ def _match(text: str) -> list[tuple]:
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
         windows = {cue: _windows(rx, text) for cue, rx in _cues().items()}
-        patterns, seen = _patterns(), text
+        patterns, seen, first = _patterns(), text, _start_chars()
     else:
         windows = _cue_windows(low)
         if not any(windows.values()):
             return out
-        patterns, seen = (_lower_patterns(), low) if _folds_as_lower(text) else (_patterns(), text)
+        if _folds_as_lower(text):
+            patterns, seen, first = _lower_patterns(), low, _lower_start_chars()
+        else:
+            patterns, seen, first = _patterns(), text, _start_chars()
     taken = [False] * (len(text) + 1)
     probe = _Call(text, None, None, False)  # validity only: no anchor, so nothing is computed twice
+    starts: dict[str, list[list[int]]] = {}  # cue -> in each of its windows, where a match can start
     for name, rx in patterns:
-        spans = windows[_NEEDS[name]]
+        cue = _NEEDS[name]
+        spans = windows[cue]
         if not spans:
             continue  # (most patterns, in most paragraphs)
-        for m in (m for lo, hi in spans for m in rx.finditer(seen, lo, hi)):
+        chars = first[name]
+        if chars is not None:
+            at = starts.get(cue)
+            if at is None:
+                at = starts[cue] = _word_starts(seen, spans)
+            found = _scan(rx, seen, spans, at, chars)
+        else:
+            found = (m for lo, hi, _ in spans for m in rx.finditer(seen, lo, hi))
+        for m in found:
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " ,.":
                 b -= 1
