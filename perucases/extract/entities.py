@@ -69,15 +69,18 @@ _FOLDED: dict[str, tuple[str, bool]] = {}  # word -> (fold(word), capitalised), 
 _FOLDED_MAX = 200_000
 
 
-# Each token with the text before it since the last one (characters no token starts with).
+# Each token with the text before it since the last one (characters no token starts with); the
+# same for text all in ASCII, where \w means the same and the regex engine tests it faster.
 _GAP_TOKEN = re.compile(rf"([\W_]*)({TOKEN.pattern})")
+_GAP_TOKEN_ASCII = re.compile(_GAP_TOKEN.pattern, re.ASCII)
+_new = object.__new__
 
 
 def tokenize(text: str) -> list[Token]:
     out: list[Token] = []
     folded = _FOLDED
     end = 0
-    for gap, word in _GAP_TOKEN.findall(text):
+    for gap, word in (_GAP_TOKEN_ASCII if text.isascii() else _GAP_TOKEN).findall(text):
         start = end + len(gap)
         end = start + len(word)
         if gap == " " and out:
@@ -90,7 +93,16 @@ def tokenize(text: str) -> list[Token]:
             if len(folded) >= _FOLDED_MAX:
                 folded.clear()
             known = folded[word] = (fold(word), word[:1].isupper())
-        out.append(Token(start, end, word, known[0], starts, known[1]))
+        # Token(start, end, ...) without its __init__: a call the interpreter makes through C,
+        # a tenth of this loop's instructions (a token a word: 270,000 in 2,000 Reuters stories)
+        t = _new(Token)
+        t.start = start
+        t.end = end
+        t.text = word
+        t.folded = known[0]
+        t.sentence_start = starts
+        t.cap = known[1]
+        out.append(t)
     return out
 
 
