@@ -487,9 +487,13 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
                 run.pop(0)  # "Officials of the Ministry of Defence": the sentence's first word is not the name
                 while run and toks[run[0]].folded in conn:
                     run.pop(0)
-        first_month = _first_in(toks, run, months)
-        if first_month is not None:
-            run = run[:first_month]
+        if len(run) == 1:  # (most names: one word)
+            if toks[run[0]].folded in months:
+                continue
+        else:
+            first_month = _first_in(toks, run, months)
+            if first_month is not None:
+                run = run[:first_month]
         while run and toks[run[-1]].folded in conn:
             run.pop()
         if not run:
@@ -565,7 +569,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         ):
             etype = None  # "El Salvador", not the given name Salvador
         # "Juan Pérez y María López" are two people, "El Salvador and Guatemala" two places
-        if etype in ("PERSON", None):
+        if etype in ("PERSON", None) and len(run) > 1:
             cut = _first_in(toks, run, _AND)
             if cut:
                 i = run[cut] + 1  # read the second name on its own
