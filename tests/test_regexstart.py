@@ -34,6 +34,7 @@ WORD_START = re.compile(r"(?<!\w)\w")
         (r"(?<!\w)(a)\1", 0, set("a")),
         (r"(?<!\w)\1?(a)", 0, None),  # a back-reference first: not followed
         (r"(?<!\w)(?<=a)'x", 0, None),
+        (r"(?<!\w)b", re.ASCII, None),  # its \w is not Unicode's: "éb" has a match at "b"
     ],
 )
 def test_word_start_chars(pattern, flags, chars):

@@ -32,7 +32,9 @@ def word_start_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     start of a word (after a character that is not a word's, or at the text's start, at a word's
     character); None when that cannot be proved (see the module's note), or when the pattern can
     match the empty string. Characters outside ASCII are not listed: a match may start with any
-    the pattern allows."""
+    the pattern allows. (Words as Unicode has them: with re.ASCII or re.LOCALE, None.)"""
+    if flags & (re.ASCII | re.LOCALE):
+        return None  # its \w is not Unicode's: "é" would not be a word's character
     try:
         items = _parser.parse(pattern, flags).data
     except re.error:
