@@ -490,18 +490,18 @@ def test_a_failure_in_an_extraction_process_stops_the_build_and_keeps_the_index(
     ix = tmp_path / "ix"
     update(ix, [corpus], procs=1)
     _many(corpus)
-    real = prepared.read_one
+    real = prepared.doc_events
 
-    def failing(cf, *args):  # the extraction processes are forks: they run this too
-        if cf.path.name == "note-030.txt":
+    def failing(doc):  # the extraction processes are forks: they run this too
+        if doc.path.endswith("note-030.txt"):  # (the event stage: its batch's files are read already)
             raise ValueError("a bug met note-030")
-        return real(cf, *args)
+        return real(doc)
 
-    monkeypatch.setattr(prepared, "read_one", failing)
+    monkeypatch.setattr(prepared, "doc_events", failing)
     with pytest.raises(ValueError, match="a bug met note-030"):
         update(ix, [corpus], procs=2, rebuild=True)
     assert multiprocessing.active_children() == []
-    monkeypatch.setattr(prepared, "read_one", real)
+    monkeypatch.setattr(prepared, "doc_events", real)
     assert search_ids(ix, "Colina") == ["000_ca4e617775ace81b"]  # the old index, whole
     assert len(Library(ix, refresh=False).docs()) == 5
     assert update(ix, [corpus], procs=2).documents == 5 + 40

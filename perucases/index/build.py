@@ -396,8 +396,8 @@ def _results(plan: Plan, todo: list, gaz, gazetteer_paths: tuple[str, ...], work
     records, only where they went."""
     jobs = [(cf, plan.catalog(cf.root).get(cf.id) or plan.catalog(cf.root).get(cf.path.name)) for cf in todo]
     if workers <= 0 or segments is None or segments[2] is None:
-        for cf, entry in jobs:
-            yield cf, prepared.read_one(cf, entry, gaz, max_size)
+        for (cf, _), result in zip(jobs, prepared.read_many(jobs, gaz, max_size), strict=True):
+            yield cf, result
         return
     index_dir, indexname, build = segments
     yield from parallel.run_segments(index_dir, indexname, jobs, workers, gazetteer_paths, max_size, build)

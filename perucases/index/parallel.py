@@ -83,11 +83,12 @@ def _run(k: int, index_dir: str, indexname: str, jobs, results, gazetteer_paths,
             break
         n, batch = job
         out = []
-        for cf, entry in batch:
+        read = prepared.read_many(batch, gaz, max_size)  # (each stage on the whole job: see there)
+        for cf, _entry in batch:
             if os.getppid() != parent:  # checked at every file: a job may take long
                 _orphaned(w, results)
             try:
-                got = prepared.read_one(cf, entry, gaz, max_size)
+                got = next(read)
                 if isinstance(got, prepared.Prepared):
                     start = w.docnum
                     for rec in got.records:
