@@ -570,6 +570,22 @@ def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
     assert got[0] == got[1]
 
 
+@given(
+    st.binary(max_size=70_000) | st.text(max_size=20_000).map(lambda t: (t * 3).encode()), st.sampled_from([1, 3, 6])
+)
+@settings(max_examples=examples(200), deadline=None)
+def test_deflate_reads_back_with_zlib_and_is_no_longer(data, level):
+    """codec.deflate (a window sized to the data) writes what zlib.decompress, as whoosh's readers
+    call it, reads back, and no more than a few bytes longer than zlib.compress at that level."""
+    import zlib
+
+    from perucases.index import codec
+
+    packed = codec.deflate(data, level)
+    assert zlib.decompress(packed) == data
+    assert len(packed) <= len(zlib.compress(data, level)) + max(8, len(data) // 50)
+
+
 @st.composite
 def _postings(draw):
     """Postings as a writer adds them: each (field, term, docnum) once, in any order, with any

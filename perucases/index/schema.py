@@ -228,7 +228,8 @@ def seal(rec: dict) -> dict:
     """REC with its stored values moved into one `Sealed` value, so that the extraction process,
     not the index writer, pays for pickling and compressing them. Indexed fields stay."""
     import pickle
-    import zlib
+
+    from perucases.index.codec import deflate
 
     kinds = _field_kinds()
     stored = {}
@@ -244,7 +245,7 @@ def seal(rec: dict) -> dict:
             if is_stored:
                 out[f"_stored_{name}"] = None
     if stored:
-        out[SEALED] = Sealed(zlib.compress(pickle.dumps(stored, 2), 3))  # whoosh3's STORED_COLUMN
+        out[SEALED] = Sealed(deflate(pickle.dumps(stored, 2), 3))  # whoosh3's STORED_COLUMN
     return out
 
 
