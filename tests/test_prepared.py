@@ -92,3 +92,43 @@ def test_a_file_that_fails_raises_in_its_turn(folder, monkeypatch):
     assert [next(it).path for _ in range(2)] == [str(notes[0].path), str(notes[1].path)]
     with pytest.raises(ValueError, match="a bug met case 2"):
         next(it)
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_the_stages_run_without_the_cyclic_collector_and_leave_it_as_it_was(folder, monkeypatch, collector_on):
+    """The entity and event stages run with the cyclic garbage collector off; it is as it was
+    while the records are made and after each batch, also when a stage raises."""
+    import gc
+
+    gaz = load_gazetteer(())
+    seen = {"extract": set(), "events": set(), "records": set()}
+    real_extract, real_events, real_records = prepared.extract, prepared.doc_events, prepared.records.document_records
+
+    def extract(paragraphs, g):
+        seen["extract"].add(gc.isenabled())
+        return real_extract(paragraphs, g)
+
+    def doc_events(doc):
+        seen["events"].add(gc.isenabled())
+        if doc.path.endswith("note-005.txt"):
+            raise RuntimeError("an event stage bug")
+        return real_events(doc)
+
+    def document_records(*args):
+        seen["records"].add(gc.isenabled())
+        return real_records(*args)
+
+    monkeypatch.setattr(prepared, "extract", extract)
+    monkeypatch.setattr(prepared, "doc_events", doc_events)
+    monkeypatch.setattr(prepared.records, "document_records", document_records)
+    was = gc.isenabled()
+    (gc.enable if collector_on else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError, match="an event stage bug"):
+            for _ in prepared.read_many([(cf, None) for cf in _files(folder)], gaz):
+                assert gc.isenabled() is collector_on
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == {"extract": {False}, "events": {False}, "records": {collector_on}}
+    assert after is collector_on

@@ -12,6 +12,7 @@ against 19.42-20.18 s."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -79,14 +80,27 @@ class _Failed:
 
 
 def _finish(batch: list[tuple[dict | None, Document | str | _Failed]], gaz) -> Iterator[Prepared | str]:
-    """The entity stage on every document of BATCH, then the event stage, then their records."""
-    for stage in (_entities, _events):
-        for x, (entry, doc) in enumerate(batch):
-            if isinstance(doc, Document):
-                try:
-                    stage(doc, gaz)
-                except Exception as exc:  # noqa: BLE001 - raised in its turn, below
-                    batch[x] = (entry, _Failed(exc))
+    """The entity stage on every document of BATCH, then the event stage, then their records.
+
+    The cyclic garbage collector is off while the stages run: they allocate hundreds of
+    thousands of small objects (tokens, candidates, matches) and make no reference cycles, and
+    every 700 allocations would start a collection that also walks the index writer's live
+    objects. Reference counting frees what they drop; the collector is on again before the
+    records are made. (One-process builds of 2,000 Reuters stories, time in collections: 0.43-0.45 s
+    with extraction before, 0.35-0.37 s after; 0.23-0.26 s without extraction.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for stage in (_entities, _events):
+            for x, (entry, doc) in enumerate(batch):
+                if isinstance(doc, Document):
+                    try:
+                        stage(doc, gaz)
+                    except Exception as exc:  # noqa: BLE001 - raised in its turn, below
+                        batch[x] = (entry, _Failed(exc))
+    finally:
+        if enabled:
+            gc.enable()
     for entry, doc in batch:
         if isinstance(doc, _Failed):
             raise doc.exc
