@@ -128,6 +128,13 @@ def _run_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozen
     return r["connectors"], r["org_connectors"], r["org_words"], first_names()
 
 
+@functools.cache
+def _links() -> frozenset[str]:
+    """The lower-case words `_run_end` may join a name across: connectors, organisations' too."""
+    conn, org_conn, _, _ = _run_words()
+    return conn | org_conn
+
+
 def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
     """The last token of the capitalised name starting at token I: capitalised words, joined by up
     to two lower-case connectors ("Comisión de la Verdad", "Alicia Pérez viuda de Rojas"; "in",
@@ -275,6 +282,8 @@ def _cue_before(toks: list[Token], i: int, text: str) -> bool:
     if i == 0:
         return False
     prev = toks[i - 1]
+    if prev.folded not in _cue_words() and "-" not in prev.folded:
+        return False  # (most words before a name: no title, nor a title's last word)
     gap = text[prev.end : toks[i].start]
     if gap != " " and gap.strip() not in ("", ","):
         return False
@@ -333,8 +342,21 @@ def _tails(before: str) -> set[str]:
 
 
 def _is_title(folded: str) -> bool:
+    """A title or role before a name ("president", "general"), or its plural."""
+    return folded in _title_forms()
+
+
+@functools.cache
+def _title_forms() -> frozenset[str]:
     titles = rules()["person_titles"]
-    return folded in titles or (folded.endswith("s") and folded[:-1] in titles)
+    return frozenset(titles) | {f"{t}s" for t in titles}
+
+
+@functools.cache
+def _cue_words() -> frozenset[str]:
+    """The words `_cue_before` can find a title in: titles and their plurals, and the last words
+    of titles of more than one word."""
+    return _title_forms() | {t.rsplit(" ", 1)[1] for t in rules()["person_titles"] if " " in t}
 
 
 # "Ley N.° 26479", "Decreto Supremo 065-2001-PCM", "Grupo de Tareas 3.3": the number is part of the name.
@@ -418,6 +440,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
     months = month_names()
     lead = _stop_lead()
     heads = _head_words()
+    links = _links()
     out: list[Candidate] = []
     i, n = 0, len(toks)
     caps = [x for x, t in enumerate(toks) if t.cap and not taken[x]]  # where a name can start
@@ -426,12 +449,15 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         if at == len(caps):
             break
         i = caps[at]  # the next capitalised word not matched by the gazetteer
-        if not _name_word(toks[i]):
+        if _DIGIT.search(toks[i].text):  # (capitalised: not a `_name_word`)
             i += 1
             continue
-        j = _run_end(text, toks, taken, i)
-        run = list(range(i, j + 1))
-        i = j + 1
+        k = i + 1
+        if k == n or taken[k] or not (toks[k].cap or toks[k].folded in links):
+            run = [i]  # what `_run_end` finds when nothing can follow (most names: one word)
+        else:
+            run = list(range(i, _run_end(text, toks, taken, i) + 1))
+        i = run[-1] + 1
         head_at = run[0]
         titled = False  # a title among the leading words taken off: a cue, as one right before the name
         org_cue = False
