@@ -575,13 +575,13 @@ def test_posting_blocks_read_back_as_whooshs_own(tmp_path_factory, texts):
 )
 @settings(max_examples=examples(200), deadline=None)
 def test_deflate_reads_back_with_zlib_and_is_no_longer(data, level):
-    """codec.deflate (a window sized to the data) writes what zlib.decompress, as whoosh's readers
+    """schema.deflate (a window sized to the data) writes what zlib.decompress, as whoosh's readers
     call it, reads back, and no more than a few bytes longer than zlib.compress at that level."""
     import zlib
 
-    from perucases.index import codec
+    from perucases.index import schema
 
-    packed = codec.deflate(data, level)
+    packed = schema.deflate(data, level)
     assert zlib.decompress(packed) == data
     assert len(packed) <= len(zlib.compress(data, level)) + max(8, len(data) // 50)
 

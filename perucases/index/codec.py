@@ -19,7 +19,8 @@ contents names plain `W3Codec` (see `Codec.new_segment`), so the on-disk format 
 - Each block of postings is zlib-compressed by whoosh, though half the blocks of a Reuters build
   hold one posting that zlib makes longer, at ~15 µs a call. `PostingsWriter` compresses a block
   when its pickle is at least SMALL_BLOCK bytes and keeps it compressed only when that is shorter;
-  each block says whether it is, and whoosh's reader has always read both kinds.
+  each block says whether it is, and whoosh's reader has always read both kinds. It compresses
+  with a window sized to the block (`schema.deflate`), as `schema.seal` does records.
 - Stored fields are pickled and compressed by the writer, one record at a time (17% of the
   writer's time). A record may instead carry them already pickled and compressed, in the exact
   form whoosh3's stored column holds (`schema.seal`, done in the extraction processes);
@@ -35,7 +36,6 @@ from __future__ import annotations
 import itertools
 import operator
 import pickle
-import zlib
 from typing import Any
 
 from whoosh import columns, writing
@@ -44,19 +44,9 @@ from whoosh.codec.base import OutOfOrderError
 from whoosh.compat import dumps
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from perucases.index.schema import deflate
+
 SMALL_BLOCK = 64  # bytes of pickled postings below which a block is not compressed
-
-
-def deflate(data: bytes, level: int) -> bytes:
-    """`zlib.compress(DATA, LEVEL)`, with a window no larger than DATA and a memory level to
-    match: the same zlib stream format, which `zlib.decompress` (and so whoosh's readers) reads,
-    and the same length within a few bytes. zlib's defaults set up about 256 KB of state for
-    every call, whatever the size of DATA: 55-100 µs a call for the few hundred bytes of a
-    block of postings or a paragraph's stored fields, 9-33 µs this way. A build of 2,000 Reuters
-    stories makes 33,000 such calls for its blocks and 9,700 for its records (1.2 s of 11.8)."""
-    bits = min(15, max(9, (len(data) - 1).bit_length()))
-    z = zlib.compressobj(level, zlib.DEFLATED, bits, min(8, bits - 6))
-    return z.compress(data) + z.flush()
 
 
 RUN_CHUNK = 4096  # postings a pickle call in a run file
