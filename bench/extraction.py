@@ -6,7 +6,9 @@
 Builds the index from scratch with extraction and without it (the entity and event stages
 replaced by no-ops), alternating, in one process, and prints the median times and the overhead;
 then the overhead of the best of the runs (the run least slowed by the rest of the machine) and
-of the CPU seconds the builds took (this process and its extraction processes). --procs 1 builds
+of the CPU seconds the builds took (this process and its extraction processes); then the median
+of each round's own overhead (a round's builds run one after the other, so their ratio sees the
+machine in one state, where a median or a best over minutes mixes its states). --procs 1 builds
 in this process alone, as bench/extraction_instructions.py counts. Target (issues 3, 4 and 15):
 extraction adds at most 30%.
 """
@@ -58,6 +60,9 @@ def measure(corpus: Path, tmp: Path, runs: int, procs: int | None = None) -> dic
             times[stages].append(wall)
             cpu[stages].append(seconds)
     none, ents, both = (statistics.median(times[k]) for k in ("none", "entities", "all"))
+    # each round's builds run back to back: their ratio sees the machine in one state
+    paired = statistics.median(a / n for a, n in zip(times["all"], times["none"], strict=True))
+    paired_cpu = statistics.median(a / n for a, n in zip(cpu["all"], cpu["none"], strict=True))
     best_none, best_all = min(times["none"]), min(times["all"])
     cpu_none, cpu_all = min(cpu["none"]), min(cpu["all"])
     return {
@@ -67,6 +72,8 @@ def measure(corpus: Path, tmp: Path, runs: int, procs: int | None = None) -> dic
         "cpu_without_s": round(cpu_none, 3),
         "cpu_all_s": round(cpu_all, 3),
         "cpu_all_pct": round(100 * (cpu_all / cpu_none - 1), 1),
+        "paired_pct": round(100 * (paired - 1), 1),
+        "paired_cpu_pct": round(100 * (paired_cpu - 1), 1),
         "without_s": round(none, 3),
         "entities_s": round(ents, 3),
         "all_s": round(both, 3),
@@ -104,6 +111,10 @@ def main() -> None:
             f"{name:<34} {r['best_without_s']:>7.2f} {r['best_all_s']:>7.2f} {r['best_all_pct']:>8.1f}% "
             f"{r['cpu_without_s']:>9.2f} {r['cpu_all_s']:>9.2f} {r['cpu_all_pct']:>8.1f}%"
         )
+    print("paired: the median, over the rounds, of each round's overhead (its builds run one after the other)")
+    print(f"{'corpus':<34} {'seconds':>9} {'cpu':>9}")
+    for name, r in results.items():
+        print(f"{name:<34} {r['paired_pct']:>8.1f}% {r['paired_cpu_pct']:>8.1f}%")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")
