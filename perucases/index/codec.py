@@ -47,8 +47,6 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from perucases.index.schema import deflate
 
 SMALL_BLOCK = 64  # bytes of pickled postings below which a block is not compressed
-
-
 RUN_CHUNK = 4096  # postings a pickle call in a run file
 _MISSING = object()
 
