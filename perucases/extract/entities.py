@@ -139,7 +139,9 @@ def _run_end(text: str, toks: list[Token], taken: list[bool], i: int) -> int:
     """The last token of the capitalised name starting at token I: capitalised words, joined by up
     to two lower-case connectors ("Comisión de la Verdad", "Alicia Pérez viuda de Rojas"; "in",
     "en" only inside an organisation's name), never across a possessive, a title after "and" ("the
-    Army and President X"), or a connector before another person ("Gobierno ... de Juan Pérez")."""
+    Army and President X"), or a connector before another person ("Gobierno ... de Juan Pérez").
+    (`rule_candidates` does not call it when the token after I is neither capitalised nor one of
+    `_links`: then it is I. What may join a name is decided here and in `_links` together.)"""
     conn, org_conn, orgs, given = _run_words()
     n = len(toks)
     j = i
@@ -449,7 +451,7 @@ def rule_candidates(text: str, toks: list[Token], taken: list[bool], paragraph: 
         if at == len(caps):
             break
         i = caps[at]  # the next capitalised word not matched by the gazetteer
-        if _DIGIT.search(toks[i].text):  # (capitalised: not a `_name_word`)
+        if not _name_word(toks[i]):
             i += 1
             continue
         k = i + 1
