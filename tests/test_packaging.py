@@ -1,5 +1,6 @@
 """Distribution and packaging facts the rest relies on."""
 
+import functools
 import importlib.metadata as md
 
 import pytest
@@ -255,3 +256,84 @@ def test_shipping_patterns_stops_when_none_was_compiled_or_one_differs(tmp_path,
     assert compiled.write_shipped(tmp_path / "p.pickle", lambda: compiled.compile(r"(?:mayo|junio)", re.I)) == (
         "1 patterns"
     )
+
+
+def _wheel_tag() -> str:
+    """The tag of the wheel perucases was installed from (py3-none-any: pure Python, or editable)."""
+    wheel = md.distribution("perucases").read_text("WHEEL") or ""
+    return next(line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:"))
+
+
+def _entities_from_source():
+    """perucases/extract/entities.py run as Python, whatever the installed module is."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from perucases.extract import entities
+
+    spec = importlib.util.spec_from_file_location(
+        "_perucases_entities_source", Path(entities.__file__).parent / "entities.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # (dataclasses look their module up)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_entity_stage_is_compiled_exactly_when_the_wheel_says_so():
+    """A wheel built where mypyc and a C compiler ran is made for one Python and platform and runs
+    the compiled entity stage; a pure Python wheel, or an editable install, runs the source (never
+    an extension module left beside it). .ci/run also checks that its install is the compiled one."""
+    from perucases.extract import entities
+
+    compiled = not entities.__file__.endswith(".py")
+    assert compiled == (_wheel_tag() != "py3-none-any"), (entities.__file__, _wheel_tag())
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            "Juan Pérez Rojas , . said the General Army of Peru Ministry de la Comisión y and Fujimori "
+            "massacre matanza Ley N.° 26479 ( ) CVR Lima Province Keiko Alberto president El Salvador "
+            "\n Mr. Telmo Hurtado 's O'Brien Inter-American Court Human Rights Watch 1992".split(" ")
+        ),
+        max_size=40,
+    ).map(" ".join)
+)
+def test_the_installed_entity_stage_finds_what_its_source_finds(text):
+    """The installed entity stage (compiled where the build could: perucases/_hatch_build.py) and
+    its Python source give the same mentions and entities, on names, cues and connectors drawn at
+    random; the seeds are compared below."""
+    _same_entities([text, text.upper(), text.replace(" ", "\n")])
+
+
+def test_the_installed_entity_stage_finds_in_the_seeds_what_its_source_finds():
+    from helpers import seed_text
+
+    for doc_id in SEED_IDS:
+        _same_entities([p for p in seed_text(doc_id).split("\n\n") if p.strip()])
+
+
+@functools.cache
+def _source_module():
+    return _entities_from_source()
+
+
+def _same_entities(paragraphs: list[str]) -> None:
+    from perucases.extract import entities
+    from perucases.extract.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer(())
+    got = [entities.extract(paragraphs, gaz), _source_module().extract(paragraphs, gaz)]
+    mentions, tables = (
+        [[(m.paragraph, m.start, m.end, m.key, m.surface) for m in ms] for ms, _ in got],
+        [
+            {k: (e.name, e.type, e.description, sorted(e.aliases), e.mentions) for k, e in table.items()}
+            for _, table in got
+        ],
+    )
+    assert mentions[0] == mentions[1]
+    assert tables[0] == tables[1]

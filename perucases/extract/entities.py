@@ -73,7 +73,7 @@ _FOLDED_MAX = 200_000
 # same for text all in ASCII, where \w means the same and the regex engine tests it faster.
 _GAP_TOKEN = re.compile(rf"([\W_]*)({TOKEN.pattern})")
 _GAP_TOKEN_ASCII = re.compile(_GAP_TOKEN.pattern, re.ASCII)
-_new = object.__new__
+_new = Token.__new__  # (object.__new__ in Python; compiled with mypyc, Token's own, which it requires)
 
 
 def tokenize(text: str) -> list[Token]:
