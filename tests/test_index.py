@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import examples
+from helpers import SEED_IDS, examples
 from perucases.errors import IndexBusy
 from perucases.index import build, prepared, records
 from perucases.index.build import update
@@ -727,8 +727,9 @@ def test_segment_postings_written_byte_for_byte_as_whoosh(tmp_path_factory, docs
 def test_updates_do_not_pile_up_segments(tmp_path, corpus, pool, monkeypatch):
     """Each update writes a segment; small ones (and ones with many deleted records) are merged
     at the next commit, so searches do not slow down with the number of updates."""
-    # Small is under an 8th of the largest here, not a 32nd: the pool's segments hold 20 notes, not 115.
-    monkeypatch.setattr(build, "SMALL_SEGMENT", 8)
+    # Small is under a 4th of the largest here, not a 32nd: the pool's segments hold 20 notes (about
+    # a hundred records), and the six updates of one note (three records each) add up to 18.
+    monkeypatch.setattr(build, "SMALL_SEGMENT", 4)
     ix = tmp_path / "ix"
     n = _many(corpus)
     update(ix, [corpus], procs=2)
@@ -736,7 +737,7 @@ def test_updates_do_not_pile_up_segments(tmp_path, corpus, pool, monkeypatch):
     for k in range(6):
         (corpus / f"extra-{k}.txt").write_text(f"Extra note {k} about token{k}y.\n", encoding="utf-8")
         update(ix, [corpus], procs=2)  # one file: written in this process
-        assert len(_segments(ix)) <= 3
+        assert len(_segments(ix)) <= 3, [(s.doc_count_all(), s.deleted_count()) for s in _segments(ix)]
     for k in range(0, n, 2):  # half the notes change: a quarter of the records or more deleted
         p = corpus / "more" / f"note-{k:03d}.txt"
         p.write_text(p.read_text(encoding="utf-8") + "Amended.\n", encoding="utf-8")
@@ -776,6 +777,37 @@ def test_a_timeline_record_posts_each_of_its_dates_once(tmp_path):
             for term in terms:
                 ids = list(reader.postings(field, term).all_ids())
                 assert ids and len(ids) == len(set(ids)), (field, ids)
+
+
+def test_a_documents_events_are_on_its_doc_record_and_unpickled_only_by_the_timeline(seed_index):
+    """No record of its own for a document's events: its doc record holds them, pickled apart
+    (what reads the record for its metadata gets bytes), and is found by the `timeline` field
+    exactly when it has some; each document's records are its doc, src and paragraph records."""
+    from whoosh import index as windex
+
+    ix = windex.open_dir(str(seed_index), indexname=Manifest.load(seed_index).indexname)
+    lib = Library(seed_index, refresh=False)
+    shown = lib.timeline()
+    with ix.searcher() as s:
+        kinds: dict[str, list[str]] = {}
+        for n in range(s.doc_count_all()):
+            st = s.stored_fields(n)
+            key = st.get("key")
+            kind = "src" if key == records.src_key(st["id"]) else "doc" if key == st["id"] else "para"
+            kinds.setdefault(st["id"], []).append(kind)
+        assert sorted(kinds) == SEED_IDS
+        assert all(k[:2] == ["doc", "src"] and set(k[2:]) == {"para"} for k in kinds.values()), kinds
+        with_events = {s.stored_fields(n)["id"] for n in s.docs_for_query(records.with_events())}
+        per_doc = {}
+        for st in records.doc_records(s):
+            assert isinstance(st.get("ev", b""), bytes)
+            per_doc[st["id"]] = records.events_of(st)
+    assert with_events == {i for i, evs in per_doc.items() if evs} and len(with_events) == len(SEED_IDS)
+    assert sum(len(evs) for evs in per_doc.values()) >= len(shown) > 0
+    first = next(evs for evs in per_doc.values() if evs)[0]
+    assert sorted(first) == sorted(
+        "value first last precision expression relative unresolved kind paragraph page sentence entities".split()
+    )
 
 
 def test_the_manifest_holds_a_file_a_line_and_reads_back_whole_or_head_only(tmp_path):

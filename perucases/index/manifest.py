@@ -23,7 +23,7 @@ from perucases.ingest.corpus import CATALOG_NAME, CorpusFile, discover, open_reg
 from perucases.resources import data_fingerprint, packages_fingerprint
 
 # Bump when the fields or analysers change: an older index is then rebuilt.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 MANIFEST = "manifest.json"
 
 

@@ -2,10 +2,10 @@
 
 A document is written as these records, one after the other, in this order (`document_records`):
 
-  doc   its metadata, title and full text (document-level matching and filters); key: its id
+  doc   its metadata, title and full text (document-level matching and filters); key: its id;
+        when it has dated events, the events too (`events_of`), their dates indexed
   src   the original text and the offset maps (show --raw, quotes); key: `src_key(id)`
   para  one per paragraph, in order: its text, stored (in `body`, or `body_es` for Spanish)
-  tl    when it has dated events: the events, stored; their dates indexed
 
 Whoosh keeps a segment's documents in the order they were added, and a merge copies segments
 in order, so a document's records stay together: its paragraph N is the record N + 1 after its
@@ -21,6 +21,7 @@ with nothing to do, which imports this module, never loads it.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,8 @@ from perucases.errors import IndexDamaged
 if TYPE_CHECKING:
     from perucases.ingest.document import Document
 
-DOC, SRC, PARA, TIMELINE = "doc", "src", "para", "tl"  # the values of the `kind` field
+DOC, SRC, PARA = "doc", "src", "para"  # the values of the `kind` field
+HAS_EVENTS = "yes"  # the `timeline` field's value on the doc record of a document with events
 BODY_FIELDS = ("body", "body_es")  # a paragraph's text: English (and other) / Spanish
 # A document's first paragraph is this many records after its doc record (doc, src, para 1, ...).
 FIRST_PARAGRAPH = 2
@@ -105,9 +107,24 @@ def source(searcher, doc_id: str) -> dict:
     return stored["src"]
 
 
+def with_events():
+    """A query for the doc records of documents with events (`events_of`)."""
+    from whoosh import query as Q  # (only when a query is made: see the module's note)
+
+    return of_kind(DOC, Q.Term("timeline", HAS_EVENTS))
+
+
+def events_of(stored: dict) -> list[dict]:
+    """The events of a stored doc record ([] for none): each a dict of value, first, last (ISO
+    dates or None), precision, expression, relative, unresolved, kind, paragraph, page, sentence
+    and entities (keys), as the timeline shows them."""
+    blob = stored.get("ev")
+    return pickle.loads(blob) if blob else []
+
+
 def document_records(doc: Document, postings, catalog: str) -> list[dict]:
-    """The Whoosh records of one document, in the order above: doc, src, one per paragraph and its
-    timeline, each with its stored fields sealed (`schema.seal`). POSTINGS is
+    """The Whoosh records of one document, in the order above: doc (with its events), src, one per
+    paragraph, each with its stored fields sealed (`schema.seal`). POSTINGS is
     `prepared.analyse(doc)`; CATALOG is the hash of its catalog entry."""
     from perucases.index.schema import field_for, keywords, months_between, seal  # (whoosh: see the module's note)
 
@@ -167,8 +184,10 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
             prec["entities"] = keywords(sorted({k for k, _, _ in by_para[p.n]}))
         out.append(prec)
     if doc.events:
-        # One timeline record a document: its events stored, their dates and entities indexed
-        # (many-valued), so that the timeline's filters are index queries.
+        # The events on the doc record (a record of their own cost a 2,000-story build 0.1 s of
+        # CPU: its own stored fields to pickle and compress, its own postings), pickled apart, so
+        # that what reads a doc record for its metadata unpickles the events only as bytes; their
+        # dates indexed (many-valued), so that the timeline's filters are index queries.
         pages = {p.n: p.page for p in doc.paragraphs}
         evs = [
             {
@@ -187,18 +206,15 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
             }
             for e in doc.events
         ]
-        trec: dict = {"kind": TIMELINE, "id": doc.id, "ev": evs}
+        rec["timeline"] = HAS_EVENTS
+        rec["ev"] = pickle.dumps(evs, pickle.HIGHEST_PROTOCOL)
         dated = [e for e in doc.events if e.first and e.last]
         if dated:
             # each date once: whoosh would post a record once per value (events repeat their dates)
-            trec["ev_first_year"] = sorted({e.first.year for e in dated})
-            trec["ev_last_year"] = sorted({e.last.year for e in dated})
+            rec["ev_first_year"] = sorted({e.first.year for e in dated})
+            rec["ev_last_year"] = sorted({e.last.year for e in dated})
             spans = [months_between(e.first, e.last) for e in dated]
-            trec["ev_month"] = keywords(
+            rec["ev_month"] = keywords(
                 sorted({m for sp in spans if sp for m in sp} | ({"long"} if None in spans else set()))
             )
-        keys = sorted({k for e in doc.events for k in e.entities})
-        if keys:
-            trec["entities"] = keywords(keys)
-        out.append(trec)
     return [seal(r) for r in out]

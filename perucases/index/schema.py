@@ -1,10 +1,10 @@
 """Whoosh analysers and fields.
 
-Four kinds of record share one index (`kind`), each naming its document (`id`):
-  doc   one per document: metadata, title and full text (for document-level matching and filters)
+Three kinds of record share one index (`kind`), each naming its document (`id`):
+  doc   one per document: metadata, title and full text (for document-level matching and filters),
+        and its events, if any, their dates indexed (for the timeline)
   para  one per paragraph: its text, stored, so every hit points to a paragraph and a snippet
   src   one per document: the original text and the offset maps (for show --raw and quotes)
-  tl    one per document with dated events: the events, stored; their dates indexed
 
 A document's text and its paragraphs are analysed once, in the extraction processes
 (`analyse_paragraphs`), and handed to the writer as postings (`PreTEXT`).
@@ -293,10 +293,10 @@ def make_schema() -> fields.Schema:
         date_end=fields.DATETIME(),
         meta=fields.STORED(),
         src=fields.STORED(),
-        entities=PreKEYWORD(commas=True, scorable=True),  # entity keys, on doc, para and event records
+        entities=PreKEYWORD(commas=True, scorable=True),  # entity keys, on doc and para records
         ments=fields.STORED(),  # para records: [[entity key, start, end], ...]
         page=fields.STORED(),  # para records of PDFs: the page the paragraph starts on
-        # event records: the years each event's interval starts and ends in, one term a year, to
+        # doc records with events: the years each event's interval starts and ends in, one term a year, to
         # find the records a long date window may hold (each event is checked against the window
         # when read). Day numbers took four terms a value, thousands of them a corpus: writing
         # them cost about 100 M instructions on 400 Reuters stories, 3% of what extraction adds.
@@ -305,7 +305,8 @@ def make_schema() -> fields.Schema:
         # the months the events span, "YYYY-MM", for events of up to MONTH_BUCKETS months, and
         # "long" for longer ones: a short date window is then a few terms, not two open ranges
         ev_month=PreKEYWORD(commas=True),
-        ev=fields.STORED(),  # event records: everything the timeline shows
+        ev=fields.STORED(),  # doc records: the events, everything the timeline shows (records.events_of)
+        timeline=fields.ID(),  # doc records of documents with events: records.HAS_EVENTS
     )
     f[SEALED] = fields.STORED()
     for lang in LANGS:

@@ -70,7 +70,7 @@ def events(
     precision: str | None = None,
     sort: str = "date",
 ) -> list[TimelineEvent]:
-    qs = [records.of_kind(records.TIMELINE)]
+    qs = [records.with_events()]
     lo = date_from.start.isoformat() if date_from is not None else None
     hi = date_to.end.isoformat() if date_to is not None else None
     window = months_between(date_from.start, date_to.end) if lo is not None and hi is not None else None
@@ -86,7 +86,7 @@ def events(
         if lo is not None:
             qs.append(Q.NumericRange("ev_last_year", date_from.start.year, None))
     if entity_key:
-        qs.append(Q.Term("entities", entity_key))
+        qs.append(Q.Term("entities", entity_key))  # the documents that name it (each event is checked below)
     if doc_id:
         qs.append(Q.Term("id", doc_id))
     grep_words: dict[str, list[str]] = {}
@@ -116,7 +116,7 @@ def events(
     events = []
     for n in searcher.docs_for_query(Q.And(qs)):
         st = searcher.stored_fields(n)
-        for e in st["ev"]:
+        for e in records.events_of(st):
             # The index found the documents; each event must pass the filters itself.
             if (lo or hi) and not e["first"]:
                 continue
