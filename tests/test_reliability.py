@@ -1079,10 +1079,15 @@ def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_me
 
     corpus = notes_corpus(tmp_path / "c", 250)
     sentence = "Montesinos met the Colina group in Lima in March 1991, a witness said. "
-    # one at the head of each process's first job: a second or more of work, most of it left after the kill
-    for name in ("aa-long.txt", "more/aa-long.txt"):
+    # One for each process, seconds of work (half the text limit: about 1.8 s of CPU with the
+    # compiled entity stage), most of it left after the kill: one in the first job, which the
+    # first process stays on, the other a hundred notes later, where the second process, having
+    # read the notes before it, gets to it. (Both in the first job, the second process read all
+    # the notes in under 0.3 s of CPU and ended, once notes were read faster.)
+    long_files = ("aa-long.txt", "more/note-0100-long.txt")
+    for name in long_files:
         (corpus / name).write_text(
-            f"Long {name}\n\n" + sentence * (limits.MAX_TEXT // len(sentence) // 8) + "\n", encoding="utf-8"
+            f"Long {name}\n\n" + sentence * (limits.MAX_TEXT // len(sentence) // 2) + "\n", encoding="utf-8"
         )
     ix = tmp_path / "ix"
     index_here(str(corpus / "000_ca4e617775ace81b.txt"), "--index", str(ix))
@@ -1094,7 +1099,7 @@ def test_the_processes_of_a_killed_build_end_quietly_and_the_next_update_runs_me
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert [p for p in orphans if Path(f"/proc/{p}").exists()], "the extraction processes ended too soon"
-    for name in ("aa-long.txt", "more/aa-long.txt"):
+    for name in long_files:
         (corpus / name).unlink()  # (read already: the orphans work on in memory; the update has less to do)
     r = run_cli("index", str(corpus), "--index", str(ix), "-j", "1")  # while they still run
     assert r.returncode == 0, r.stderr
