@@ -779,6 +779,26 @@ def test_a_timeline_record_posts_each_of_its_dates_once(tmp_path):
                 assert ids and len(ids) == len(set(ids)), (field, ids)
 
 
+def test_a_build_in_processes_leaves_the_collector_of_its_caller_as_it_was(tmp_path, corpus, pool):
+    """The build freezes its objects (gc.freeze) only while it forks its extraction processes, and
+    not at all when its caller has frozen objects of its own, which stay frozen (all but those
+    freed meanwhile: a few dozen of some 60,000 here)."""
+    import gc
+
+    _many(corpus)
+    update(tmp_path / "a", [corpus], procs=2)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        mine = gc.get_freeze_count()
+        assert mine > 0
+        update(tmp_path / "b", [corpus], procs=2)
+        assert mine >= gc.get_freeze_count() > 0.99 * mine
+    finally:
+        gc.unfreeze()
+    assert search_ids(tmp_path / "a", "token3x") == search_ids(tmp_path / "b", "token3x") == ["more/note-003"]
+
+
 def test_a_documents_events_are_on_its_doc_record_and_unpickled_only_by_the_timeline(seed_index):
     """No record of its own for a document's events: its doc record holds them, pickled apart
     (what reads the record for its metadata gets bytes), and is found by the `timeline` field

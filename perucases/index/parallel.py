@@ -190,6 +190,7 @@ def run_segments(
     duplicate. When all have been yielded, BUILD.segments holds the segments. The caller must
     hold a writer of the index (its lock and its temporary folder) from before this starts until
     the segments are committed."""
+    import gc
     import multiprocessing as mp
     import threading
     import time
@@ -208,8 +209,20 @@ def run_segments(
         )
         for k in range(workers)
     ]
-    for p in procs:
-        p.start()
+    # The objects this process holds now (modules, the place table, the date patterns, the
+    # gazetteer) go to the collector's permanent generation while the processes are forked: the
+    # processes' collections then never walk them (nor write to their pages, which the fork
+    # shares), and the more a process allocates (extraction does), the more walks that saves.
+    # This process takes them back at once (unless its caller had frozen objects of its own).
+    frozen = gc.get_freeze_count() == 0
+    if frozen:
+        gc.freeze()
+    try:
+        for p in procs:
+            p.start()
+    finally:
+        if frozen:
+            gc.unfreeze()
     feeder = threading.Thread(target=_feed, args=(jobs, workers, max_size, jobq, plan, stop, failure), daemon=True)
     feeder.start()
     segments: dict[int, object] = {}
