@@ -264,16 +264,16 @@ def _wheel_tag() -> str:
     return next(line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:"))
 
 
-def _entities_from_source():
-    """perucases/extract/entities.py run as Python, whatever the installed module is."""
+def _from_source(name: str):
+    """perucases/extract/NAME.py run as Python, whatever the installed module is."""
+    import importlib
     import importlib.util
     import sys
     from pathlib import Path
 
-    from perucases.extract import entities
-
+    installed = importlib.import_module(f"perucases.extract.{name}")
     spec = importlib.util.spec_from_file_location(
-        "_perucases_entities_source", Path(entities.__file__).parent / "entities.py"
+        f"_perucases_{name}_source", Path(installed.__file__).parent / f"{name}.py"
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -282,14 +282,16 @@ def _entities_from_source():
     return module
 
 
-def test_the_entity_stage_is_compiled_exactly_when_the_wheel_says_so():
+def test_the_extraction_stages_are_compiled_exactly_when_the_wheel_says_so():
     """A wheel built where mypyc and a C compiler ran is made for one Python and platform and runs
-    the compiled entity stage; a pure Python wheel, or an editable install, runs the source (never
-    an extension module left beside it). .ci/run also checks that its install is the compiled one."""
-    from perucases.extract import entities
+    the compiled entity stage and date patterns' driver; a pure Python wheel, or an editable
+    install, runs the sources (never an extension module left beside them). .ci/run also checks
+    that its install is the compiled one."""
+    from perucases.extract import entities, timex
 
-    compiled = not entities.__file__.endswith(".py")
-    assert compiled == (_wheel_tag() != "py3-none-any"), (entities.__file__, _wheel_tag())
+    for module in (entities, timex):
+        compiled = not module.__file__.endswith(".py")
+        assert compiled == (_wheel_tag() != "py3-none-any"), (module.__file__, _wheel_tag())
 
 
 @settings(max_examples=examples(200), deadline=None)
@@ -318,8 +320,8 @@ def test_the_installed_entity_stage_finds_in_the_seeds_what_its_source_finds():
 
 
 @functools.cache
-def _source_module():
-    return _entities_from_source()
+def _source_module(name: str = "entities"):
+    return _from_source(name)
 
 
 def _same_entities(paragraphs: list[str]) -> None:
@@ -337,3 +339,47 @@ def _same_entities(paragraphs: list[str]) -> None:
     )
     assert mentions[0] == mentions[1]
     assert tables[0] == tables[1]
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            "In May 5 , 1990 1992 the following year that month three years later hace dos años "
+            "de mayo de 2001 between and from to – early mid- 1980s los ochenta last week today "
+            "Monday 12 de julio del 2002 fall of 1987 . the same year el mismo año \n".split(" ")
+        ),
+        max_size=30,
+    ).map(" ".join)
+)
+def test_the_installed_date_driver_finds_what_its_source_finds(text):
+    """The installed date patterns' driver (compiled where the build could) and its Python source
+    give the same expressions, values and anchors, with a document date and without."""
+    _same_dates([text, text.upper()])
+
+
+def test_the_installed_date_driver_finds_in_the_seeds_what_its_source_finds():
+    from helpers import seed_text
+
+    for doc_id in SEED_IDS:
+        _same_dates([p for p in seed_text(doc_id).split("\n\n") if p.strip()])
+
+
+def _same_dates(paragraphs: list[str]) -> None:
+    import datetime as dt
+
+    from perucases.extract import timex
+
+    source = _source_module("timex")
+    for anchor in (None, dt.date(2001, 6, 15)):
+        got = []
+        for module in (timex, source):
+            ctx = module.Context(dct=anchor)  # one context through the paragraphs, as events.py does
+            got.append(
+                [
+                    (t.start, t.end, t.text, t.value, t.precision, t.relative, t.unresolved, t.first, t.last)
+                    for p in paragraphs
+                    for t in module.find(p, anchor, ctx=ctx)
+                ]
+            )
+        assert got[0] == got[1]

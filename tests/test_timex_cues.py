@@ -176,12 +176,7 @@ DATE_WORDS = [
 def test_patterns_match_lowercased_text_as_they_match_the_text(text):
     """The patterns run on the lowercased text without IGNORECASE: the same matches, the same
     groups (as the text writes them) as with IGNORECASE on the text itself."""
-    from unittest import mock
-
-    fast = timex._match(text)
-    with mock.patch.object(timex, "_folds_as_lower", lambda t: False):
-        slow = timex._match(text)
-    assert fast == slow
+    assert timex._match(text) == timex._match(text, lowered=False)
 
 
 def test_characters_ignorecase_treats_otherwise_keep_the_text_path():
@@ -276,16 +271,7 @@ CUED_WORDS = [
 def test_patterns_find_in_their_cues_windows_what_they_find_in_the_whole_text(text):
     """Each pattern runs only around its cue: a cue every match of the pattern holds. Run on the
     whole text instead, the patterns find the same expressions."""
-    from unittest import mock
-
-    whole = {cue: [(0, len(text), len(text))] for cue in timex._lower_cues()}
-    anywhere = dict.fromkeys(timex._lower_start_chars())  # no pattern tried at words only: finditer
-    with (
-        mock.patch.object(timex, "_cue_windows", lambda low: whole),
-        mock.patch.object(timex, "_lower_start_chars", lambda: anywhere),
-    ):
-        everywhere = timex._match(text)
-    assert timex._match(text) == everywhere
+    assert timex._match(text) == timex._match(text, everywhere=True)
 
 
 def test_every_same_year_phrase_holds_one_of_its_cues():

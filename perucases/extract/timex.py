@@ -1429,23 +1429,30 @@ def _scan(rx: re.Pattern, text: str, spans: list[tuple[int, int, int]], starts: 
                     end = m.end()  # (never empty: a pattern that starts at words consumes one)
 
 
-def _match(text: str) -> list[tuple]:
+def _match(text: str, lowered: bool | None = None, everywhere: bool = False) -> list[tuple]:
     """Every pattern's matches, longest first where they overlap: (pattern, groups, start, end,
     the value when it depends on no anchor). A match whose value the pattern's handler refuses (the
-    verb "may", a count) leaves its text to the patterns after it."""
+    verb "may", a count) leaves its text to the patterns after it.
+
+    For the tests, which hold the shortcuts to what they stand for: LOWERED False runs the
+    patterns ignoring case on the text, never on its lower case (True: on its lower case even
+    where `_folds_as_lower` refuses); EVERYWHERE runs each pattern on the whole text, at every
+    character (`finditer`), not only in its cue's windows at the words its matches can start at."""
     out: list[tuple] = []
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
         windows = {cue: _windows(rx, text) for cue, rx in _cues().items()}
         patterns, seen, first = _patterns(), text, _start_chars()
     else:
-        windows = _cue_windows(low)
+        windows = {cue: [(0, len(text), len(text))] for cue in _lower_cues()} if everywhere else _cue_windows(low)
         if not any(windows.values()):
             return out
-        if _folds_as_lower(text):
+        if _folds_as_lower(text) if lowered is None else lowered:
             patterns, seen, first = _lower_patterns(), low, _lower_start_chars()
         else:
             patterns, seen, first = _patterns(), text, _start_chars()
+    if everywhere:
+        first = dict.fromkeys(first)
     taken = [False] * (len(text) + 1)
     probe = _Call(text, None, None, False)  # validity only: no anchor, so nothing is computed twice
     starts: dict[str, list[list[int]]] = {}  # cue -> in each of its windows, where a match can start
