@@ -56,6 +56,9 @@ def instructions(stages: str, corpus: Path) -> int:
         capture_output=True,
         text=True,
         check=True,
+        # not in the folder it was started from: `python -c` puts that first on its path, and from
+        # a checkout it would count the checkout's sources, not the installed (compiled) package
+        cwd=corpus.parent,
         # one hash seed: with a random one, the order of sets and dicts moved a count by 50 M or more
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
