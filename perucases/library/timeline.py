@@ -1,7 +1,8 @@
 """The timeline: dated events from the index, filtered by index queries, grouped into happenings.
 
-Every filter is a Whoosh query on the event records (date interval, entity, document, words of
-the sentence); only the precision, a property of each value, is applied afterwards.
+Every filter is a Whoosh query on the doc records of documents with events (date interval, entity,
+document, words of the sentence), and each event read is checked against it; only the precision,
+a property of each value, is applied afterwards alone.
 """
 
 from __future__ import annotations
