@@ -27,8 +27,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 # The modules compiled with mypyc: the entity stage, a loop of Python over every word of every
 # paragraph (tokens, names, their cues), which compiled code runs in about half the time; and the
-# date patterns' driver (timex: where each pattern is tried, and its handlers), which spends most
-# of its time in the regex engine, where compiling changes nothing, and saves a sixth of the rest.
+# date patterns' driver (timex: where each pattern is tried, and its handlers), whose time is
+# mostly the regex engine's, which compiling leaves as it is: finding dates takes a sixth less.
 COMPILED = ("perucases/extract/entities.py", "perucases/extract/timex.py")
 PURE_ENV = "PERUCASES_PURE"  # set (to anything but "" or "0"): build without compiling
 

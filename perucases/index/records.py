@@ -3,7 +3,7 @@
 A document is written as these records, one after the other, in this order (`document_records`):
 
   doc   its metadata, title and full text (document-level matching and filters); key: its id;
-        when it has dated events, the events too (`events_of`), their dates indexed
+        when it has events, the events too (`events_of`), their dates indexed
   src   the original text and the offset maps (show --raw, quotes); key: `src_key(id)`
   para  one per paragraph, in order: its text, stored (in `body`, or `body_es` for Spanish)
 
@@ -184,8 +184,8 @@ def document_records(doc: Document, postings, catalog: str) -> list[dict]:
             prec["entities"] = keywords(sorted({k for k, _, _ in by_para[p.n]}))
         out.append(prec)
     if doc.events:
-        # The events on the doc record (a record of their own cost a 2,000-story build 0.1 s of
-        # CPU: its own stored fields to pickle and compress, its own postings), pickled apart, so
+        # The events on the doc record (a record of their own cost a 2,000-story build about 0.08 s
+        # of CPU: its own stored fields to pickle and compress, its own postings), pickled apart, so
         # that what reads a doc record for its metadata unpickles the events only as bytes; their
         # dates indexed (many-valued), so that the timeline's filters are index queries.
         pages = {p.n: p.page for p in doc.paragraphs}

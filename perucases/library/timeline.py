@@ -1,8 +1,8 @@
 """The timeline: dated events from the index, filtered by index queries, grouped into happenings.
 
 Every filter is a Whoosh query on the doc records of documents with events (date interval, entity,
-document, words of the sentence), and each event read is checked against it; only the precision,
-a property of each value, is applied afterwards alone.
+document, words of the sentence), and each event of the records found is checked against it; the
+precision, a property of each value, is checked on the events alone.
 """
 
 from __future__ import annotations
