@@ -294,16 +294,19 @@ def test_the_extraction_stages_are_compiled_exactly_when_the_wheel_says_so():
         assert compiled == (_wheel_tag() != "py3-none-any"), (module.__file__, _wheel_tag())
 
 
+def _joined(words: str, max_size: int):
+    """Texts of WORDS (split at spaces) drawn at random, joined by spaces."""
+    return st.lists(st.sampled_from(words.split(" ")), max_size=max_size).map(" ".join)
+
+
 @settings(max_examples=examples(200), deadline=None)
 @given(
-    st.lists(
-        st.sampled_from(
-            "Juan Pérez Rojas , . said the General Army of Peru Ministry de la Comisión y and Fujimori "
-            "massacre matanza Ley N.° 26479 ( ) CVR Lima Province Keiko Alberto president El Salvador "
-            "\n Mr. Telmo Hurtado 's O'Brien Inter-American Court Human Rights Watch 1992".split(" ")
-        ),
-        max_size=40,
-    ).map(" ".join)
+    _joined(
+        "Juan Pérez Rojas , . said the General Army of Peru Ministry de la Comisión y and Fujimori "
+        "massacre matanza Ley N.° 26479 ( ) CVR Lima Province Keiko Alberto president El Salvador "
+        "\n Mr. Telmo Hurtado 's O'Brien Inter-American Court Human Rights Watch 1992",
+        40,
+    )
 )
 def test_the_installed_entity_stage_finds_what_its_source_finds(text):
     """The installed entity stage (compiled where the build could: perucases/_hatch_build.py) and
@@ -343,14 +346,12 @@ def _same_entities(paragraphs: list[str]) -> None:
 
 @settings(max_examples=examples(200), deadline=None)
 @given(
-    st.lists(
-        st.sampled_from(
-            "In May 5 , 1990 1992 the following year that month three years later hace dos años "
-            "de mayo de 2001 between and from to – early mid- 1980s los ochenta last week today "
-            "Monday 12 de julio del 2002 fall of 1987 . the same year el mismo año \n".split(" ")
-        ),
-        max_size=30,
-    ).map(" ".join)
+    _joined(
+        "In May 5 , 1990 1992 the following year that month three years later hace dos años "
+        "de mayo de 2001 between and from to – early mid- 1980s los ochenta last week today "
+        "Monday 12 de julio del 2002 fall of 1987 . the same year el mismo año \n",
+        30,
+    )
 )
 def test_the_installed_date_driver_finds_what_its_source_finds(text):
     """The installed date patterns' driver (compiled where the build could) and its Python source
