@@ -264,6 +264,7 @@ def _wheel_tag() -> str:
     return next(line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:"))
 
 
+@functools.cache
 def _from_source(name: str):
     """perucases/extract/NAME.py run as Python, whatever the installed module is."""
     import importlib
@@ -287,9 +288,16 @@ def test_the_extraction_stages_are_compiled_exactly_when_the_wheel_says_so():
     the compiled entity stage and date patterns' driver; a pure Python wheel, or an editable
     install, runs the sources (never an extension module left beside them). .ci/run also checks
     that its install is the compiled one."""
-    from perucases.extract import entities, timex
+    import importlib
+    import importlib.util
 
-    for module in (entities, timex):
+    spec = importlib.util.spec_from_file_location("_perucases_build_hook", REPO / "perucases" / "_hatch_build.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    assert hook.COMPILED  # the modules the hook compiles: each is checked
+    for source in hook.COMPILED:
+        module = importlib.import_module(source.removesuffix(".py").replace("/", "."))
         compiled = not module.__file__.endswith(".py")
         assert compiled == (_wheel_tag() != "py3-none-any"), (module.__file__, _wheel_tag())
 
@@ -323,16 +331,17 @@ def test_the_installed_entity_stage_finds_in_the_seeds_what_its_source_finds():
 
 
 @functools.cache
-def _source_module(name: str = "entities"):
-    return _from_source(name)
+def _gazetteer():
+    from perucases.extract.gazetteer import load_gazetteer
+
+    return load_gazetteer(())
 
 
 def _same_entities(paragraphs: list[str]) -> None:
     from perucases.extract import entities
-    from perucases.extract.gazetteer import load_gazetteer
 
-    gaz = load_gazetteer(())
-    got = [entities.extract(paragraphs, gaz), _source_module().extract(paragraphs, gaz)]
+    gaz = _gazetteer()
+    got = [entities.extract(paragraphs, gaz), _from_source("entities").extract(paragraphs, gaz)]
     mentions, tables = (
         [[(m.paragraph, m.start, m.end, m.key, m.surface) for m in ms] for ms, _ in got],
         [
@@ -371,7 +380,7 @@ def _same_dates(paragraphs: list[str]) -> None:
 
     from perucases.extract import timex
 
-    source = _source_module("timex")
+    source = _from_source("timex")
     for anchor in (None, dt.date(2001, 6, 15)):
         got = []
         for module in (timex, source):

@@ -1436,8 +1436,9 @@ def _match(text: str, lowered: bool | None = None, everywhere: bool = False) -> 
 
     For the tests, which hold the shortcuts to what they stand for: LOWERED False runs the
     patterns ignoring case on the text, never on its lower case (True: on its lower case even
-    where `_folds_as_lower` refuses); EVERYWHERE runs each pattern on the whole text, at every
-    character (`finditer`), not only in its cue's windows at the words its matches can start at."""
+    where `_folds_as_lower` refuses); EVERYWHERE runs each pattern at every character (`finditer`),
+    not only at the words its matches can start at, and, in text whose lower case keeps its
+    length, on the whole text, not only in its cue's windows."""
     out: list[tuple] = []
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
